@@ -1,0 +1,532 @@
+//! The client, its builder and its configuration.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Url;
+
+use crate::error::{Error, Result};
+use crate::resources::{Actions, Integrations, Triggers};
+use crate::retry::RetryPolicy;
+use crate::transport::Transport;
+
+/// The base URL of Langdock's cloud.
+pub const DEFAULT_BASE_URL: &str = "https://api.langdock.com";
+/// The default time to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time one attempt may take, from connecting to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default time a whole call may take: every attempt and every wait between them.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(180);
+/// The crate version, sent in the `User-Agent`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The environment variables the client reads when a setting is not given.
+pub mod env {
+    /// The API key.
+    pub const API_KEY: &str = "LANGDOCK_API_KEY";
+    /// The base URL.
+    pub const BASE_URL: &str = "LANGDOCK_BASE_URL";
+    /// The default number of retries.
+    pub const MAX_RETRIES: &str = "LANGDOCK_MAX_RETRIES";
+    /// A PEM file with extra CA certificates to trust.
+    pub const CA_BUNDLE: &str = "LANGDOCK_CA_BUNDLE";
+    /// The log level for the Python and Node surfaces: off, error, warn, info, debug.
+    pub const LOG: &str = "LANGDOCK_LOG";
+}
+
+/// The base URL of a dedicated deployment, from its address: `https://langdock.acme.com` gives
+/// `https://langdock.acme.com/api/public`. An address that already ends in `/api/public` is kept.
+///
+/// ```
+/// assert_eq!(
+///     langdock::deployment_base_url("https://langdock.acme.com/"),
+///     "https://langdock.acme.com/api/public"
+/// );
+/// ```
+pub fn deployment_base_url(deployment_url: &str) -> String {
+    let trimmed = deployment_url.trim().trim_end_matches('/');
+    if trimmed.ends_with("/api/public") { trimmed.to_owned() } else { format!("{trimmed}/api/public") }
+}
+
+/// A bearer key that never shows itself: `Debug` and `Display` print `sk-ld-…` and nothing more.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    /// Wraps a key.
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey(key.into())
+    }
+
+    /// The key itself, for the `Authorization` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.starts_with("sk-ld-") { "sk-ld-…[redacted]" } else { "[redacted]" })
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// Settings that can change per call: see [`Client::with_options`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RequestOptions {
+    /// The time one attempt may take.
+    pub timeout: Option<Duration>,
+    /// The time the whole call may take, all attempts and waits included.
+    pub deadline: Option<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> RequestOptions {
+        RequestOptions::default()
+    }
+
+    /// Sets the per-attempt timeout.
+    pub fn timeout(mut self, timeout: Duration) -> RequestOptions {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the whole-call deadline.
+    pub fn deadline(mut self, deadline: Duration) -> RequestOptions {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Sets the number of retries.
+    pub fn max_retries(mut self, max_retries: u32) -> RequestOptions {
+        self.max_retries = Some(max_retries);
+        self
+    }
+}
+
+/// The settings one call runs with, after per-call options are applied.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CallSettings {
+    pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) validate: bool,
+}
+
+/// A client of the Langdock Integrations API. Cheap to clone; clones share connections, the
+/// retry budget and the adaptive pacing.
+///
+/// ```no_run
+/// # async fn run() -> langdock::Result<()> {
+/// let client = langdock::Client::from_env()?; // LANGDOCK_API_KEY, LANGDOCK_BASE_URL
+/// for integration in client.integrations().list().await?.iter() {
+///     println!("{} {}", integration.id, integration.name);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) settings: CallSettings,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.transport.base_url().as_str())
+            .field("api_key", &self.transport.api_key())
+            .field("timeout", &self.settings.timeout)
+            .field("deadline", &self.settings.deadline)
+            .field("max_retries", &self.settings.retry.max_retries)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client configured from the environment (`LANGDOCK_API_KEY`, `LANGDOCK_BASE_URL`,
+    /// `LANGDOCK_MAX_RETRIES`, `LANGDOCK_CA_BUNDLE`, proxy variables) and the defaults.
+    pub fn from_env() -> Result<Client> {
+        Client::builder().build()
+    }
+
+    /// A builder; what it is not told, it reads from the environment, then the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A copy of this client whose calls use these options (connections, budget and pacing are
+    /// shared with the original).
+    ///
+    /// ```no_run
+    /// # async fn run(client: langdock::Client) -> langdock::Result<()> {
+    /// use std::time::Duration;
+    /// let patient = client.with_options(langdock::RequestOptions::new().max_retries(5).timeout(Duration::from_secs(5)));
+    /// patient.integrations().list().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let mut client = self.clone();
+        if let Some(timeout) = options.timeout {
+            client.settings.timeout = timeout;
+        }
+        if let Some(deadline) = options.deadline {
+            client.settings.deadline = deadline;
+        }
+        if let Some(max_retries) = options.max_retries {
+            client.settings.retry.max_retries = max_retries;
+        }
+        client
+    }
+
+    /// Integrations: list, create, get, update, update auth, icon.
+    pub fn integrations(&self) -> Integrations<'_> {
+        Integrations::new(self)
+    }
+
+    /// Actions of an integration: create, update, delete.
+    pub fn actions(&self) -> Actions<'_> {
+        Actions::new(self)
+    }
+
+    /// Triggers of an integration: create, update, delete.
+    pub fn triggers(&self) -> Triggers<'_> {
+        Triggers::new(self)
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &Url {
+        self.transport.base_url()
+    }
+
+    /// The tokens left in the client-wide retry budget (500 when full).
+    pub fn retry_budget(&self) -> u32 {
+        self.transport.budget().available()
+    }
+
+    /// The send rate (requests per second) adaptive pacing currently allows, or `None` while the
+    /// service has not rate-limited this client.
+    pub fn paced_rate(&self) -> Option<f64> {
+        self.transport.pacer_rate()
+    }
+}
+
+/// Builds a [`Client`]. Every setting is optional.
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: Option<String>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    max_retries: Option<u32>,
+    retry_after_cap: Option<Duration>,
+    headers: Vec<(String, String)>,
+    user_agent: Option<String>,
+    proxy: Option<String>,
+    no_proxy: bool,
+    ca_bundle: Option<std::path::PathBuf>,
+    ca_pem: Vec<Vec<u8>>,
+    allow_insecure_http: bool,
+    validate: Option<bool>,
+    adaptive_pacing: Option<bool>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|key| ApiKey::new(key.clone())))
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (else `LANGDOCK_API_KEY`). It needs the `INTEGRATION_API` scope.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The base URL (else `LANGDOCK_BASE_URL`, else `https://api.langdock.com`). For a dedicated
+    /// deployment, see [`ClientBuilder::deployment_url`].
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The base URL of a dedicated deployment, from its address (adds `/api/public`).
+    pub fn deployment_url(self, url: &str) -> Self {
+        self.base_url(deployment_base_url(url))
+    }
+
+    /// The time to establish a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The time one attempt may take (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time a whole call may take, all attempts and waits included (default 180 s).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Retries after the first attempt (else `LANGDOCK_MAX_RETRIES`, else 2).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// The longest `Retry-After` the client sleeps (default 60 s); a longer one fails the call at
+    /// once with a rate-limit error that carries `retry_after`.
+    pub fn retry_after_cap(mut self, cap: Duration) -> Self {
+        self.retry_after_cap = Some(cap);
+        self
+    }
+
+    /// An extra header sent with every request.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Replaces the `User-Agent` (default `langdock-rust/<version>`); the bindings set their own.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends every request through this proxy (else `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Ignores proxy settings from the environment.
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// A PEM file of extra CA certificates to trust besides the system's (else
+    /// `LANGDOCK_CA_BUNDLE`): dedicated deployments often use an internal CA.
+    pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// Extra CA certificates to trust, as PEM text.
+    pub fn add_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem.push(pem.into());
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback. The key then travels in clear text:
+    /// only for networks you trust completely.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Turns client-side validation on or off (default on): off for when the service's limits
+    /// change before this client does.
+    pub fn validation(mut self, enabled: bool) -> Self {
+        self.validate = Some(enabled);
+        self
+    }
+
+    /// Turns adaptive pacing on 429 on or off (default on).
+    pub fn adaptive_pacing(mut self, enabled: bool) -> Self {
+        self.adaptive_pacing = Some(enabled);
+        self
+    }
+
+    /// Builds the client, or explains what is missing or wrong.
+    pub fn build(self) -> Result<Client> {
+        let api_key =
+            non_empty(self.api_key).or_else(|| non_empty(std::env::var(env::API_KEY).ok())).ok_or_else(|| {
+                Error::configuration(format!(
+                    "no API key: pass api_key or set {} (a key with the INTEGRATION_API scope; \
+                 listing integrations also works with ASSISTANT_API)",
+                    env::API_KEY
+                ))
+            })?;
+        let base_url = non_empty(self.base_url)
+            .or_else(|| non_empty(std::env::var(env::BASE_URL).ok()))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base_url = parse_base_url(&base_url, self.allow_insecure_http)?;
+        let max_retries = match self.max_retries {
+            Some(retries) => retries,
+            None => retries_from_env()?.unwrap_or(RetryPolicy::default().max_retries),
+        };
+        let retry = RetryPolicy {
+            max_retries,
+            retry_after_cap: self.retry_after_cap.unwrap_or(RetryPolicy::default().retry_after_cap),
+            ..RetryPolicy::default()
+        };
+
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .tcp_keepalive(Duration::from_secs(60))
+            .redirect(reqwest::redirect::Policy::none());
+        if self.no_proxy {
+            http = http.no_proxy();
+        }
+        if let Some(proxy) = self.proxy {
+            let proxy = reqwest::Proxy::all(&proxy)
+                .map_err(|e| Error::configuration(format!("invalid proxy URL {proxy:?}: {e}")).with_source(e))?;
+            http = http.proxy(proxy);
+        }
+        let mut pems = self.ca_pem;
+        let ca_path = self.ca_bundle.or_else(|| std::env::var_os(env::CA_BUNDLE).map(Into::into));
+        if let Some(path) = ca_path {
+            let pem = std::fs::read(&path).map_err(|e| {
+                Error::configuration(format!("cannot read the CA bundle {}: {e}", path.display())).with_source(e)
+            })?;
+            pems.push(pem);
+        }
+        for pem in pems {
+            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| Error::configuration(format!("invalid PEM in the CA bundle: {e}")).with_source(e))?;
+            http = http.tls_certs_merge(certificates);
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")).with_source(e))?;
+
+        let user_agent = self.user_agent.unwrap_or_else(|| format!("langdock-rust/{VERSION}"));
+        let transport = Transport::new(
+            http,
+            base_url,
+            ApiKey::new(api_key),
+            user_agent,
+            self.headers,
+            self.adaptive_pacing.unwrap_or(true),
+        )?;
+        Ok(Client {
+            transport: Arc::new(transport),
+            settings: CallSettings {
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
+                retry,
+                validate: self.validate.unwrap_or(true),
+            },
+        })
+    }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+fn retries_from_env() -> Result<Option<u32>> {
+    match std::env::var(env::MAX_RETRIES) {
+        Ok(value) if !value.trim().is_empty() => value.trim().parse().map(Some).map_err(|_| {
+            Error::configuration(format!("{} must be a whole number of retries, got {value:?}", env::MAX_RETRIES))
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// Parses and checks a base URL: http(s) only, and plain http only to loopback unless allowed.
+pub(crate) fn parse_base_url(raw: &str, allow_insecure_http: bool) -> Result<Url> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        Error::configuration(format!("invalid base URL {raw:?}: {e} (expected e.g. {DEFAULT_BASE_URL})"))
+    })?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::configuration(format!(
+                "refusing plain http:// to {}: the API key would travel in clear text; use https://, \
+                 or allow_insecure_http for a network you trust",
+                url.host_str().unwrap_or("?")
+            )));
+        }
+        other => {
+            return Err(Error::configuration(format!("invalid base URL {raw:?}: scheme {other:?} is not http(s)")));
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::configuration(format!("invalid base URL {raw:?}: no query or fragment allowed")));
+    }
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deployment_urls_get_the_public_api_path_once() {
+        assert_eq!(deployment_base_url("https://ld.acme.com"), "https://ld.acme.com/api/public");
+        assert_eq!(deployment_base_url("https://ld.acme.com/"), "https://ld.acme.com/api/public");
+        assert_eq!(deployment_base_url("https://ld.acme.com/api/public/"), "https://ld.acme.com/api/public");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_to_loopback() {
+        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "https://api.langdock.com"] {
+            assert!(parse_base_url(ok, false).is_ok(), "{ok}");
+        }
+        let error = parse_base_url("http://api.example.com", false).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Configuration);
+        assert!(error.to_string().contains("clear text"));
+        assert!(parse_base_url("http://api.example.com", true).is_ok());
+        assert!(parse_base_url("ftp://x", false).is_err());
+        assert!(parse_base_url("not a url", false).is_err());
+    }
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let client = Client::builder().api_key("sk-ld-very-secret").base_url("http://127.0.0.1:1").build().unwrap();
+        let shown = format!("{client:?} {:?}", Client::builder().api_key("sk-ld-very-secret"));
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn missing_key_names_the_variable_and_scope() {
+        let error = Client::builder().api_key("  ").base_url("http://127.0.0.1:1").build();
+        // The environment may hold a key; only check the message when it does not.
+        if std::env::var(env::API_KEY).is_err() {
+            let error = error.unwrap_err();
+            assert!(error.to_string().contains("LANGDOCK_API_KEY"));
+            assert!(error.to_string().contains("INTEGRATION_API"));
+        }
+    }
+
+    #[test]
+    fn per_call_options_override_only_what_they_name() {
+        let client = Client::builder().api_key("k").base_url("http://127.0.0.1:1").max_retries(4).build().unwrap();
+        let changed = client.with_options(RequestOptions::new().timeout(Duration::from_secs(1)));
+        assert_eq!(changed.settings.timeout, Duration::from_secs(1));
+        assert_eq!(changed.settings.retry.max_retries, 4);
+        assert_eq!(changed.settings.deadline, DEFAULT_DEADLINE);
+    }
+}

@@ -1,0 +1,147 @@
+//! Actions: the JavaScript an agent can run, with the input fields it asks for.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Extra, InputField};
+
+/// An action as the API returns it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    /// The action id (UUID).
+    pub id: String,
+    /// The name, unique in the integration.
+    #[serde(default)]
+    pub name: String,
+    /// The server-made slug; it never changes, even on rename.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// The description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The JavaScript the action runs.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The position in the integration, from 0.
+    #[serde(default)]
+    pub order: Option<u32>,
+    /// Whether a user confirms before the action runs.
+    #[serde(default)]
+    pub requires_confirmation: Option<bool>,
+    /// The inputs the action asks for.
+    #[serde(default)]
+    pub input_fields: Vec<InputField>,
+    /// Properties this version does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The body of an action create, and of an update (a full replacement).
+///
+/// On update, an omitted `description` is cleared and omitted `input_fields` are removed, while an
+/// omitted `code` or `requires_confirmation` keeps its stored value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionInput {
+    /// The name (required, at most 100 characters, unique in the integration).
+    pub name: String,
+    /// The description (at most 1,000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The JavaScript (at most 40,000 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The inputs the action asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_fields: Option<Vec<InputField>>,
+    /// Whether a user confirms before it runs; the server's default is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_confirmation: Option<bool>,
+    /// Properties this version does not know, sent as they are.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ActionInput {
+    /// An action with this name.
+    pub fn new(name: impl Into<String>) -> ActionInput {
+        ActionInput { name: name.into(), ..ActionInput::default() }
+    }
+
+    /// The same action with a description.
+    pub fn description(mut self, description: impl Into<String>) -> ActionInput {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The same action with this code.
+    pub fn code(mut self, code: impl Into<String>) -> ActionInput {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// The same action with these input fields.
+    pub fn input_fields(mut self, fields: impl IntoIterator<Item = InputField>) -> ActionInput {
+        self.input_fields = Some(fields.into_iter().collect());
+        self
+    }
+
+    /// The same action, with or without confirmation.
+    pub fn requires_confirmation(mut self, requires: bool) -> ActionInput {
+        self.requires_confirmation = Some(requires);
+        self
+    }
+
+    /// True when `action` (as the server returns it) holds what this input would send.
+    pub(crate) fn matches(&self, action: &Action) -> bool {
+        let fields_match = match &self.input_fields {
+            None => action.input_fields.is_empty(),
+            Some(fields) => {
+                fields.len() == action.input_fields.len()
+                    && fields.iter().zip(&action.input_fields).all(|(sent, stored)| {
+                        sent.label == stored.label
+                            && sent.field_type == stored.field_type
+                            && sent.required == stored.required
+                            && sent.description == stored.description
+                            && sent.placeholder == stored.placeholder
+                    })
+            }
+        };
+        self.name == action.name
+            && self.description == action.description
+            && (self.code.is_none() || self.code == action.code)
+            && self.requires_confirmation.is_none_or(|requires| Some(requires) == action.requires_confirmation)
+            && fields_match
+    }
+}
+
+impl From<&Action> for ActionInput {
+    fn from(action: &Action) -> ActionInput {
+        ActionInput {
+            name: action.name.clone(),
+            description: action.description.clone(),
+            code: action.code.clone(),
+            input_fields: Some(action.input_fields.clone()),
+            requires_confirmation: action.requires_confirmation,
+            extra: Extra::new(),
+        }
+    }
+}
+
+/// What a delete answers.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Deleted {
+    /// The server's message, e.g. `"Action deleted"`.
+    #[serde(default)]
+    pub message: String,
+    /// The id of what was deleted.
+    #[serde(default)]
+    pub id: String,
+    /// True when an earlier attempt of this call already deleted it: a retried delete that met a
+    /// 404 after an ambiguous failure is reported as done. Never sent by the server.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub already_deleted: bool,
+    /// Properties this version does not know.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

@@ -1,0 +1,222 @@
+//! Adaptive pacing: a client-wide send-rate limiter that backs off on 429 and recovers on success.
+//!
+//! This is AWS's "adaptive" retry mode: a token bucket whose fill rate follows CUBIC congestion
+//! control. It stays out of the way (no limit at all) until the first 429; from then on the rate
+//! drops to 70% of what was being sent and grows back along a cubic curve while calls succeed,
+//! never above twice the measured send rate. Fifty concurrent calls thus converge on the
+//! service's limit instead of each hammering it with its own retries.
+//!
+//! The arithmetic takes the time as an argument (seconds since the pacer started) so that it is
+//! unit-tested without a clock.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const BETA: f64 = 0.7;
+const SCALE: f64 = 0.4;
+const MIN_FILL_RATE: f64 = 0.5;
+const MIN_CAPACITY: f64 = 1.0;
+const SMOOTHING: f64 = 0.8;
+const BUCKET_SECONDS: f64 = 0.5;
+
+/// The state of the limiter. All rates are in requests per second.
+#[derive(Debug, Clone)]
+pub struct PacerState {
+    enabled: bool,
+    fill_rate: f64,
+    capacity: f64,
+    tokens: f64,
+    last_refill: f64,
+    measured_rate: f64,
+    bucket_start: f64,
+    bucket_count: u32,
+    last_max_rate: f64,
+    last_throttle: f64,
+    time_window: f64,
+}
+
+impl Default for PacerState {
+    fn default() -> Self {
+        PacerState {
+            enabled: false,
+            fill_rate: MIN_FILL_RATE,
+            capacity: MIN_CAPACITY,
+            tokens: MIN_CAPACITY,
+            last_refill: 0.0,
+            measured_rate: 0.0,
+            bucket_start: 0.0,
+            bucket_count: 0,
+            last_max_rate: 0.0,
+            last_throttle: 0.0,
+            time_window: 0.0,
+        }
+    }
+}
+
+impl PacerState {
+    /// Reserves one send slot at time `now`; returns how long the caller must wait before sending.
+    pub fn reserve(&mut self, now: f64) -> f64 {
+        if !self.enabled {
+            return 0.0;
+        }
+        self.refill(now);
+        // Tokens may go negative: that is a queue of reservations, each waiting its turn.
+        self.tokens -= 1.0;
+        if self.tokens >= 0.0 { 0.0 } else { -self.tokens / self.fill_rate }
+    }
+
+    /// Records the outcome of an answered attempt at time `now`.
+    pub fn record(&mut self, now: f64, throttled: bool) {
+        self.measure(now);
+        let rate = if throttled {
+            let rate_to_use = if self.enabled { self.measured_rate.min(self.fill_rate) } else { self.measured_rate };
+            self.last_max_rate = rate_to_use.max(MIN_FILL_RATE);
+            self.time_window = (self.last_max_rate * (1.0 - BETA) / SCALE).cbrt();
+            self.last_throttle = now;
+            self.enabled = true;
+            rate_to_use * BETA
+        } else {
+            if !self.enabled {
+                return;
+            }
+            let t = now - self.last_throttle - self.time_window;
+            SCALE * t.powi(3) + self.last_max_rate
+        };
+        self.set_rate(now, rate.min(2.0 * self.measured_rate.max(MIN_FILL_RATE)));
+    }
+
+    /// The current fill rate, when pacing is on.
+    pub fn rate(&self) -> Option<f64> {
+        self.enabled.then_some(self.fill_rate)
+    }
+
+    fn refill(&mut self, now: f64) {
+        let elapsed = (now - self.last_refill).max(0.0);
+        self.tokens = (self.tokens + elapsed * self.fill_rate).min(self.capacity);
+        self.last_refill = now;
+    }
+
+    fn set_rate(&mut self, now: f64, rate: f64) {
+        self.refill(now);
+        self.fill_rate = rate.max(MIN_FILL_RATE);
+        self.capacity = rate.max(MIN_CAPACITY);
+        self.tokens = self.tokens.min(self.capacity);
+    }
+
+    fn measure(&mut self, now: f64) {
+        let bucket = (now / BUCKET_SECONDS).floor() * BUCKET_SECONDS;
+        self.bucket_count += 1;
+        if bucket > self.bucket_start {
+            let current = f64::from(self.bucket_count) / (bucket - self.bucket_start);
+            self.measured_rate = current * SMOOTHING + self.measured_rate * (1.0 - SMOOTHING);
+            self.bucket_count = 0;
+            self.bucket_start = bucket;
+        }
+    }
+}
+
+/// The shared, thread-safe pacer of one client.
+#[derive(Debug)]
+pub(crate) struct Pacer {
+    started: Instant,
+    state: Mutex<PacerState>,
+}
+
+impl Pacer {
+    pub(crate) fn new() -> Pacer {
+        Pacer { started: Instant::now(), state: Mutex::new(PacerState::default()) }
+    }
+
+    fn now(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, PacerState> {
+        // The state is plain numbers: a panic elsewhere cannot leave it unusable.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How long to wait before the next send.
+    pub(crate) fn reserve(&self) -> Duration {
+        let now = self.now();
+        Duration::from_secs_f64(self.lock().reserve(now).clamp(0.0, 3600.0))
+    }
+
+    pub(crate) fn record(&self, throttled: bool) {
+        let now = self.now();
+        self.lock().record(now, throttled);
+    }
+
+    pub(crate) fn rate(&self) -> Option<f64> {
+        self.lock().rate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sends at `rate` per second from `start` for `seconds`, recording each outcome.
+    fn send_steadily(state: &mut PacerState, start: f64, seconds: f64, rate: f64, throttled: bool) -> f64 {
+        let step = 1.0 / rate;
+        let mut now = start;
+        while now < start + seconds {
+            state.record(now, throttled);
+            now += step;
+        }
+        now
+    }
+
+    #[test]
+    fn pacing_stays_off_until_the_first_throttle() {
+        let mut state = PacerState::default();
+        send_steadily(&mut state, 0.0, 2.0, 100.0, false);
+        assert_eq!(state.rate(), None);
+        assert_eq!(state.reserve(2.0), 0.0);
+    }
+
+    #[test]
+    fn a_throttle_cuts_the_rate_to_seventy_percent_of_what_was_sent() {
+        let mut state = PacerState::default();
+        let now = send_steadily(&mut state, 0.0, 3.0, 100.0, false);
+        state.record(now, true);
+        let rate = state.rate().expect("pacing on after a 429");
+        assert!((60.0..=75.0).contains(&rate), "rate {rate}");
+    }
+
+    #[test]
+    fn successes_grow_the_rate_back_after_a_throttle() {
+        let mut state = PacerState::default();
+        let now = send_steadily(&mut state, 0.0, 3.0, 100.0, false);
+        state.record(now, true);
+        let after_throttle = state.rate().unwrap();
+        let later = send_steadily(&mut state, now, 5.0, 100.0, false);
+        state.record(later, false);
+        assert!(state.rate().unwrap() > after_throttle);
+    }
+
+    #[test]
+    fn reservations_queue_up_at_the_fill_rate() {
+        let mut state = PacerState::default();
+        let now = send_steadily(&mut state, 0.0, 3.0, 20.0, false);
+        state.record(now, true);
+        let rate = state.rate().unwrap();
+        let waits: Vec<f64> = (0..50).map(|_| state.reserve(now)).collect();
+        assert!(waits.windows(2).all(|pair| pair[1] >= pair[0]), "waits grow: {waits:?}");
+        // Fifty sends at once: the last waits about fifty slots (less the at most one token in hand).
+        assert!((48.0 / rate..=50.0 / rate).contains(&waits[49]), "{} at rate {rate}", waits[49]);
+    }
+
+    #[test]
+    fn repeated_throttles_keep_cutting_the_rate() {
+        let mut state = PacerState::default();
+        let mut now = send_steadily(&mut state, 0.0, 2.0, 100.0, false);
+        state.record(now, true);
+        let first = state.rate().unwrap();
+        for _ in 0..5 {
+            now = send_steadily(&mut state, now, 1.0, first, true);
+        }
+        assert!(state.rate().unwrap() < first);
+        assert!(state.rate().unwrap() >= MIN_FILL_RATE);
+    }
+}

@@ -1,0 +1,92 @@
+//! `client.actions()`: create, update, delete.
+
+use reqwest::Method;
+use serde::Deserialize;
+
+use super::segment;
+use crate::client::Client;
+use crate::error::{ErrorKind, Result};
+use crate::models::{Action, ActionInput, Deleted};
+use crate::operation::Operation;
+use crate::response::Response;
+use crate::transport::ApiRequest;
+
+#[derive(Deserialize)]
+struct Envelope {
+    action: Action,
+}
+
+/// The action endpoints. Get it with [`Client::actions`].
+#[derive(Debug, Clone, Copy)]
+pub struct Actions<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Actions<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Actions { client }
+    }
+
+    /// Adds an action to an integration.
+    ///
+    /// Safe to retry: when an attempt failed ambiguously and the retry meets a 409 (the name
+    /// exists), the client reads the integration and returns the existing action if it holds
+    /// what was sent; otherwise the 409 stands.
+    pub async fn create(&self, integration_id: &str, body: &ActionInput) -> Result<Response<Action>> {
+        self.client.check_ids(&[("integrationId", integration_id)])?;
+        let path = format!("/{}/actions/create", segment(integration_id));
+        match self.client.call_json::<Envelope>(Operation::CreateAction, Method::POST, path, body).await {
+            Ok(response) => Ok(response.map(|envelope| envelope.action)),
+            Err(error) if error.kind() == ErrorKind::Conflict && error.after_ambiguous_attempt() => {
+                self.client
+                    .resolve_conflict(error, integration_id, |integration| {
+                        integration.actions.iter().find(|action| body.matches(action)).cloned()
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Replaces an action. An omitted `description` is cleared and omitted `input_fields` are
+    /// removed; an omitted `code` or `requires_confirmation` is kept. The slug never changes.
+    pub async fn update(&self, integration_id: &str, action_id: &str, body: &ActionInput) -> Result<Response<Action>> {
+        self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
+        let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
+        let response = self.client.call_json::<Envelope>(Operation::UpdateAction, Method::PUT, path, body).await?;
+        Ok(response.map(|envelope| envelope.action))
+    }
+
+    /// Deletes an action, permanently. A retried delete that meets a 404 after an ambiguous
+    /// failure has done its job: it succeeds with [`Deleted::already_deleted`] set.
+    pub async fn delete(&self, integration_id: &str, action_id: &str) -> Result<Response<Deleted>> {
+        self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
+        let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
+        self.client.delete(Operation::DeleteAction, path, action_id, "Action deleted").await
+    }
+}
+
+impl Client {
+    /// Sends a delete; a 404 after an ambiguous attempt means an earlier attempt deleted it.
+    pub(crate) async fn delete(
+        &self,
+        op: Operation,
+        path: String,
+        id: &str,
+        message: &str,
+    ) -> Result<Response<Deleted>> {
+        match self.call::<Deleted>(ApiRequest::new(op, Method::DELETE, path)).await {
+            Err(error) if error.kind() == ErrorKind::NotFound && error.after_ambiguous_attempt() => {
+                tracing::info!(op = op.name(), "a retried delete met 404 after an ambiguous attempt: it was deleted");
+                let deleted = Deleted {
+                    message: message.to_owned(),
+                    id: id.to_owned(),
+                    already_deleted: true,
+                    ..Deleted::default()
+                };
+                Ok(Response::new(deleted, 200, error.attempts(), error.request_id().map(str::to_owned)))
+            }
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! One file per API resource; each endpoint is a short method: check the input, build the path,
+//! hand the request to the transport, unwrap the envelope.
+
+mod actions;
+mod integrations;
+mod triggers;
+
+pub use actions::Actions;
+pub use integrations::Integrations;
+pub use triggers::Triggers;
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::Result;
+use crate::operation::Operation;
+use crate::response::Response;
+use crate::transport::ApiRequest;
+use crate::validate::{self, Validate};
+
+/// Everything but unreserved characters is escaped, so an id can never change the path.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'?')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']')
+    .add(b';')
+    .add(b':')
+    .add(b'@')
+    .add(b'&')
+    .add(b'=')
+    .add(b'+')
+    .add(b'$')
+    .add(b',');
+
+/// An id as a path segment.
+pub(crate) fn segment(id: &str) -> String {
+    utf8_percent_encode(id, SEGMENT).to_string()
+}
+
+impl Client {
+    /// Checks path ids, when validation is on.
+    pub(crate) fn check_ids(&self, ids: &[(&str, &str)]) -> Result<()> {
+        if self.settings.validate { validate::ids(ids) } else { Ok(()) }
+    }
+
+    /// Checks a request body, when validation is on.
+    pub(crate) fn check(&self, body: &impl Validate) -> Result<()> {
+        if self.settings.validate { body.validate() } else { Ok(()) }
+    }
+
+    pub(crate) async fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<T>> {
+        self.transport.send(&request, &self.settings).await
+    }
+
+    pub(crate) async fn call_json<T: DeserializeOwned>(
+        &self,
+        op: Operation,
+        method: Method,
+        path: String,
+        body: &(impl serde::Serialize + Validate),
+    ) -> Result<Response<T>> {
+        self.check(body)?;
+        self.call(ApiRequest::json(op, method, path, body)?).await
+    }
+}
+
+impl Client {
+    /// Resolves a 409 met after an ambiguous create attempt: reads the integration and returns
+    /// the item `find` recognises as what was sent; without one, the 409 stands.
+    pub(crate) async fn resolve_conflict<T>(
+        &self,
+        conflict: crate::Error,
+        integration_id: &str,
+        find: impl FnOnce(&crate::models::Integration) -> Option<T>,
+    ) -> Result<Response<T>> {
+        let integration = self.integrations().get(integration_id).await?;
+        let read_attempts = integration.attempts();
+        match find(&integration) {
+            Some(item) => {
+                tracing::info!("resolved a 409 after an ambiguous create attempt: the item exists as sent");
+                Ok(integration.map(|_| item).add_attempts(conflict.attempts()))
+            }
+            None => {
+                let attempts = conflict.attempts() + read_attempts;
+                Err(conflict.with_attempts(attempts))
+            }
+        }
+    }
+}

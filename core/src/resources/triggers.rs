@@ -1,0 +1,69 @@
+//! `client.triggers()`: create, update, delete.
+
+use reqwest::Method;
+use serde::Deserialize;
+
+use super::segment;
+use crate::client::Client;
+use crate::error::{ErrorKind, Result};
+use crate::models::{Deleted, Trigger, TriggerInput};
+use crate::operation::Operation;
+use crate::response::Response;
+
+#[derive(Deserialize)]
+struct Envelope {
+    trigger: Trigger,
+}
+
+/// The trigger endpoints. Get it with [`Client::triggers`].
+#[derive(Debug, Clone, Copy)]
+pub struct Triggers<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Triggers<'a> {
+    pub(crate) fn new(client: &'a Client) -> Self {
+        Triggers { client }
+    }
+
+    /// Adds a polling trigger to an integration.
+    ///
+    /// Safe to retry, as [`Actions::create`](crate::resources::Actions::create) is: a 409 after
+    /// an ambiguous attempt resolves to the existing trigger when its name and description match.
+    pub async fn create(&self, integration_id: &str, body: &TriggerInput) -> Result<Response<Trigger>> {
+        self.client.check_ids(&[("integrationId", integration_id)])?;
+        let path = format!("/{}/triggers/create", segment(integration_id));
+        match self.client.call_json::<Envelope>(Operation::CreateTrigger, Method::POST, path, body).await {
+            Ok(response) => Ok(response.map(|envelope| envelope.trigger)),
+            Err(error) if error.kind() == ErrorKind::Conflict && error.after_ambiguous_attempt() => {
+                self.client
+                    .resolve_conflict(error, integration_id, |integration| {
+                        integration.triggers.iter().find(|trigger| body.matches(trigger)).cloned()
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Replaces a trigger. The API never returns polling code or input fields, so send all you
+    /// want to keep.
+    pub async fn update(
+        &self,
+        integration_id: &str,
+        trigger_id: &str,
+        body: &TriggerInput,
+    ) -> Result<Response<Trigger>> {
+        self.client.check_ids(&[("integrationId", integration_id), ("triggerId", trigger_id)])?;
+        let path = format!("/{}/triggers/{}", segment(integration_id), segment(trigger_id));
+        let response = self.client.call_json::<Envelope>(Operation::UpdateTrigger, Method::PUT, path, body).await?;
+        Ok(response.map(|envelope| envelope.trigger))
+    }
+
+    /// Deletes a trigger, permanently; a 404 after an ambiguous attempt counts as deleted.
+    pub async fn delete(&self, integration_id: &str, trigger_id: &str) -> Result<Response<Deleted>> {
+        self.client.check_ids(&[("integrationId", integration_id), ("triggerId", trigger_id)])?;
+        let path = format!("/{}/triggers/{}", segment(integration_id), segment(trigger_id));
+        self.client.delete(Operation::DeleteTrigger, path, trigger_id, "Trigger deleted").await
+    }
+}

@@ -1,0 +1,470 @@
+//! The one place that sends requests: attempts, waits, the deadline, the budget and pacing.
+//!
+//! Policy (what retries and how long to wait) lives in [`crate::retry`]; this module applies it.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+
+use crate::client::{ApiKey, CallSettings};
+use crate::error::{Error, ErrorKind, Result};
+use crate::operation::{Operation, WriteSafety};
+use crate::pacing::Pacer;
+use crate::response::Response;
+use crate::retry::{self, Decision, Failure, GiveUp, RetryBudget};
+
+/// Answers larger than this are refused instead of read into memory.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// How much of an error body is kept on the error.
+const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+/// The header carrying the request id, sent by the client and echoed or replaced by the server.
+const REQUEST_ID: &str = "x-request-id";
+
+/// A request body, cheap to clone for each attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    bytes: Bytes,
+    content_type: String,
+}
+
+/// One API call, before it is sent.
+#[derive(Debug)]
+pub(crate) struct ApiRequest {
+    op: Operation,
+    method: Method,
+    path: String,
+    body: Option<Body>,
+}
+
+impl ApiRequest {
+    /// A request without a body, to `path` below `/integrations/v1`.
+    pub(crate) fn new(op: Operation, method: Method, path: String) -> ApiRequest {
+        ApiRequest { op, method, path, body: None }
+    }
+
+    /// A request with a JSON body.
+    pub(crate) fn json(
+        op: Operation,
+        method: Method,
+        path: String,
+        body: &impl serde::Serialize,
+    ) -> Result<ApiRequest> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::new(ErrorKind::Validation, format!("cannot encode the request body: {e}")))?;
+        Ok(ApiRequest {
+            op,
+            method,
+            path,
+            body: Some(Body { bytes: bytes.into(), content_type: "application/json".into() }),
+        })
+    }
+
+    /// A request with a raw body of the given content type.
+    pub(crate) fn raw(op: Operation, method: Method, path: String, bytes: Bytes, content_type: String) -> ApiRequest {
+        ApiRequest { op, method, path, body: Some(Body { bytes, content_type }) }
+    }
+}
+
+/// What one attempt brought back, before it is judged.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    oversized: bool,
+}
+
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    base_url: Url,
+    api_root: String,
+    api_key: ApiKey,
+    default_headers: HeaderMap,
+    budget: RetryBudget,
+    pacer: Option<Pacer>,
+}
+
+impl Transport {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        base_url: Url,
+        api_key: ApiKey,
+        user_agent: String,
+        extra_headers: Vec<(String, String)>,
+        adaptive_pacing: bool,
+    ) -> Result<Transport> {
+        let mut default_headers = HeaderMap::new();
+        let mut authorization = HeaderValue::from_str(&format!("Bearer {}", api_key.expose()))
+            .map_err(|_| Error::configuration("the API key contains characters that cannot go in an HTTP header"))?;
+        authorization.set_sensitive(true);
+        default_headers.insert(header::AUTHORIZATION, authorization);
+        default_headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        let user_agent = HeaderValue::from_str(&user_agent)
+            .map_err(|_| Error::configuration(format!("invalid user agent {user_agent:?}")))?;
+        default_headers.insert(header::USER_AGENT, user_agent);
+        for (name, value) in extra_headers {
+            let parsed_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::configuration(format!("invalid header name {name:?}")))?;
+            let parsed_value = HeaderValue::from_str(&value)
+                .map_err(|_| Error::configuration(format!("invalid value for header {name:?}")))?;
+            default_headers.insert(parsed_name, parsed_value);
+        }
+        let api_root = format!("{}/integrations/v1", base_url.as_str().trim_end_matches('/'));
+        Ok(Transport {
+            http,
+            base_url,
+            api_root,
+            api_key,
+            default_headers,
+            budget: RetryBudget::default(),
+            pacer: adaptive_pacing.then(Pacer::new),
+        })
+    }
+
+    pub(crate) fn base_url(&self) -> &Url {
+        &self.base_url
+    }
+
+    pub(crate) fn api_key(&self) -> &ApiKey {
+        &self.api_key
+    }
+
+    pub(crate) fn budget(&self) -> &RetryBudget {
+        &self.budget
+    }
+
+    pub(crate) fn pacer_rate(&self) -> Option<f64> {
+        self.pacer.as_ref().and_then(Pacer::rate)
+    }
+
+    /// Sends `request` with retries and decodes the answer as `T`.
+    pub(crate) async fn send<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest,
+        settings: &CallSettings,
+    ) -> Result<Response<T>> {
+        let started = Instant::now();
+        let deadline = started + settings.deadline;
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let url = format!("{}{}", self.api_root, request.path);
+        let op = request.op.name();
+        let mut attempts = 0u32;
+        let mut ambiguous = false;
+        loop {
+            if let Some(pacer) = &self.pacer {
+                let wait = pacer.reserve();
+                if !wait.is_zero() {
+                    if Instant::now() + wait >= deadline {
+                        return Err(deadline_error(request, settings, attempts, ambiguous, &request_id));
+                    }
+                    tracing::debug!(op, wait_ms = wait.as_millis() as u64, "paced: waiting for the send rate");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(deadline_error(request, settings, attempts, ambiguous, &request_id));
+            }
+            attempts += 1;
+            let attempt_timeout = settings.timeout.min(remaining);
+            tracing::debug!(op, attempt = attempts, method = %request.method, path = %request.path, "sending");
+            let sent_at = Instant::now();
+            let outcome = self.attempt(request, &url, attempt_timeout, &request_id).await;
+            let elapsed_ms = sent_at.elapsed().as_millis() as u64;
+
+            let (failure, outcome) = match outcome {
+                Ok(answer) => {
+                    tracing::debug!(op, attempt = attempts, status = answer.status.as_u16(), elapsed_ms, "answered");
+                    if let Some(pacer) = &self.pacer {
+                        pacer.record(answer.status == StatusCode::TOO_MANY_REQUESTS);
+                    }
+                    if answer.status.is_success() {
+                        self.budget.refund();
+                        return decode(answer, attempts, &request_id);
+                    }
+                    let retry_after = answer
+                        .headers
+                        .get(header::RETRY_AFTER)
+                        .and_then(|value| value.to_str().ok())
+                        .and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
+                    (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
+                }
+                Err(error) if error.is_builder() => {
+                    return Err(Error::new(ErrorKind::Connection, format!("cannot build the request: {error}"))
+                        .with_source(error)
+                        .with_attempts(attempts));
+                }
+                Err(error) => {
+                    tracing::debug!(op, attempt = attempts, elapsed_ms, error = %error, "attempt failed");
+                    (classify(&error), Err(error))
+                }
+            };
+
+            let decision =
+                retry::decide(&settings.retry, request.op.write_safety(), failure, attempts - 1, fastrand::f64());
+            let this_ambiguous = !failure.provably_not_applied();
+            let give_up = match decision {
+                Decision::GiveUp(reason) => Some((reason, None)),
+                Decision::Retry(wait) if Instant::now() + wait >= deadline => {
+                    Some((GiveUp::RetriesExhausted, Some(" (not retrying: the wait would pass the call's deadline)")))
+                }
+                Decision::Retry(_) if !self.budget.try_spend(RetryBudget::cost(failure)) => {
+                    tracing::warn!(op, "retry budget exhausted: the service keeps failing; not retrying");
+                    Some((
+                        GiveUp::RetriesExhausted,
+                        Some(" (not retrying: the client's retry budget is spent, the service keeps failing)"),
+                    ))
+                }
+                Decision::Retry(wait) => {
+                    tracing::info!(
+                        op,
+                        attempt = attempts,
+                        wait_ms = wait.as_millis() as u64,
+                        failure = ?failure,
+                        "retrying"
+                    );
+                    ambiguous |= this_ambiguous;
+                    tokio::time::sleep(wait).await;
+                    None
+                }
+            };
+            if let Some((reason, note)) = give_up {
+                let error = match outcome {
+                    Ok(answer) => status_error(answer, settings, reason, &request_id),
+                    Err(error) => connection_error(error, request, attempt_timeout),
+                };
+                let maybe_created =
+                    request.op.write_safety() == WriteSafety::CreateWithoutUniqueName && (ambiguous || this_ambiguous);
+                let mut error = error
+                    .with_attempts(attempts)
+                    .with_after_ambiguous_attempt(ambiguous)
+                    .with_maybe_created(maybe_created);
+                if let Some(note) = note {
+                    error = error.append_message(note);
+                }
+                if maybe_created {
+                    error = error.append_message(
+                        " - the integration may have been created: list your integrations before creating it again",
+                    );
+                } else if attempts > 1 && reason == GiveUp::RetriesExhausted && note.is_none() {
+                    error = error.append_message(&format!(" (gave up after {attempts} attempts)"));
+                }
+                return Err(error);
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: &ApiRequest,
+        url: &str,
+        timeout: Duration,
+        request_id: &str,
+    ) -> std::result::Result<Answer, reqwest::Error> {
+        let mut builder = self
+            .http
+            .request(request.method.clone(), url)
+            .timeout(timeout)
+            .headers(self.default_headers.clone())
+            .header(REQUEST_ID, request_id);
+        if let Some(body) = &request.body {
+            builder = builder.header(header::CONTENT_TYPE, body.content_type.as_str()).body(body.bytes.clone());
+        }
+        let mut response = builder.send().await?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
+        let mut oversized = false;
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                oversized = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, headers, body: body.into(), oversized })
+    }
+}
+
+fn classify(error: &reqwest::Error) -> Failure {
+    if error.is_connect() {
+        Failure::Connect
+    } else if error.is_timeout() {
+        Failure::Timeout
+    } else {
+        Failure::Interrupted
+    }
+}
+
+fn request_id_of(headers: &HeaderMap, sent: &str) -> String {
+    headers.get(REQUEST_ID).and_then(|value| value.to_str().ok()).unwrap_or(sent).to_owned()
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect()
+}
+
+fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("html"));
+    let starts_like_html = body.iter().skip_while(|b| b.is_ascii_whitespace()).take(1).eq(b"<".iter());
+    declared || starts_like_html
+}
+
+fn decode<T: DeserializeOwned>(answer: Answer, attempts: u32, request_id: &str) -> Result<Response<T>> {
+    let status = answer.status.as_u16();
+    let request_id = request_id_of(&answer.headers, request_id);
+    let problem = if answer.oversized {
+        format!("the answer is larger than {} MiB", MAX_RESPONSE_BYTES >> 20)
+    } else {
+        match serde_json::from_slice::<T>(&answer.body) {
+            Ok(data) => return Ok(Response::new(data, status, attempts, Some(request_id))),
+            Err(_) if answer.body.is_empty() => "the body is empty".to_owned(),
+            Err(_) if is_html(&answer.headers, &answer.body) => {
+                "the body is an HTML page, not JSON: is the base URL right?".to_owned()
+            }
+            Err(e) => format!("the body is not the expected JSON: {e}"),
+        }
+    };
+    Err(Error::new(ErrorKind::Api, format!("unexpected answer to a successful call (HTTP {status}): {problem}"))
+        .with_status(status)
+        .with_body(Some(truncated_text(&answer.body)))
+        .with_headers(header_list(&answer.headers))
+        .with_request_id(Some(request_id))
+        .with_attempts(attempts))
+}
+
+fn truncated_text(body: &[u8]) -> String {
+    let end = body.len().min(MAX_ERROR_BODY_BYTES);
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}
+
+/// The server's message, read leniently: `message`, else `error` as a string, else
+/// `error.message`, else the raw text.
+pub(crate) fn server_message(body: &[u8]) -> Option<String> {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        let found = value
+            .get("message")
+            .and_then(|m| m.as_str())
+            .or_else(|| value.get("error").and_then(|e| e.as_str()))
+            .or_else(|| value.get("error").and_then(|e| e.get("message")).and_then(|m| m.as_str()));
+        if let Some(message) = found {
+            return Some(message.to_owned());
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut short: String = text.chars().take(300).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    Some(short)
+}
+
+fn status_error(answer: Answer, settings: &CallSettings, reason: GiveUp, sent_request_id: &str) -> Error {
+    let status = answer.status.as_u16();
+    let kind = ErrorKind::from_status(status);
+    let retry_after_header = answer.headers.get(header::RETRY_AFTER).and_then(|value| value.to_str().ok());
+    let retry_after = retry_after_header.and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
+    let reason_phrase = answer.status.canonical_reason().unwrap_or("error");
+    let detail = if is_html(&answer.headers, &answer.body) {
+        Some("the server answered with an HTML page".to_owned())
+    } else {
+        server_message(&answer.body)
+    };
+    let mut message = match detail {
+        Some(detail) => format!("{status} {reason_phrase}: {detail}"),
+        None => format!("{status} {reason_phrase}"),
+    };
+    if reason == GiveUp::RetryAfterTooLong
+        && let Some(wait) = retry_after
+    {
+        message.push_str(&format!(
+            " (the server asks to wait {} s, longer than the {} s this client waits; try again later)",
+            wait.as_secs(),
+            settings.retry.retry_after_cap.as_secs()
+        ));
+    }
+    Error::new(kind, message)
+        .with_status(status)
+        .with_body(Some(truncated_text(&answer.body)).filter(|body| !body.is_empty()))
+        .with_request_id(Some(request_id_of(&answer.headers, sent_request_id)))
+        .with_headers(header_list(&answer.headers))
+        .with_retry_after(retry_after)
+}
+
+fn connection_error(error: reqwest::Error, request: &ApiRequest, timeout: Duration) -> Error {
+    let target = format!("{} {}", request.method, request.path);
+    let (kind, message) = match classify(&error) {
+        Failure::Connect => (ErrorKind::Connection, format!("could not connect for {target}: {}", root_cause(&error))),
+        Failure::Timeout => (ErrorKind::Timeout, format!("{target} timed out after {:.1} s", timeout.as_secs_f64())),
+        _ => (ErrorKind::Connection, format!("the connection broke during {target}: {}", root_cause(&error))),
+    };
+    Error::new(kind, message).with_source(error)
+}
+
+fn deadline_error(
+    request: &ApiRequest,
+    settings: &CallSettings,
+    attempts: u32,
+    ambiguous: bool,
+    request_id: &str,
+) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        format!(
+            "{} {} ran out of time: the call's deadline of {:.1} s passed",
+            request.method,
+            request.path,
+            settings.deadline.as_secs_f64()
+        ),
+    )
+    .with_attempts(attempts)
+    .with_request_id(Some(request_id.to_owned()))
+    .with_after_ambiguous_attempt(ambiguous)
+    .with_maybe_created(request.op.write_safety() == WriteSafety::CreateWithoutUniqueName && ambiguous)
+}
+
+/// The innermost cause, which says what actually happened ("connection refused").
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_messages_are_read_leniently() {
+        assert_eq!(server_message(br#"{"message":"nope"}"#).as_deref(), Some("nope"));
+        assert_eq!(server_message(br#"{"error":"bad"}"#).as_deref(), Some("bad"));
+        assert_eq!(server_message(br#"{"error":{"message":"deep"}}"#).as_deref(), Some("deep"));
+        assert_eq!(server_message(b"plain text").as_deref(), Some("plain text"));
+        assert_eq!(server_message(b"  ").as_deref(), None);
+        let long = "x".repeat(1000);
+        assert_eq!(server_message(long.as_bytes()).unwrap().chars().count(), 301);
+    }
+
+    #[test]
+    fn html_is_recognised_by_header_or_content() {
+        let mut headers = HeaderMap::new();
+        assert!(is_html(&headers, b"  <!doctype html>"));
+        assert!(!is_html(&headers, b"{}"));
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        assert!(is_html(&headers, b"oops"));
+    }
+}
