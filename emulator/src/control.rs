@@ -1,0 +1,149 @@
+//! The control API under `/_emulator/`: faults, journal, reset, rate limit, keys, health, state and icon
+//! files. No auth, no journal, no rate limit: it belongs to the test, not to the emulated service.
+
+use http::request::Parts;
+use http::{Method, StatusCode};
+use hyper::body::Incoming;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::app::App;
+use crate::config::{ApiKey, Scope};
+use crate::faults::Fault;
+use crate::pipeline::read_body;
+use crate::reply::{ApiError, Reply};
+use crate::routes::serve_icon_file;
+
+/// Serves `/_emulator/{rest}`.
+pub(crate) async fn handle(app: &std::sync::Arc<App>, parts: &Parts, body: Incoming, rest: &str) -> Reply {
+    let result = match (&parts.method, rest) {
+        (&Method::GET, "health") => Ok(Reply::ok(&json!({ "ok": true }))),
+        (&Method::GET, "faults") => Ok(faults_list(app)),
+        (&Method::POST, "faults") => match read_json(app, parts, body).await {
+            Ok(value) => add_faults(app, value),
+            Err(e) => Err(e),
+        },
+        (&Method::DELETE, "faults") => {
+            let cleared = app.faults.clear();
+            Ok(Reply::ok(&json!({ "cleared": cleared })))
+        }
+        (&Method::GET, "journal") => Ok(Reply::ok(&json!({ "requests": app.journal.entries() }))),
+        (&Method::DELETE, "journal") => {
+            app.journal.clear();
+            Ok(Reply::ok(&json!({ "ok": true })))
+        }
+        (&Method::POST, "reset") => {
+            app.reset();
+            persist(app).await;
+            Ok(Reply::ok(&json!({ "ok": true })))
+        }
+        (&Method::GET, "rate-limit") => Ok(Reply::ok(&json!({ "perMinute": app.limiter.get() }))),
+        (&Method::POST, "rate-limit") => match read_json(app, parts, body).await {
+            Ok(value) => set_rate_limit(app, &value),
+            Err(e) => Err(e),
+        },
+        (&Method::POST, "keys") => match read_json(app, parts, body).await {
+            Ok(value) => add_key(app, value),
+            Err(e) => Err(e),
+        },
+        (&Method::GET, "state") => Ok(state(app)),
+        (&Method::GET, file) if file.starts_with("icons/") => Ok(serve_icon_file(app, &file["icons/".len()..])),
+        (_, "health" | "faults" | "journal" | "reset" | "rate-limit" | "keys" | "state") => {
+            Err(ApiError::method_not_allowed(allowed(rest)))
+        }
+        _ => Err(ApiError::not_found(format!("no such control endpoint: /_emulator/{rest}"))),
+    };
+    result.unwrap_or_else(ApiError::into_reply)
+}
+
+fn allowed(rest: &str) -> &'static str {
+    match rest {
+        "faults" => "GET, POST, DELETE",
+        "journal" => "GET, DELETE",
+        "reset" | "keys" => "POST",
+        "rate-limit" => "GET, POST",
+        _ => "GET",
+    }
+}
+
+async fn read_json(app: &App, parts: &Parts, body: Incoming) -> Result<Value, ApiError> {
+    let bytes = read_body(body, &parts.headers, app.max_body_bytes).await?;
+    serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("request body: invalid JSON: {e}")))
+}
+
+async fn persist(app: &std::sync::Arc<App>) {
+    if app.state_file.is_some() {
+        let app = std::sync::Arc::clone(app);
+        let _ = tokio::task::spawn_blocking(move || app.persist_logged()).await;
+    }
+}
+
+fn faults_list(app: &App) -> Reply {
+    Reply::ok(&json!({ "faults": app.faults.list() }))
+}
+
+/// Queues one fault, or each fault of an array (all checked before any is queued).
+fn add_faults(app: &App, value: Value) -> Result<Reply, ApiError> {
+    let faults: Vec<Fault> = match value {
+        Value::Array(items) => items.into_iter().map(parse_fault).collect::<Result<_, _>>()?,
+        single => vec![parse_fault(single)?],
+    };
+    let queued = faults.len();
+    for fault in faults {
+        app.faults.push(fault);
+    }
+    Ok(Reply::ok(&json!({ "queued": queued, "faults": app.faults.list() })))
+}
+
+fn parse_fault(value: Value) -> Result<Fault, ApiError> {
+    let fault: Fault = serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
+    fault.check().map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
+    Ok(fault)
+}
+
+fn set_rate_limit(app: &App, value: &Value) -> Result<Reply, ApiError> {
+    let per_minute = match value.get("perMinute") {
+        None | Some(Value::Null) => None,
+        Some(n) => Some(
+            n.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| ApiError::bad_request("perMinute: expected a non-negative integer or null"))?,
+        ),
+    };
+    app.limiter.set(per_minute);
+    Ok(Reply::ok(&json!({ "perMinute": per_minute })))
+}
+
+#[derive(Deserialize)]
+struct NewKey {
+    key: String,
+    scopes: Option<Vec<Scope>>,
+}
+
+fn add_key(app: &App, value: Value) -> Result<Reply, ApiError> {
+    let new: NewKey = serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("key: {e}")))?;
+    if new.key.trim().is_empty() {
+        return Err(ApiError::bad_request("key: must not be empty"));
+    }
+    let key = match new.scopes {
+        Some(scopes) => ApiKey::new(new.key, scopes),
+        None => ApiKey::full(new.key),
+    };
+    let scopes = key.scopes.clone();
+    app.add_key(key);
+    Ok(Reply::json(StatusCode::OK, &json!({ "ok": true, "scopes": scopes })))
+}
+
+/// The whole stored state, including what the API never shows (trigger polling code and input fields, the
+/// OAuth client secret): tests use it to check that such data is kept.
+fn state(app: &App) -> Reply {
+    match crate::persist::snapshot(&app.store()) {
+        Ok(bytes) => {
+            let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            Reply::ok(&value)
+        }
+        Err(e) => {
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("could not serialize the state: {e}")).into_reply()
+        }
+    }
+}

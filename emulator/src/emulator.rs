@@ -1,0 +1,147 @@
+//! The running emulator: start, control from the test, stop.
+
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::app::App;
+use crate::config::{ApiKey, Config};
+use crate::faults::Fault;
+use crate::journal::JournalEntry;
+use crate::server;
+
+/// A running emulator. Dropping it stops the server (the port is released); [`Emulator::shutdown`] stops it
+/// gracefully and flushes the state file.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use langdock_emulator::{Config, Emulator};
+/// let emulator = Emulator::start(Config::default()).await?;
+/// assert!(emulator.base_url().starts_with("http://127.0.0.1:"));
+/// emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Emulator {
+    app: Arc<App>,
+    addr: SocketAddr,
+    base_url: String,
+    shutdown: Option<watch::Sender<bool>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts on `127.0.0.1` with a free port. Must be called inside a tokio runtime.
+    pub async fn start(config: Config) -> io::Result<Emulator> {
+        Emulator::start_on(config, SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await
+    }
+
+    /// Starts on `addr` (port 0 picks a free port). Fails when the port is taken or the state file cannot be
+    /// read.
+    pub async fn start_on(config: Config, addr: SocketAddr) -> io::Result<Emulator> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let base_url = base_url_for(addr);
+        let app = Arc::new(App::new(config, base_url.clone())?);
+        // Write the file once at start, so that it exists (and is valid) from the beginning.
+        let persisted = Arc::clone(&app);
+        tokio::task::spawn_blocking(move || persisted.persist()).await.map_err(io::Error::other)??;
+        let (shutdown, receiver) = watch::channel(false);
+        let task = tokio::spawn(server::run(listener, Arc::clone(&app), receiver));
+        tracing::info!(%base_url, "langdock-emulator started");
+        Ok(Emulator { app, addr, base_url, shutdown: Some(shutdown), task: Some(task) })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash. An unspecified bind address (`0.0.0.0`, `::`) is
+    /// reported as loopback, which is where a local client reaches it.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// Queues a fault, like `POST /_emulator/faults`. A fault that `POST` would refuse (see [`Fault::check`])
+    /// still runs: an invalid status becomes 500 and invalid headers are skipped.
+    pub fn inject(&self, fault: Fault) {
+        if let Err(e) = fault.check() {
+            tracing::warn!(error = %e, "injected fault has invalid parts");
+        }
+        self.app.faults.push(fault);
+    }
+
+    /// The pending faults, like `GET /_emulator/faults`.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.app.faults.list()
+    }
+
+    /// Removes pending faults, like `DELETE /_emulator/faults`.
+    pub fn clear_faults(&self) {
+        self.app.faults.clear();
+    }
+
+    /// The journal, like `GET /_emulator/journal`.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.app.journal.entries()
+    }
+
+    /// Empties the journal, like `DELETE /_emulator/journal`.
+    pub fn clear_journal(&self) {
+        self.app.journal.clear();
+    }
+
+    /// Back to the seed, faults and journal cleared; the rate limit and keys stay. Writes the state file.
+    pub fn reset(&self) {
+        self.app.reset();
+        self.app.persist_logged();
+    }
+
+    /// Sets or removes (`None`) the per-key rate limit; buckets start full.
+    pub fn set_rate_limit(&self, per_minute: Option<u32>) {
+        self.app.limiter.set(per_minute);
+    }
+
+    /// Adds a key, or changes the scopes of an existing one.
+    pub fn add_key(&self, key: ApiKey) {
+        self.app.add_key(key);
+    }
+
+    /// Stops accepting, lets open requests finish (up to 5 s), then writes the state file.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(true);
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        let app = Arc::clone(&self.app);
+        let _ = tokio::task::spawn_blocking(move || app.persist_logged()).await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // Aborting the accept task drops the listener and, through its JoinSet, every connection: nothing keeps
+        // the port. The state file is already current (it is written after every change).
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+fn base_url_for(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}

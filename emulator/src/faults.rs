@@ -1,0 +1,386 @@
+//! Scripted failures: a queue of [`Fault`]s per operation, consumed first-in first-out by matching requests.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use http::{HeaderName, HeaderValue, Method, StatusCode};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::operation::Operation;
+use crate::sync::lock;
+
+/// Which requests a fault applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FaultTarget {
+    /// `"*"`: any API route (never a control route); consulted after operation-specific faults.
+    Any,
+    /// One operation, e.g. `"create_action"`.
+    Operation(Operation),
+}
+
+impl From<Operation> for FaultTarget {
+    fn from(op: Operation) -> Self {
+        FaultTarget::Operation(op)
+    }
+}
+
+impl fmt::Display for FaultTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FaultTarget::Any => f.write_str("*"),
+            FaultTarget::Operation(op) => f.write_str(op.as_str()),
+        }
+    }
+}
+
+impl FromStr for FaultTarget {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "*" {
+            Ok(FaultTarget::Any)
+        } else {
+            Operation::from_str(s)
+                .map(FaultTarget::Operation)
+                .map_err(|e| format!("{e}: use \"*\" or one of {}", Operation::ALL.map(Operation::as_str).join(", ")))
+        }
+    }
+}
+
+impl Serialize for FaultTarget {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for FaultTarget {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        FaultTarget::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a dropped connection is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropPoint {
+    /// Close without reading the body and without an answer: the request is NOT applied.
+    BeforeBody,
+    /// Run the real handler (the request IS applied), then close without an answer.
+    AfterBody,
+}
+
+/// The kind of fault that shaped an answer, as the journal records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// An injected status answered instead of the real one.
+    Status,
+    /// The connection was closed before the body was read.
+    DropBeforeBody,
+    /// The connection was closed after the request was handled.
+    DropAfterBody,
+    /// The real answer was cut in half.
+    Truncate,
+    /// The real answer was delayed.
+    Latency,
+    /// A raw body was answered with 200 instead of the real one.
+    Body,
+    /// The rate limit answered 429.
+    RateLimited,
+}
+
+fn one() -> Option<u32> {
+    Some(1)
+}
+
+/// A scripted failure for the next matching request(s). On the control API it is JSON in camelCase:
+/// `{"operation": "create_action", "status": 503, "headers": {"Retry-After": "2"}}`.
+///
+/// Semantics, in order: `drop: before_body` closes the connection unanswered (not applied). Else the body is
+/// read; with `status` and not `apply`, the injected answer is sent after `latency_ms` (not applied). Else the
+/// real handler runs (applied), `latency_ms` passes, then `drop: after_body` closes unanswered, or `status`
+/// replaces the answer, or `truncate` sends half of the real body, or `body` is answered as 200, or the real
+/// answer goes out. `headers` are added to whatever answer is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Fault {
+    /// The operation the fault applies to, or `"*"` for any API route.
+    pub operation: FaultTarget,
+    /// Only requests with this HTTP method match (case-insensitive); `None` matches any.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// How many requests the fault applies to (default 1); `None` (`null`) or `0` means until reset.
+    #[serde(default = "one")]
+    pub times: Option<u32>,
+    /// Answer this status instead of the real one.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Headers added to the answer, e.g. `Retry-After`.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Raw answer body; with `status` the injected body (default `{"message": "injected fault"}`), without it a
+    /// 200 answer with exactly this body.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Content type of an injected body (default `application/json`).
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Delay before answering, in milliseconds.
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    /// Close the connection without an answer, before or after the body is read.
+    #[serde(default)]
+    pub drop: Option<DropPoint>,
+    /// With `status`: run the real handler first, so the request is applied although the answer is an error.
+    #[serde(default)]
+    pub apply: bool,
+    /// Send the real headers with the full `Content-Length` but only the first half of the body, then close.
+    #[serde(default)]
+    pub truncate: bool,
+}
+
+impl Fault {
+    /// A fault for `target` that does nothing yet and applies once; add behaviour with the builder methods.
+    pub fn new(target: impl Into<FaultTarget>) -> Fault {
+        Fault {
+            operation: target.into(),
+            method: None,
+            times: Some(1),
+            status: None,
+            headers: BTreeMap::new(),
+            body: None,
+            content_type: None,
+            latency_ms: None,
+            drop: None,
+            apply: false,
+            truncate: false,
+        }
+    }
+
+    /// A fault for any API route.
+    pub fn any() -> Fault {
+        Fault::new(FaultTarget::Any)
+    }
+
+    /// Answers `status` instead of the real answer.
+    pub fn status(mut self, status: u16) -> Fault {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds a header to the answer.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Fault {
+        self.headers.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sets the raw answer body.
+    pub fn body(mut self, body: impl Into<String>) -> Fault {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Sets the content type of the raw answer body.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Fault {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// Delays the answer.
+    pub fn latency(mut self, latency: Duration) -> Fault {
+        self.latency_ms = Some(u64::try_from(latency.as_millis()).unwrap_or(u64::MAX));
+        self
+    }
+
+    /// Closes the connection without an answer at `point`.
+    pub fn drop_connection(mut self, point: DropPoint) -> Fault {
+        self.drop = Some(point);
+        self
+    }
+
+    /// Runs the real handler before answering the injected status.
+    pub fn applied(mut self) -> Fault {
+        self.apply = true;
+        self
+    }
+
+    /// Cuts the real answer in half.
+    pub fn truncated(mut self) -> Fault {
+        self.truncate = true;
+        self
+    }
+
+    /// Applies to `n` requests (`0` means until reset).
+    pub fn times(mut self, n: u32) -> Fault {
+        self.times = Some(n);
+        self
+    }
+
+    /// Applies to every matching request until reset.
+    pub fn forever(mut self) -> Fault {
+        self.times = None;
+        self
+    }
+
+    /// Only matches requests with this HTTP method.
+    pub fn method(mut self, method: impl Into<String>) -> Fault {
+        self.method = Some(method.into());
+        self
+    }
+
+    /// Checks what JSON cannot: a real status code, valid header names and values, a valid method.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(status) = self.status
+            && !(100..=599).contains(&status)
+        {
+            return Err(format!("status: {status} is not an HTTP status (100-599)"));
+        }
+        for (name, value) in &self.headers {
+            HeaderName::from_str(name).map_err(|_| format!("headers: {name:?} is not a header name"))?;
+            HeaderValue::from_str(value).map_err(|_| format!("headers.{name}: {value:?} is not a header value"))?;
+        }
+        if let Some(ct) = &self.content_type {
+            HeaderValue::from_str(ct).map_err(|_| format!("contentType: {ct:?} is not a header value"))?;
+        }
+        if let Some(method) = &self.method {
+            Method::from_str(method).map_err(|_| format!("method: {method:?} is not an HTTP method"))?;
+        }
+        Ok(())
+    }
+
+    /// The injected status, if any; an unusable number (possible through [`crate::Emulator::inject`], which
+    /// cannot refuse) becomes 500 rather than a panic.
+    pub(crate) fn status_code(&self) -> Option<StatusCode> {
+        self.status.map(|s| StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+    }
+
+    /// The delay, if any.
+    pub(crate) fn latency_duration(&self) -> Option<Duration> {
+        self.latency_ms.filter(|&ms| ms > 0).map(Duration::from_millis)
+    }
+
+    fn matches(&self, op: Operation, method: &Method) -> bool {
+        let target = match self.operation {
+            FaultTarget::Any => true,
+            FaultTarget::Operation(wanted) => wanted == op,
+        };
+        target && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+    }
+}
+
+/// A queued fault with the number of uses left (`None`: until reset).
+#[derive(Debug, Clone)]
+struct Pending {
+    fault: Fault,
+    remaining: Option<u32>,
+}
+
+/// Faults waiting for requests, in the order they were injected.
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue {
+    pending: Mutex<Vec<Pending>>,
+}
+
+impl FaultQueue {
+    /// Queues a fault.
+    pub fn push(&self, fault: Fault) {
+        let remaining = fault.times.filter(|&n| n > 0);
+        lock(&self.pending).push(Pending { fault, remaining });
+    }
+
+    /// Takes one use of the first fault for `op`, else of the first `"*"` fault.
+    pub fn take(&self, op: Operation, method: &Method) -> Option<Fault> {
+        let mut pending = lock(&self.pending);
+        if pending.is_empty() {
+            return None;
+        }
+        let specific = |p: &Pending| p.fault.operation != FaultTarget::Any && p.fault.matches(op, method);
+        let any = |p: &Pending| p.fault.operation == FaultTarget::Any && p.fault.matches(op, method);
+        let index = pending.iter().position(specific).or_else(|| pending.iter().position(any))?;
+        let entry = pending.get_mut(index)?;
+        let fault = entry.fault.clone();
+        if let Some(left) = entry.remaining.as_mut() {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                pending.remove(index);
+            }
+        }
+        Some(fault)
+    }
+
+    /// The pending faults, each with `times` set to the uses left.
+    pub fn list(&self) -> Vec<Fault> {
+        lock(&self.pending).iter().map(|p| Fault { times: p.remaining, ..p.fault.clone() }).collect()
+    }
+
+    /// Removes every pending fault; returns how many there were.
+    pub fn clear(&self) -> usize {
+        let mut pending = lock(&self.pending);
+        let n = pending.len();
+        pending.clear();
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_parse_from_the_documented_json() {
+        let fault: Fault = serde_json::from_str(
+            r#"{"operation": "create_action", "method": null, "times": 1, "status": 503,
+                "headers": {"Retry-After": "2"}, "body": "raw", "contentType": "text/html",
+                "latencyMs": 200, "drop": "before_body", "apply": false, "truncate": false}"#,
+        )
+        .unwrap();
+        assert_eq!(fault.operation, FaultTarget::Operation(Operation::CreateAction));
+        assert_eq!(fault.drop, Some(DropPoint::BeforeBody));
+        let any: Fault = serde_json::from_str(r#"{"operation": "*", "times": null}"#).unwrap();
+        assert_eq!((any.operation, any.times), (FaultTarget::Any, None));
+        let default: Fault = serde_json::from_str(r#"{"operation": "*"}"#).unwrap();
+        assert_eq!(default.times, Some(1));
+        assert!(serde_json::from_str::<Fault>(r#"{"operation": "nope"}"#).is_err());
+    }
+
+    #[test]
+    fn queue_is_fifo_per_operation_and_star_comes_last() {
+        let queue = FaultQueue::default();
+        queue.push(Fault::any().status(500));
+        queue.push(Fault::new(Operation::CreateAction).status(503).times(2));
+        queue.push(Fault::new(Operation::CreateAction).status(502));
+        let post = Method::POST;
+        let take = |op| queue.take(op, &post).and_then(|f| f.status);
+        assert_eq!(take(Operation::CreateAction), Some(503));
+        assert_eq!(take(Operation::CreateAction), Some(503));
+        assert_eq!(take(Operation::CreateAction), Some(502));
+        assert_eq!(take(Operation::CreateAction), Some(500));
+        assert_eq!(take(Operation::CreateAction), None);
+    }
+
+    #[test]
+    fn times_zero_or_null_lasts_until_cleared() {
+        let queue = FaultQueue::default();
+        queue.push(Fault::new(Operation::GetIcon).status(503).times(0));
+        for _ in 0..5 {
+            assert!(queue.take(Operation::GetIcon, &Method::GET).is_some());
+        }
+        assert_eq!(queue.clear(), 1);
+        assert!(queue.take(Operation::GetIcon, &Method::GET).is_none());
+    }
+
+    #[test]
+    fn method_filter_and_checks() {
+        let queue = FaultQueue::default();
+        queue.push(Fault::any().method("delete").status(500));
+        assert!(queue.take(Operation::GetIntegration, &Method::GET).is_none());
+        assert!(queue.take(Operation::DeleteAction, &Method::DELETE).is_some());
+        assert!(Fault::any().status(42).check().is_err());
+        assert!(Fault::any().header("bad header", "x").check().is_err());
+        assert!(Fault::any().status(503).header("Retry-After", "1").check().is_ok());
+    }
+}

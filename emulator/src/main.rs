@@ -1,0 +1,121 @@
+//! `langdock-emulator`: serve the emulator until SIGINT/SIGTERM, or around one command
+//! (`langdock-emulator [flags] -- CMD ARGS...`) whose exit code becomes ours.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use langdock_emulator::{Emulator, EmulatorArgs};
+use tracing_subscriber::EnvFilter;
+
+/// A local emulator of the Langdock Integrations API.
+#[derive(Debug, Parser)]
+#[command(name = "langdock-emulator", version, about)]
+struct Cli {
+    #[command(flatten)]
+    args: EmulatorArgs,
+    /// Command to run against the emulator, after `--`; it gets LANGDOCK_BASE_URL and LANGDOCK_API_KEY.
+    #[arg(last = true, value_name = "CMD")]
+    command: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_new(&cli.args.log).unwrap_or_else(|_| EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(run(cli))
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("langdock-emulator: {message}");
+    ExitCode::from(2)
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    let (config, addr) = match cli.args.into_config() {
+        Ok(parts) => parts,
+        Err(e) => return fail(&e),
+    };
+    let first_key = config.keys.first().map(|k| k.key.clone());
+    let emulator = match Emulator::start_on(config, addr).await {
+        Ok(emulator) => emulator,
+        Err(e) => return fail(&format!("cannot start on {addr}: {e}")),
+    };
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "langdock-emulator listening on {}", emulator.base_url());
+    let _ = stdout.flush();
+
+    let code = match cli.command.split_first() {
+        None => {
+            wait_for_signal().await;
+            ExitCode::SUCCESS
+        }
+        Some((program, args)) => run_command(program, args, &emulator.base_url(), first_key.as_deref()).await,
+    };
+    emulator.shutdown().await;
+    code
+}
+
+/// Runs the trailing command; a terminal's Ctrl-C reaches it directly, so we only keep ourselves alive.
+async fn run_command(program: &str, args: &[String], base_url: &str, key: Option<&str>) -> ExitCode {
+    let mut command = tokio::process::Command::new(program);
+    command.args(args).env("LANGDOCK_BASE_URL", base_url);
+    if let Some(key) = key {
+        command.env("LANGDOCK_API_KEY", key);
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            eprintln!("langdock-emulator: cannot run {program:?}: {e}");
+            return ExitCode::from(127);
+        }
+    };
+    let status = loop {
+        tokio::select! {
+            status = child.wait() => break status,
+            () = wait_for_signal() => {}
+        }
+    };
+    match status {
+        Ok(status) => ExitCode::from(exit_code(status)),
+        Err(e) => {
+            eprintln!("langdock-emulator: waiting for {program:?} failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The child's exit code; a child killed by a signal gives 128 + signal, as shells report it.
+fn exit_code(status: std::process::ExitStatus) -> u8 {
+    if let Some(code) = status.code() {
+        return u8::try_from(code & 0xff).unwrap_or(1);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return u8::try_from(128 + signal).unwrap_or(1);
+        }
+    }
+    1
+}
+
+/// Resolves on SIGINT or (on Unix) SIGTERM.
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

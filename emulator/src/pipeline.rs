@@ -1,0 +1,385 @@
+//! The path of one request: CORS block, routing, auth, rate limit, faults, body, handler, persistence, journal.
+//! Order matters and is decided here once: routing errors (404/405/malformed ID) come first, then auth
+//! (before the body is read), then the rate limit, then the next matching fault is taken.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::request::Parts;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use serde_json::Value;
+use tokio::sync::Notify;
+use tokio::time::Sleep;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::faults::{DropPoint, Fault, FaultKind};
+use crate::journal::JournalEntry;
+use crate::operation::Operation;
+use crate::reply::{ApiError, JSON, Reply};
+use crate::router::{self, ApiRoute, CONTROL_PREFIX, Route};
+use crate::validate::limits;
+use crate::{control, routes};
+
+/// The body type of every response.
+pub(crate) type ResponseBody = BoxBody<Bytes, Infallible>;
+
+/// Room for multipart framing around a maximal icon.
+const MULTIPART_OVERHEAD: usize = 1024 * 1024;
+/// How much of an oversized body is still read (and discarded) so that the client, still sending, receives the
+/// 413 instead of a reset connection. Beyond this the connection is answered at once.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+/// How long a truncated answer waits after its first half before the connection is closed, so that the half
+/// really leaves the socket first.
+const TRUNCATE_GRACE: Duration = Duration::from_millis(50);
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Lets a handler close its connection without answering (dropped-connection faults).
+#[derive(Debug, Clone)]
+pub(crate) struct ConnSignal(pub Arc<Notify>);
+
+impl ConnSignal {
+    /// Asks the connection task to drop the connection now; it stores the request if nobody waits yet.
+    fn drop_now(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// What the journal and the response need to know about the request, gathered once.
+struct Ctx {
+    app: Arc<App>,
+    conn: ConnSignal,
+    method: Method,
+    path: String,
+    /// The `x-request-id` answered: the request's own, else a fresh UUID.
+    request_id: HeaderValue,
+    /// The request's `x-request-id`, as journaled.
+    journal_request_id: Option<String>,
+    received_at: u64,
+}
+
+impl Ctx {
+    fn record(
+        &self,
+        op: Option<Operation>,
+        status: Option<StatusCode>,
+        fault: Option<FaultKind>,
+        applied: bool,
+        body: Option<Value>,
+    ) {
+        self.app.journal.record(JournalEntry {
+            seq: 0,
+            method: self.method.as_str().to_owned(),
+            path: self.path.clone(),
+            operation: op,
+            status: status.map(|s| s.as_u16()),
+            fault,
+            applied,
+            request_id: self.journal_request_id.clone(),
+            body,
+            received_at: self.received_at,
+        });
+    }
+
+    /// Journals and answers.
+    fn finish(
+        &self,
+        op: Option<Operation>,
+        reply: Reply,
+        fault: Option<FaultKind>,
+        body: Option<Value>,
+    ) -> Response<ResponseBody> {
+        self.record(op, Some(reply.status), fault, reply.applied, body);
+        respond(reply, &self.request_id)
+    }
+
+    /// Journals a dropped connection and drops it; never returns, the connection task drops this future.
+    async fn drop_connection(
+        &self,
+        op: Operation,
+        kind: FaultKind,
+        applied: bool,
+        body: Option<Value>,
+    ) -> Response<ResponseBody> {
+        self.record(Some(op), None, Some(kind), applied, body);
+        self.drop_now().await
+    }
+
+    /// Drops the connection without an answer; never returns, the connection task drops this future.
+    async fn drop_now(&self) -> Response<ResponseBody> {
+        self.conn.drop_now();
+        std::future::pending().await
+    }
+}
+
+/// Serves one request.
+pub(crate) async fn handle(
+    app: Arc<App>,
+    conn: ConnSignal,
+    req: http::Request<Incoming>,
+) -> Result<Response<ResponseBody>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let incoming = parts.headers.get(&X_REQUEST_ID).filter(|v| !v.is_empty()).cloned();
+    let ctx = Ctx {
+        received_at: u64::try_from(app.started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        app,
+        conn,
+        method: parts.method.clone(),
+        path: parts.uri.path().to_owned(),
+        journal_request_id: incoming.as_ref().and_then(|v| v.to_str().ok()).map(str::to_owned),
+        request_id: incoming.unwrap_or_else(fresh_request_id),
+    };
+    if parts.method == Method::OPTIONS {
+        let reply = ApiError::forbidden("browser-origin requests are blocked").into_reply();
+        if ctx.path.starts_with(CONTROL_PREFIX) {
+            return Ok(respond(reply, &ctx.request_id));
+        }
+        return Ok(ctx.finish(None, reply, None, None));
+    }
+    match router::resolve(&parts.method, &ctx.path) {
+        Err(e) => Ok(ctx.finish(e.op, e.error.into_reply(), None, None)),
+        Ok(Route::Control(rest)) => {
+            let reply = control::handle(&ctx.app, &parts, body, &rest).await;
+            Ok(respond(reply, &ctx.request_id))
+        }
+        Ok(Route::Api(route)) => Ok(api(&ctx, &parts, body, route).await),
+    }
+}
+
+fn fresh_request_id() -> HeaderValue {
+    HeaderValue::try_from(Uuid::new_v4().to_string()).unwrap_or(HeaderValue::from_static("emulator"))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+async fn api(ctx: &Ctx, parts: &Parts, body: Incoming, route: ApiRoute) -> Response<ResponseBody> {
+    let app = &ctx.app;
+    let op = route.op;
+    let token = bearer(&parts.headers);
+    if let Err(e) = app.authorize(token, op) {
+        return ctx.finish(Some(op), e.into_reply(), None, None);
+    }
+    if let Err(wait) = app.limiter.check(token.unwrap_or_default()) {
+        let secs = wait.as_secs().max(1);
+        let reply = ApiError::new(StatusCode::TOO_MANY_REQUESTS, format!("rate limit exceeded: retry in {secs} s"))
+            .into_reply()
+            .with_header(RETRY_AFTER, HeaderValue::from(secs));
+        return ctx.finish(Some(op), reply, Some(FaultKind::RateLimited), None);
+    }
+
+    let fault = app.faults.take(op, &parts.method);
+    if let Some(f) = &fault
+        && f.drop == Some(DropPoint::BeforeBody)
+    {
+        return ctx.drop_connection(op, FaultKind::DropBeforeBody, false, None).await;
+    }
+
+    let limit = if op == Operation::PutIcon { limits::ICON_BYTES + MULTIPART_OVERHEAD } else { app.max_body_bytes };
+    let bytes = match read_body(body, &parts.headers, limit).await {
+        Ok(bytes) => bytes,
+        Err(e) => return ctx.finish(Some(op), e.into_reply(), None, None),
+    };
+    let parsed = parse_json(&bytes);
+    let journal_body = parsed.as_ref().ok().cloned();
+
+    if let Some(f) = &fault
+        && let (Some(status), false) = (f.status_code(), f.apply)
+    {
+        // Journal before the latency: a client that times out drops this future, and its
+        // attempt must still show in the journal.
+        let reply = injected(f, status);
+        ctx.record(Some(op), Some(reply.status), Some(FaultKind::Status), false, journal_body);
+        wait(f).await;
+        return respond(reply, &ctx.request_id);
+    }
+
+    let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let request = routes::Request { route, content_type, body: &bytes, parsed: &parsed };
+    let mut reply = routes::dispatch(app, &request).await.unwrap_or_else(ApiError::into_reply);
+    if reply.applied && app.state_file.is_some() {
+        let app = Arc::clone(app);
+        // The write is blocking file I/O; the spawned task finishes even if this request is dropped.
+        let _ = tokio::task::spawn_blocking(move || app.persist_logged()).await;
+    }
+
+    let Some(f) = fault else {
+        return ctx.finish(Some(op), reply, None, journal_body);
+    };
+    // Every outcome is journaled before the latency passes: a client that times out drops this
+    // future, and its attempt must still show in the journal.
+    let applied = reply.applied;
+    if f.drop == Some(DropPoint::AfterBody) {
+        ctx.record(Some(op), None, Some(FaultKind::DropAfterBody), applied, journal_body);
+        wait(&f).await;
+        return ctx.drop_now().await;
+    }
+    if let Some(status) = f.status_code() {
+        let mut injected = injected(&f, status);
+        injected.applied = applied;
+        ctx.record(Some(op), Some(injected.status), Some(FaultKind::Status), applied, journal_body);
+        wait(&f).await;
+        return respond(injected, &ctx.request_id);
+    }
+    add_headers(&mut reply, &f);
+    if f.truncate {
+        ctx.record(Some(op), Some(reply.status), Some(FaultKind::Truncate), applied, journal_body);
+        wait(&f).await;
+        return truncated(reply, &ctx.request_id, ctx.conn.clone());
+    }
+    if let Some(raw) = &f.body {
+        let mut raw = raw_reply(StatusCode::OK, &f, Bytes::from(raw.clone()));
+        raw.applied = applied;
+        ctx.record(Some(op), Some(raw.status), Some(FaultKind::Body), applied, journal_body);
+        wait(&f).await;
+        return respond(raw, &ctx.request_id);
+    }
+    let kind = f.latency_duration().map(|_| FaultKind::Latency);
+    ctx.record(Some(op), Some(reply.status), kind, applied, journal_body);
+    wait(&f).await;
+    respond(reply, &ctx.request_id)
+}
+
+async fn wait(fault: &Fault) {
+    if let Some(latency) = fault.latency_duration() {
+        tokio::time::sleep(latency).await;
+    }
+}
+
+/// The injected answer of a status fault.
+fn injected(fault: &Fault, status: StatusCode) -> Reply {
+    let body = match &fault.body {
+        Some(raw) => Bytes::from(raw.clone()),
+        None => Bytes::from_static(br#"{"message":"injected fault"}"#),
+    };
+    raw_reply(status, fault, body)
+}
+
+fn raw_reply(status: StatusCode, fault: &Fault, body: Bytes) -> Reply {
+    let content_type = fault
+        .content_type
+        .as_deref()
+        .and_then(|ct| HeaderValue::from_str(ct).ok())
+        .unwrap_or(HeaderValue::from_static(JSON));
+    let mut reply = Reply { status, body, content_type, headers: Vec::new(), applied: false };
+    add_headers(&mut reply, fault);
+    reply
+}
+
+/// Adds a fault's headers; invalid ones (only possible through `Emulator::inject`) are skipped.
+fn add_headers(reply: &mut Reply, fault: &Fault) {
+    for (name, value) in &fault.headers {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+            reply.headers.push((name, value));
+        }
+    }
+}
+
+/// Parses a body as JSON, with the message a 400 would carry.
+fn parse_json(bytes: &Bytes) -> Result<Value, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("request body: expected a JSON object, got an empty body".to_owned());
+    }
+    serde_json::from_slice(bytes).map_err(|e| format!("request body: invalid JSON: {e}"))
+}
+
+/// Reads the whole body, refusing with 413 beyond `limit` bytes.
+pub(crate) async fn read_body(mut body: Incoming, headers: &HeaderMap, limit: usize) -> Result<Bytes, ApiError> {
+    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
+        return Err(ApiError::too_large(limit));
+    }
+    let mut buf = BytesMut::with_capacity(declared.map_or(0, |n| n.min(limit as u64) as usize));
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ApiError::bad_request(format!("request body could not be read: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            total = total.saturating_add(data.len());
+            if total > DRAIN_LIMIT {
+                break;
+            }
+            if total <= limit {
+                buf.extend_from_slice(&data);
+            }
+        }
+    }
+    if total > limit {
+        return Err(ApiError::too_large(limit));
+    }
+    Ok(buf.freeze())
+}
+
+/// Turns an answer into a response with its content type and `x-request-id`.
+pub(crate) fn respond(reply: Reply, request_id: &HeaderValue) -> Response<ResponseBody> {
+    let mut response = Response::new(Full::new(reply.body).boxed());
+    *response.status_mut() = reply.status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, reply.content_type);
+    headers.insert(X_REQUEST_ID.clone(), request_id.clone());
+    for (name, value) in reply.headers {
+        headers.append(name, value);
+    }
+    response
+}
+
+/// The real headers with the full `Content-Length`, then half the body, then a closed connection.
+fn truncated(reply: Reply, request_id: &HeaderValue, conn: ConnSignal) -> Response<ResponseBody> {
+    let full = reply.body.len();
+    let half = reply.body.slice(..full / 2);
+    let mut response = respond(Reply { body: Bytes::new(), ..reply }, request_id);
+    *response.body_mut() =
+        TruncatedBody { first: Some(half), grace: Box::pin(tokio::time::sleep(TRUNCATE_GRACE)), conn, fired: false }
+            .boxed();
+    response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(full));
+    response
+}
+
+/// A body that yields its first part, then closes the connection instead of ending.
+struct TruncatedBody {
+    first: Option<Bytes>,
+    grace: Pin<Box<Sleep>>,
+    conn: ConnSignal,
+    fired: bool,
+}
+
+impl Body for TruncatedBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = self.get_mut();
+        if let Some(first) = this.first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(first))));
+        }
+        if !this.fired {
+            ready!(this.grace.as_mut().poll(cx));
+            this.fired = true;
+            this.conn.drop_now();
+        }
+        Poll::Pending
+    }
+
+    fn is_end_stream(&self) -> bool {
+        false
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        // Unknown on purpose: hyper then frames the body by the Content-Length header we set (the full length).
+        SizeHint::default()
+    }
+}

@@ -1,0 +1,116 @@
+//! Answers before they become HTTP responses: a status, a JSON (or raw) body, extra headers, and whether the
+//! request changed state. Errors are answers too: always `{"message": "..."}` as JSON.
+
+use bytes::Bytes;
+use http::{HeaderName, HeaderValue, StatusCode, header};
+use serde_json::{Value, json};
+
+/// The content type of every JSON answer.
+pub(crate) const JSON: &str = "application/json";
+
+/// A finished answer of a handler or of the pipeline.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub body: Bytes,
+    pub content_type: HeaderValue,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// Whether the request changed the emulator's state (journaled as `applied`).
+    pub applied: bool,
+}
+
+impl Reply {
+    /// A JSON answer that changed nothing.
+    pub fn json(status: StatusCode, body: &Value) -> Reply {
+        // Serializing a `Value` cannot fail (its keys are strings), so the fallback is never used.
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        Reply {
+            status,
+            body: Bytes::from(bytes),
+            content_type: HeaderValue::from_static(JSON),
+            headers: Vec::new(),
+            applied: false,
+        }
+    }
+
+    /// A 200 JSON answer that changed nothing.
+    pub fn ok(body: &Value) -> Reply {
+        Reply::json(StatusCode::OK, body)
+    }
+
+    /// Marks the answer as the result of a state change.
+    pub fn applied(mut self) -> Reply {
+        self.applied = true;
+        self
+    }
+
+    /// Adds a header.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// A refusal: becomes `{"message": ...}` with its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ApiError {
+    pub status: StatusCode,
+    pub message: String,
+    pub allow: Option<&'static str>,
+}
+
+impl ApiError {
+    /// An error with any status.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into(), allow: None }
+    }
+
+    /// 400: the request itself is wrong.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 403: the key lacks a scope, or the target may not be changed.
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// 404: the path, or the thing it names, does not exist.
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// 405 with the `Allow` header listing the methods the path accepts.
+    pub fn method_not_allowed(allow: &'static str) -> ApiError {
+        ApiError {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            message: format!("method not allowed on this path: use {allow}"),
+            allow: Some(allow),
+        }
+    }
+
+    /// 409: a name clashes inside one integration.
+    pub fn conflict(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, message)
+    }
+
+    /// 413: the body is larger than the limit.
+    pub fn too_large(limit: usize) -> ApiError {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body too large: the limit is {limit} bytes"))
+    }
+
+    /// The answer for this error.
+    pub fn into_reply(self) -> Reply {
+        let reply = Reply::json(self.status, &json!({ "message": self.message }));
+        match self.allow {
+            Some(allow) => reply.with_header(header::ALLOW, HeaderValue::from_static(allow)),
+            None => reply,
+        }
+    }
+}
+
+impl From<ApiError> for Reply {
+    fn from(error: ApiError) -> Reply {
+        error.into_reply()
+    }
+}

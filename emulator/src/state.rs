@@ -1,0 +1,220 @@
+//! The emulated workspace: integrations with their auth, actions and triggers. Plain data, serializable as is
+//! (this is also the persisted form, secrets included); what the API shows of it lives in `views`.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// An integration, Langdock-built or custom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Integration {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+    pub build_by_langdock: bool,
+    pub auth_type: String,
+    pub auth_test_code: Option<String>,
+    pub auth_fields: Vec<AuthField>,
+    pub oauth_client: Option<OAuthClient>,
+    pub actions: Vec<Action>,
+    pub triggers: Vec<Trigger>,
+    #[serde(default)]
+    pub icon: Option<Icon>,
+    #[serde(default)]
+    pub color: Option<String>,
+}
+
+impl Integration {
+    /// A fresh custom integration: auth type NONE, nothing else.
+    pub fn new_custom(name: String, description: String, created_at: String) -> Integration {
+        Integration {
+            id: Uuid::new_v4(),
+            name,
+            description,
+            created_at,
+            build_by_langdock: false,
+            auth_type: "NONE".to_owned(),
+            auth_test_code: None,
+            auth_fields: Vec::new(),
+            oauth_client: None,
+            actions: Vec::new(),
+            triggers: Vec::new(),
+            icon: None,
+            color: None,
+        }
+    }
+}
+
+/// Where an integration's icon comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub(crate) enum Icon {
+    /// Set by `PATCH` with `iconUrl`: shown as given.
+    Url { url: String },
+    /// Uploaded with `PUT …/icon`: served by the emulator (bytes kept in memory only).
+    Uploaded { ext: String },
+}
+
+/// A credential field users fill in when they connect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AuthField {
+    pub id: Uuid,
+    pub slug: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub field_type: String,
+    pub description: String,
+    pub placeholder: Option<String>,
+    pub required: bool,
+}
+
+/// OAuth client settings; `client_secret` is write-only on the API.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct OAuthClient {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub auth_url: Option<String>,
+    pub token_url: Option<String>,
+    pub scopes: Option<String>,
+    pub label: Option<String>,
+    pub authorization_code: Option<String>,
+    pub access_token_code: Option<String>,
+    pub refresh_token_code: Option<String>,
+}
+
+/// An action of an integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Action {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub code: Option<String>,
+    pub requires_confirmation: bool,
+    pub input_fields: Vec<InputField>,
+}
+
+/// A polling trigger; `polling_code` and `input_fields` are stored although GET never shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Trigger {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub polling_code: Option<String>,
+    pub input_fields: Vec<InputField>,
+}
+
+/// An input field of an action or trigger; `order` is its position in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct InputField {
+    pub slug: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub field_type: String,
+    pub description: Option<String>,
+    pub placeholder: Option<String>,
+    pub required: bool,
+    pub options: Option<Vec<SelectOption>>,
+    pub allow_multi_select: Option<bool>,
+    pub context_action_id: Option<Uuid>,
+}
+
+/// One choice of a SELECT field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SelectOption {
+    pub label: String,
+    pub value: String,
+}
+
+/// All integrations, seeded first and then in creation order, with an index by ID. Integrations are never
+/// deleted (the API has no such endpoint), so positions stay valid.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Store {
+    integrations: Vec<Integration>,
+    index: HashMap<Uuid, usize>,
+}
+
+impl Store {
+    /// A store holding `integrations` in the given order.
+    pub fn from_integrations(integrations: Vec<Integration>) -> Store {
+        let index = integrations.iter().enumerate().map(|(i, integration)| (integration.id, i)).collect();
+        Store { integrations, index }
+    }
+
+    /// The starting state: the two Langdock-built integrations, or nothing.
+    pub fn seeded(seed: bool) -> Store {
+        if seed { Store::from_integrations(crate::seed::integrations()) } else { Store::default() }
+    }
+
+    /// Every integration in list order.
+    pub fn all(&self) -> &[Integration] {
+        &self.integrations
+    }
+
+    /// The integration with this ID.
+    pub fn get(&self, id: Uuid) -> Option<&Integration> {
+        self.index.get(&id).and_then(|&i| self.integrations.get(i))
+    }
+
+    /// The integration with this ID, for changing.
+    pub fn get_mut(&mut self, id: Uuid) -> Option<&mut Integration> {
+        self.index.get(&id).copied().and_then(move |i| self.integrations.get_mut(i))
+    }
+
+    /// Appends a new integration.
+    pub fn insert(&mut self, integration: Integration) {
+        self.index.insert(integration.id, self.integrations.len());
+        self.integrations.push(integration);
+    }
+}
+
+/// Makes a slug as API.md section 2 decides: lower-case ASCII letters and digits, every run of other characters
+/// becomes one `_`, trimmed of `_`; a clash with `taken` gets `_2`, `_3`, … A name with no letter or digit
+/// falls back to `fallback` so that code can still address it.
+pub(crate) fn make_slug<'a>(name: &str, fallback: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+    let mut base = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            base.push(c.to_ascii_lowercase());
+        } else if !base.ends_with('_') {
+            base.push('_');
+        }
+    }
+    let trimmed = base.trim_matches('_');
+    let base = if trimmed.is_empty() { fallback } else { trimmed };
+    let is_taken = |candidate: &str| taken.clone().any(|t| t == candidate);
+    if !is_taken(base) {
+        return base.to_owned();
+    }
+    (2u64..).map(|n| format!("{base}_{n}")).find(|candidate| !is_taken(candidate)).unwrap_or_else(|| base.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_lowercases_and_collapses_runs_of_other_characters() {
+        let none = std::iter::empty::<&str>();
+        assert_eq!(make_slug("Send  E-Mail!", "x", none.clone()), "send_e_mail");
+        assert_eq!(make_slug("  __Hello__ ", "x", none.clone()), "hello");
+        assert_eq!(make_slug("Größe 2", "x", none.clone()), "gr_e_2");
+        assert_eq!(make_slug("!!!", "action", none), "action");
+    }
+
+    #[test]
+    fn slug_clash_gets_a_counter() {
+        let taken = ["send", "send_2"];
+        assert_eq!(make_slug("Send", "x", taken.iter().copied()), "send_3");
+        assert_eq!(make_slug("send!", "x", ["other"].iter().copied()), "send");
+    }
+}

@@ -1,0 +1,173 @@
+//! The control API and its library twins: journal, reset, rate limit, keys, health; plus the blocking handle.
+
+mod common;
+
+use common::{Env, send};
+use langdock_emulator::{ApiKey, Config, FaultKind, Operation, Scope, run_blocking};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn journal_records_api_requests_with_operation_status_body_and_request_id_but_no_authorization() {
+    let env = Env::start().await;
+    send(env.req(Method::POST, "/integrations/v1/create").header("x-request-id", "r-1").json(&json!({ "name": "J" })))
+        .await;
+    env.get("/integrations/v1/not-a-uuid").await;
+    send(env.http.get(env.url("/integrations/v1/get"))).await;
+    env.get("/_emulator/health").await;
+    let journal = send(env.http.get(env.url("/_emulator/journal"))).await;
+    let requests = journal.json["requests"].as_array().unwrap().clone();
+    assert_eq!(requests.len(), 3, "control routes are not journaled: {requests:?}");
+    let first = &requests[0];
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["method"], "POST");
+    assert_eq!(first["path"], "/integrations/v1/create");
+    assert_eq!(first["operation"], "create_integration");
+    assert_eq!(first["status"], 201);
+    assert_eq!(first["fault"], Value::Null);
+    assert_eq!(first["applied"], true);
+    assert_eq!(first["requestId"], "r-1");
+    assert_eq!(first["body"], json!({ "name": "J" }));
+    assert!(first["receivedAt"].is_u64());
+    assert_eq!(
+        (requests[1]["operation"].as_str(), requests[1]["status"].as_u64()),
+        (Some("get_integration"), Some(400))
+    );
+    assert_eq!((requests[2]["status"].as_u64(), requests[2]["applied"].as_bool()), (Some(401), Some(false)));
+    assert!(!journal.text.contains(langdock_emulator::DEFAULT_API_KEY), "no Authorization recorded");
+    assert_eq!(env.emu.journal().len(), 3);
+    send(env.http.delete(env.url("/_emulator/journal"))).await;
+    assert!(env.emu.journal().is_empty());
+    env.get("/integrations/v1/get").await;
+    assert_eq!(env.emu.journal()[0].seq, 1);
+    env.emu.clear_journal();
+    assert!(env.emu.journal().is_empty());
+}
+
+#[tokio::test]
+async fn reset_returns_to_the_seed_and_clears_faults_and_journal_but_keeps_the_rate_limit() {
+    let env = Env::start().await;
+    env.integration("Gone").await;
+    env.emu.set_rate_limit(Some(6000));
+    env.emu.inject(langdock_emulator::Fault::any().status(500));
+    let answer = send(env.http.post(env.url("/_emulator/reset"))).await;
+    assert_eq!(answer.status, 200);
+    assert!(env.emu.faults().is_empty());
+    assert!(env.emu.journal().is_empty());
+    let list = env.get("/integrations/v1/get").await;
+    assert_eq!(list.json["integrations"].as_array().unwrap().len(), 2);
+    let limit = send(env.http.get(env.url("/_emulator/rate-limit"))).await;
+    assert_eq!(limit.json["perMinute"], 6000);
+}
+
+#[tokio::test]
+async fn no_seed_starts_empty_and_reset_keeps_it_empty() {
+    let env = Env::with(Config { seed: false, ..Config::default() }).await;
+    assert_eq!(env.get("/integrations/v1/get").await.json, json!({ "integrations": [] }));
+    env.integration("X").await;
+    env.emu.reset();
+    assert_eq!(env.get("/integrations/v1/get").await.json, json!({ "integrations": [] }));
+}
+
+#[tokio::test]
+async fn rate_limit_answers_429_with_retry_after_and_is_journaled() {
+    let env = Env::with(Config { rate_limit_per_minute: Some(60), ..Config::default() }).await;
+    assert_eq!(env.get("/integrations/v1/get").await.status, 200);
+    let limited = env.get("/integrations/v1/get").await;
+    assert_eq!(limited.status, 429);
+    let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry >= 1, "{retry}");
+    assert!(limited.message().contains("rate limit"));
+    let entry = env.emu.journal().pop().unwrap();
+    assert_eq!((entry.status, entry.fault), (Some(429), Some(FaultKind::RateLimited)));
+    assert_eq!(send(env.http.get(env.url("/_emulator/health"))).await.status, 200, "control routes are not limited");
+    env.emu.add_key(ApiKey::full("other"));
+    let other = send(env.http.get(env.url("/integrations/v1/get")).bearer_auth("other")).await;
+    assert_eq!(other.status, 200, "buckets are per key");
+    let off = send(env.http.post(env.url("/_emulator/rate-limit")).json(&json!({ "perMinute": null }))).await;
+    assert_eq!(off.status, 200);
+    assert_eq!(env.get("/integrations/v1/get").await.status, 200);
+}
+
+#[tokio::test]
+async fn a_per_second_rate_allows_that_many_requests_in_a_burst() {
+    let env = Env::start().await;
+    env.emu.set_rate_limit(Some(50 * 60));
+    let mut ok = 0;
+    for _ in 0..60 {
+        if env.get("/integrations/v1/get").await.status == 200 {
+            ok += 1;
+        }
+    }
+    assert!((50..60).contains(&ok), "about 50 of 60 quick requests pass, got {ok}");
+}
+
+#[tokio::test]
+async fn keys_can_be_added_over_http_with_scopes() {
+    let env = Env::start().await;
+    let added = send(
+        env.http.post(env.url("/_emulator/keys")).json(&json!({ "key": "sk-ld-new", "scopes": ["ASSISTANT_API"] })),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    let list = send(env.http.get(env.url("/integrations/v1/get")).bearer_auth("sk-ld-new")).await;
+    assert_eq!(list.status, 200);
+    let create =
+        send(env.http.post(env.url("/integrations/v1/create")).bearer_auth("sk-ld-new").json(&json!({ "name": "x" })))
+            .await;
+    assert_eq!(create.status, 403);
+    let bad = send(env.http.post(env.url("/_emulator/keys")).json(&json!({ "key": "k", "scopes": ["ROOT"] }))).await;
+    assert_eq!(bad.status, 400);
+    env.emu.add_key(ApiKey::new("sk-ld-new", [Scope::IntegrationApi]));
+    let create =
+        send(env.http.post(env.url("/integrations/v1/create")).bearer_auth("sk-ld-new").json(&json!({ "name": "x" })))
+            .await;
+    assert_eq!(create.status, 201);
+}
+
+#[tokio::test]
+async fn control_api_health_unknown_routes_and_methods() {
+    let env = Env::start().await;
+    assert_eq!(send(env.http.get(env.url("/_emulator/health"))).await.json, json!({ "ok": true }));
+    assert_eq!(send(env.http.get(env.url("/_emulator/nope"))).await.status, 404);
+    assert_eq!(send(env.http.put(env.url("/_emulator/journal"))).await.status, 405);
+    assert_eq!(send(env.http.post(env.url("/_emulator/faults")).body("{")).await.status, 400);
+    assert_eq!(send(env.http.get(env.url("/_emulator/icons/nothing.png"))).await.status, 404);
+}
+
+#[tokio::test]
+async fn journal_shows_drops_with_null_status() {
+    let env = Env::start().await;
+    env.emu.inject(
+        langdock_emulator::Fault::new(Operation::ListIntegrations)
+            .drop_connection(langdock_emulator::DropPoint::BeforeBody),
+    );
+    let _ = env.req(Method::GET, "/integrations/v1/get").send().await;
+    let journal = send(env.http.get(env.url("/_emulator/journal"))).await.json;
+    assert_eq!(journal["requests"][0]["status"], Value::Null);
+    assert_eq!(journal["requests"][0]["fault"], "drop_before_body");
+}
+
+#[test]
+fn blocking_handle_serves_without_an_async_caller_and_stops() {
+    let emulator = run_blocking(Config::default(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = emulator.addr();
+    let url = format!("{}/_emulator/health", emulator.base_url());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = runtime.block_on(async {
+        reqwest::Client::builder().no_proxy().build().unwrap().get(&url).send().await.unwrap().status()
+    });
+    assert_eq!(status, 200);
+    assert!(emulator.journal().is_empty(), "derefs to the emulator");
+    emulator.stop();
+    assert!(std::net::TcpStream::connect(addr).is_err(), "the port is released");
+}
+
+#[tokio::test]
+async fn dropping_the_emulator_releases_the_port() {
+    let env = Env::start().await;
+    let addr = env.emu.addr();
+    drop(env);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
