@@ -230,6 +230,7 @@ pub struct ClientBuilder {
     deadline: Option<Duration>,
     max_retries: Option<u32>,
     retry_after_cap: Option<Duration>,
+    backoff: Option<(Duration, Duration)>,
     headers: Vec<(String, String)>,
     user_agent: Option<String>,
     proxy: Option<String>,
@@ -297,6 +298,12 @@ impl ClientBuilder {
     /// once with a rate-limit error that carries `retry_after`.
     pub fn retry_after_cap(mut self, cap: Duration) -> Self {
         self.retry_after_cap = Some(cap);
+        self
+    }
+
+    /// The computed wait before the first retry and its cap (default 0.5 s doubling up to 8 s).
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.backoff = Some((initial, max.max(initial)));
         self
     }
 
@@ -375,10 +382,13 @@ impl ClientBuilder {
             Some(retries) => retries,
             None => retries_from_env()?.unwrap_or(RetryPolicy::default().max_retries),
         };
+        let defaults = RetryPolicy::default();
+        let (initial_backoff, max_backoff) = self.backoff.unwrap_or((defaults.initial_backoff, defaults.max_backoff));
         let retry = RetryPolicy {
             max_retries,
-            retry_after_cap: self.retry_after_cap.unwrap_or(RetryPolicy::default().retry_after_cap),
-            ..RetryPolicy::default()
+            initial_backoff,
+            max_backoff,
+            retry_after_cap: self.retry_after_cap.unwrap_or(defaults.retry_after_cap),
         };
 
         let mut http = reqwest::Client::builder()

@@ -6,6 +6,11 @@
 //! never above twice the measured send rate. Fifty concurrent calls thus converge on the
 //! service's limit instead of each hammering it with its own retries.
 //!
+//! Two changes to AWS's version, both from TCP: the send rate is measured over a sliding window
+//! (AWS's half-second buckets read 0 during a cold-start burst, which cut the rate to the floor),
+//! and the rate is cut once per congestion event: a 429 to a request sent before the last cut says
+//! nothing about the rate chosen since, so it does not cut again.
+//!
 //! The arithmetic takes the time as an argument (seconds since the pacer started) so that it is
 //! unit-tested without a clock.
 
@@ -16,8 +21,9 @@ const BETA: f64 = 0.7;
 const SCALE: f64 = 0.4;
 const MIN_FILL_RATE: f64 = 0.5;
 const MIN_CAPACITY: f64 = 1.0;
-const SMOOTHING: f64 = 0.8;
-const BUCKET_SECONDS: f64 = 0.5;
+const WINDOW_SECONDS: f64 = 1.0;
+const MIN_WINDOW_SECONDS: f64 = 0.05;
+const MAX_SAMPLES: usize = 100_000;
 
 /// The state of the limiter. All rates are in requests per second.
 #[derive(Debug, Clone)]
@@ -27,9 +33,8 @@ pub struct PacerState {
     capacity: f64,
     tokens: f64,
     last_refill: f64,
-    measured_rate: f64,
-    bucket_start: f64,
-    bucket_count: u32,
+    sends: std::collections::VecDeque<f64>,
+    first_send: Option<f64>,
     last_max_rate: f64,
     last_throttle: f64,
     time_window: f64,
@@ -43,9 +48,8 @@ impl Default for PacerState {
             capacity: MIN_CAPACITY,
             tokens: MIN_CAPACITY,
             last_refill: 0.0,
-            measured_rate: 0.0,
-            bucket_start: 0.0,
-            bucket_count: 0,
+            sends: std::collections::VecDeque::new(),
+            first_send: None,
             last_max_rate: 0.0,
             last_throttle: 0.0,
             time_window: 0.0,
@@ -65,11 +69,14 @@ impl PacerState {
         if self.tokens >= 0.0 { 0.0 } else { -self.tokens / self.fill_rate }
     }
 
-    /// Records the outcome of an answered attempt at time `now`.
-    pub fn record(&mut self, now: f64, throttled: bool) {
-        self.measure(now);
+    /// Records the outcome, at time `now`, of an attempt sent at time `sent`.
+    pub fn record(&mut self, now: f64, sent: f64, throttled: bool) {
+        let measured = self.measure(sent, now);
         let rate = if throttled {
-            let rate_to_use = if self.enabled { self.measured_rate.min(self.fill_rate) } else { self.measured_rate };
+            if self.enabled && sent < self.last_throttle {
+                return; // sent before the last cut: already accounted for
+            }
+            let rate_to_use = if self.enabled { measured.min(self.fill_rate) } else { measured };
             self.last_max_rate = rate_to_use.max(MIN_FILL_RATE);
             self.time_window = (self.last_max_rate * (1.0 - BETA) / SCALE).cbrt();
             self.last_throttle = now;
@@ -82,7 +89,7 @@ impl PacerState {
             let t = now - self.last_throttle - self.time_window;
             SCALE * t.powi(3) + self.last_max_rate
         };
-        self.set_rate(now, rate.min(2.0 * self.measured_rate.max(MIN_FILL_RATE)));
+        self.set_rate(now, rate.min(2.0 * measured.max(MIN_FILL_RATE)));
     }
 
     /// The current fill rate, when pacing is on.
@@ -103,15 +110,17 @@ impl PacerState {
         self.tokens = self.tokens.min(self.capacity);
     }
 
-    fn measure(&mut self, now: f64) {
-        let bucket = (now / BUCKET_SECONDS).floor() * BUCKET_SECONDS;
-        self.bucket_count += 1;
-        if bucket > self.bucket_start {
-            let current = f64::from(self.bucket_count) / (bucket - self.bucket_start);
-            self.measured_rate = current * SMOOTHING + self.measured_rate * (1.0 - SMOOTHING);
-            self.bucket_count = 0;
-            self.bucket_start = bucket;
+    /// Counts a send at `sent` and returns the send rate over the last second (or since the
+    /// first send, when that is more recent).
+    fn measure(&mut self, sent: f64, now: f64) -> f64 {
+        self.first_send.get_or_insert(sent);
+        self.sends.push_back(sent);
+        while self.sends.front().is_some_and(|&t| t < now - WINDOW_SECONDS) || self.sends.len() > MAX_SAMPLES {
+            self.sends.pop_front();
         }
+        let since_first = now - self.first_send.unwrap_or(sent);
+        let window = since_first.clamp(MIN_WINDOW_SECONDS, WINDOW_SECONDS);
+        self.sends.len() as f64 / window
     }
 }
 
@@ -142,9 +151,11 @@ impl Pacer {
         Duration::from_secs_f64(self.lock().reserve(now).clamp(0.0, 3600.0))
     }
 
-    pub(crate) fn record(&self, throttled: bool) {
+    /// Records the answer to an attempt sent at `sent`.
+    pub(crate) fn record(&self, sent: Instant, throttled: bool) {
         let now = self.now();
-        self.lock().record(now, throttled);
+        let sent = sent.saturating_duration_since(self.started).as_secs_f64();
+        self.lock().record(now, sent, throttled);
     }
 
     pub(crate) fn rate(&self) -> Option<f64> {
@@ -161,7 +172,7 @@ mod tests {
         let step = 1.0 / rate;
         let mut now = start;
         while now < start + seconds {
-            state.record(now, throttled);
+            state.record(now, now, throttled);
             now += step;
         }
         now
@@ -179,7 +190,7 @@ mod tests {
     fn a_throttle_cuts_the_rate_to_seventy_percent_of_what_was_sent() {
         let mut state = PacerState::default();
         let now = send_steadily(&mut state, 0.0, 3.0, 100.0, false);
-        state.record(now, true);
+        state.record(now, now, true);
         let rate = state.rate().expect("pacing on after a 429");
         assert!((60.0..=75.0).contains(&rate), "rate {rate}");
     }
@@ -188,10 +199,10 @@ mod tests {
     fn successes_grow_the_rate_back_after_a_throttle() {
         let mut state = PacerState::default();
         let now = send_steadily(&mut state, 0.0, 3.0, 100.0, false);
-        state.record(now, true);
+        state.record(now, now, true);
         let after_throttle = state.rate().unwrap();
         let later = send_steadily(&mut state, now, 5.0, 100.0, false);
-        state.record(later, false);
+        state.record(later, later, false);
         assert!(state.rate().unwrap() > after_throttle);
     }
 
@@ -199,7 +210,7 @@ mod tests {
     fn reservations_queue_up_at_the_fill_rate() {
         let mut state = PacerState::default();
         let now = send_steadily(&mut state, 0.0, 3.0, 20.0, false);
-        state.record(now, true);
+        state.record(now, now, true);
         let rate = state.rate().unwrap();
         let waits: Vec<f64> = (0..50).map(|_| state.reserve(now)).collect();
         assert!(waits.windows(2).all(|pair| pair[1] >= pair[0]), "waits grow: {waits:?}");
@@ -208,10 +219,34 @@ mod tests {
     }
 
     #[test]
+    fn a_cold_start_burst_does_not_cut_the_rate_to_the_floor() {
+        let mut state = PacerState::default();
+        // 60 requests sent within 50 ms; the first answers are 429s.
+        for n in 0..60 {
+            state.measure(f64::from(n) * 0.001, f64::from(n) * 0.001);
+        }
+        state.record(0.06, 0.0, true);
+        let rate = state.rate().unwrap();
+        assert!(rate > 100.0, "rate {rate}");
+    }
+
+    #[test]
+    fn throttles_to_requests_sent_before_the_cut_do_not_cut_again() {
+        let mut state = PacerState::default();
+        let now = send_steadily(&mut state, 0.0, 2.0, 100.0, false);
+        state.record(now, now - 0.01, true);
+        let first = state.rate().unwrap();
+        for n in 1..40 {
+            state.record(now + 0.001 * f64::from(n), now - 0.01, true);
+        }
+        assert_eq!(state.rate().unwrap(), first);
+    }
+
+    #[test]
     fn repeated_throttles_keep_cutting_the_rate() {
         let mut state = PacerState::default();
         let mut now = send_steadily(&mut state, 0.0, 2.0, 100.0, false);
-        state.record(now, true);
+        state.record(now, now, true);
         let first = state.rate().unwrap();
         for _ in 0..5 {
             now = send_steadily(&mut state, now, 1.0, first, true);

@@ -43,8 +43,8 @@ impl<T> Response<T> {
         self.request_id.as_deref()
     }
 
-    /// The same metadata around other data.
-    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+    /// The same metadata around other data, e.g. a field of this data.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
         Response { data: f(self.data), status: self.status, attempts: self.attempts, request_id: self.request_id }
     }
 

@@ -178,7 +178,7 @@ impl Transport {
                 Ok(answer) => {
                     tracing::debug!(op, attempt = attempts, status = answer.status.as_u16(), elapsed_ms, "answered");
                     if let Some(pacer) = &self.pacer {
-                        pacer.record(answer.status == StatusCode::TOO_MANY_REQUESTS);
+                        pacer.record(sent_at, answer.status == StatusCode::TOO_MANY_REQUESTS);
                     }
                     if answer.status.is_success() {
                         self.budget.refund();

@@ -102,17 +102,22 @@ impl ActionInput {
                         sent.label == stored.label
                             && sent.field_type == stored.field_type
                             && sent.required == stored.required
-                            && sent.description == stored.description
-                            && sent.placeholder == stored.placeholder
+                            && same_text(&sent.description, &stored.description)
+                            && same_text(&sent.placeholder, &stored.placeholder)
                     })
             }
         };
         self.name == action.name
-            && self.description == action.description
+            && same_text(&self.description, &action.description)
             && (self.code.is_none() || self.code == action.code)
             && self.requires_confirmation.is_none_or(|requires| Some(requires) == action.requires_confirmation)
             && fields_match
     }
+}
+
+/// Absent and empty text are the same to the server: a cleared description may come back as either.
+pub(crate) fn same_text(sent: &Option<String>, stored: &Option<String>) -> bool {
+    sent.as_deref().unwrap_or_default() == stored.as_deref().unwrap_or_default()
 }
 
 impl From<&Action> for ActionInput {

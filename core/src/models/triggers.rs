@@ -72,6 +72,6 @@ impl TriggerInput {
     /// True when `trigger` (as the server returns it) matches what this input would send, as far
     /// as the API shows a trigger.
     pub(crate) fn matches(&self, trigger: &Trigger) -> bool {
-        self.name == trigger.name && self.description == trigger.description
+        self.name == trigger.name && super::actions::same_text(&self.description, &trigger.description)
     }
 }
