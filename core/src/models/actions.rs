@@ -27,9 +27,11 @@ pub struct Action {
     pub order: Option<u32>,
     /// Whether a user confirms before the action runs.
     #[serde(default)]
+    #[serde(alias = "requires_confirmation")]
     pub requires_confirmation: Option<bool>,
     /// The inputs the action asks for.
     #[serde(default)]
+    #[serde(alias = "input_fields")]
     pub input_fields: Vec<InputField>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -53,9 +55,11 @@ pub struct ActionInput {
     pub code: Option<String>,
     /// The inputs the action asks for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "input_fields")]
     pub input_fields: Option<Vec<InputField>>,
     /// Whether a user confirms before it runs; the server's default is true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "requires_confirmation")]
     pub requires_confirmation: Option<bool>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]

@@ -96,15 +96,19 @@ impl AuthField {
 pub struct OAuthClient {
     /// The OAuth client id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "client_id")]
     pub client_id: Option<String>,
     /// The OAuth client secret (sent, never returned).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "client_secret")]
     pub client_secret: Option<String>,
     /// The authorization endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "auth_url")]
     pub auth_url: Option<String>,
     /// The token endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "token_url")]
     pub token_url: Option<String>,
     /// Space-separated scopes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,12 +118,15 @@ pub struct OAuthClient {
     pub label: Option<String>,
     /// Custom JavaScript that builds the authorization URL (at most 1,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "authorization_code")]
     pub authorization_code: Option<String>,
     /// Custom JavaScript that exchanges the code for a token (at most 1,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "access_token_code")]
     pub access_token_code: Option<String>,
     /// Custom JavaScript that refreshes the token (at most 1,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "refresh_token_code")]
     pub refresh_token_code: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -148,15 +155,19 @@ impl fmt::Debug for OAuthClient {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAuth {
     /// The auth type (required).
+    #[serde(alias = "auth_type")]
     pub auth_type: AuthType,
     /// When given, replaces the whole list of auth fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "auth_fields")]
     pub auth_fields: Option<Vec<AuthField>>,
     /// JavaScript that tests a connection (at most 1,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "auth_test_code")]
     pub auth_test_code: Option<String>,
     /// The OAuth client; only with `OAUTH` or `OAUTH_DCR`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "oauth_client")]
     pub oauth_client: Option<OAuthClient>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]

@@ -85,9 +85,11 @@ pub struct InputField {
     pub options: Option<Vec<SelectOption>>,
     /// Several choices for `SELECT`, several files for `FILE`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "allow_multi_select")]
     pub allow_multi_select: Option<bool>,
     /// The action (UUID) that supplies dynamic options for this field (actions only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "context_action_id")]
     pub context_action_id: Option<String>,
     /// The server-made slug: code reads the value as `data.input.<slug>`.
     #[serde(default, skip_serializing)]

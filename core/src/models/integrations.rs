@@ -35,6 +35,7 @@ pub struct IntegrationSummary {
     pub description: Option<String>,
     /// How users authenticate.
     #[serde(default)]
+    #[serde(alias = "auth_type")]
     pub auth_type: AuthType,
     /// True for integrations made by Langdock, which cannot be changed through this API.
     /// (The API spells the property `buildByLangdock`.)
@@ -62,6 +63,7 @@ pub struct IntegrationRef {
     pub description: Option<String>,
     /// When it was created (ISO 8601, UTC), in the create answer only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "created_at")]
     pub created_at: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -84,15 +86,19 @@ pub struct Integration {
     pub description: Option<String>,
     /// How users authenticate.
     #[serde(default)]
+    #[serde(alias = "auth_type")]
     pub auth_type: AuthType,
     /// JavaScript that tests a connection.
     #[serde(default)]
+    #[serde(alias = "auth_test_code")]
     pub auth_test_code: Option<String>,
     /// The values users enter when connecting.
     #[serde(default)]
+    #[serde(alias = "auth_fields")]
     pub auth_fields: Vec<AuthField>,
     /// The OAuth client, without its secret.
     #[serde(default)]
+    #[serde(alias = "oauth_client")]
     pub oauth_client: Option<OAuthClient>,
     /// The actions, in order.
     #[serde(default)]
@@ -144,6 +150,7 @@ pub struct UpdateIntegration {
     pub description: Option<String>,
     /// A new icon URL (`http(s)://…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "icon_url")]
     pub icon_url: Option<String>,
     /// A new color, `#RRGGBB` or `#RGB`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +166,7 @@ pub struct UpdateIntegration {
 pub struct Icon {
     /// Where the icon is served, or `None` when the integration has none.
     #[serde(default)]
+    #[serde(alias = "icon_url")]
     pub icon_url: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]

@@ -36,9 +36,11 @@ pub struct TriggerInput {
     pub description: Option<String>,
     /// The JavaScript that polls (at most 1,000 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "polling_code")]
     pub polling_code: Option<String>,
     /// The inputs (the first seven field types only; no `contextActionId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "input_fields")]
     pub input_fields: Option<Vec<InputField>>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]
