@@ -41,6 +41,7 @@
 
 #![warn(missing_docs)]
 
+pub mod binding;
 mod client;
 mod error;
 pub mod models;

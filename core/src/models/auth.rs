@@ -52,7 +52,7 @@ string_enum! {
 #[serde(rename_all = "camelCase")]
 pub struct AuthField {
     /// The server-made id: read from responses, never sent.
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "crate::binding::skip_read_only")]
     pub id: Option<String>,
     /// Unique in the integration (at most 100 characters).
     pub slug: String,

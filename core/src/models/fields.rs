@@ -62,7 +62,8 @@ impl SelectOption {
 
 /// An input field of an action or trigger, as sent and as returned.
 ///
-/// `slug` and `order` are made by the server: they are read from responses and never sent.
+/// `slug` and `order` are made by the server: they come back in responses, and the server ignores
+/// them when a fetched field is sent back.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InputField {
@@ -92,10 +93,10 @@ pub struct InputField {
     #[serde(alias = "context_action_id")]
     pub context_action_id: Option<String>,
     /// The server-made slug: code reads the value as `data.input.<slug>`.
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "crate::binding::skip_read_only")]
     pub slug: Option<String>,
     /// The position, from 0.
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "crate::binding::skip_read_only")]
     pub order: Option<u32>,
     /// Properties this version does not know.
     #[serde(flatten)]

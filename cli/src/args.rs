@@ -1,0 +1,287 @@
+//! The command line, as clap types, and how the global flags become a client.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use langdock::Client;
+use langdock_emulator::{Emulator, EmulatorArgs};
+
+use crate::failure::Failure;
+
+/// Manage Langdock custom integrations: every API endpoint, and integrations as code.
+#[derive(Debug, Parser)]
+#[command(name = "langdock", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// API key with the INTEGRATION_API scope (default: $LANGDOCK_API_KEY).
+    #[arg(long, global = true, env = "LANGDOCK_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Base URL of the API (default: $LANGDOCK_BASE_URL, else https://api.langdock.com).
+    #[arg(long, global = true, env = "LANGDOCK_BASE_URL")]
+    pub base_url: Option<String>,
+    /// Address of a dedicated deployment; `/api/public` is added (wins over --base-url).
+    #[arg(long, global = true)]
+    pub deployment_url: Option<String>,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Retries after a failed attempt (default: $LANGDOCK_MAX_RETRIES, else 2).
+    #[arg(long, global = true)]
+    pub max_retries: Option<u32>,
+    /// Seconds one attempt may take (default 60).
+    #[arg(long, global = true)]
+    pub timeout: Option<f64>,
+    /// Skip client-side validation (the server still checks).
+    #[arg(long, global = true)]
+    pub no_validate: bool,
+    /// Run against an emulator started in this process, for trying things out (nothing is kept).
+    #[arg(long, global = true)]
+    pub emulator: bool,
+}
+
+impl Global {
+    /// The client these flags describe, and the in-process emulator when `--emulator` asked for one.
+    pub async fn connect(&self) -> Result<(Client, Option<Emulator>), Failure> {
+        let mut builder = Client::builder().user_agent(format!("langdock-cli/{}", langdock::VERSION));
+        let emulator = if self.emulator {
+            let emulator = Emulator::start(langdock_emulator::Config::default())
+                .await
+                .map_err(|e| Failure::usage(format!("cannot start the emulator: {e}")))?;
+            builder = builder.base_url(emulator.base_url()).api_key(langdock_emulator::DEFAULT_API_KEY);
+            Some(emulator)
+        } else {
+            if let Some(key) = &self.api_key {
+                builder = builder.api_key(key);
+            }
+            if let Some(url) = &self.base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(url) = &self.deployment_url {
+                builder = builder.deployment_url(url);
+            }
+            None
+        };
+        if let Some(retries) = self.max_retries {
+            builder = builder.max_retries(retries);
+        }
+        if let Some(seconds) = self.timeout {
+            let timeout = Duration::try_from_secs_f64(seconds).map_err(|_| {
+                Failure::usage(format!("--timeout must be a positive number of seconds, got {seconds}"))
+            })?;
+            builder = builder.timeout(timeout);
+        }
+        if self.no_validate {
+            builder = builder.validation(false);
+        }
+        Ok((builder.build()?, emulator))
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, show, create and change integrations.
+    #[command(subcommand)]
+    Integrations(IntegrationsCommand),
+    /// Create, replace and delete actions.
+    #[command(subcommand)]
+    Actions(ActionsCommand),
+    /// Create, replace and delete polling triggers.
+    #[command(subcommand)]
+    Triggers(TriggersCommand),
+    /// Write an integration to a directory: integration.yaml plus one file per action's code.
+    Export {
+        /// The integration to export.
+        integration_id: String,
+        /// Where to write it (created if missing).
+        dir: PathBuf,
+    },
+    /// Show what `apply` would change, item by item.
+    Plan {
+        /// The directory holding integration.yaml.
+        dir: PathBuf,
+        /// Also show the actions and triggers that `apply --prune` would delete.
+        #[arg(long)]
+        prune: bool,
+        /// Exit with 2 when there are changes (0 when none).
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Make the workspace match the directory.
+    Apply {
+        /// The directory holding integration.yaml.
+        dir: PathBuf,
+        /// Delete actions and triggers the manifest no longer has.
+        #[arg(long)]
+        prune: bool,
+    },
+    /// Run the emulator of the API (same flags as langdock-emulator).
+    Emulator(EmulatorArgs),
+}
+
+/// `langdock integrations …`
+#[derive(Debug, Subcommand)]
+pub enum IntegrationsCommand {
+    /// Every integration of the workspace.
+    List,
+    /// One integration, with its auth setup, actions and triggers.
+    Get {
+        /// The integration id.
+        id: String,
+    },
+    /// Create an integration.
+    Create {
+        /// Name (at most 40 characters).
+        #[arg(long)]
+        name: Option<String>,
+        /// Description (at most 90 characters).
+        #[arg(long)]
+        description: Option<String>,
+        #[command(flatten)]
+        file: BodyFile,
+    },
+    /// Change an integration's name, description, icon URL or color.
+    Update {
+        /// The integration id.
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New description.
+        #[arg(long)]
+        description: Option<String>,
+        /// New icon URL.
+        #[arg(long)]
+        icon_url: Option<String>,
+        /// New color, e.g. #1A73E8.
+        #[arg(long)]
+        color: Option<String>,
+        #[command(flatten)]
+        file: BodyFile,
+    },
+    /// Set how users authenticate (changing the type disconnects every user).
+    Auth {
+        /// The integration id.
+        id: String,
+        /// NONE, API_KEY, OAUTH or OAUTH_DCR.
+        #[arg(long = "type")]
+        auth_type: Option<String>,
+        /// An auth field, as SLUG:LABEL[:TYPE][:required]; repeat for several (replaces the list).
+        #[arg(long = "field")]
+        fields: Vec<String>,
+        /// A file with the JavaScript that tests a connection.
+        #[arg(long)]
+        test_code_file: Option<PathBuf>,
+        #[command(flatten)]
+        file: BodyFile,
+    },
+    /// Show the icon URL, or upload a new icon (PNG, JPEG or WebP).
+    Icon {
+        /// The integration id.
+        id: String,
+        /// An image file to upload.
+        #[arg(long)]
+        set: Option<PathBuf>,
+    },
+}
+
+/// A request body from a JSON or YAML file; flags given beside it override its fields.
+#[derive(Debug, Args)]
+pub struct BodyFile {
+    /// A JSON or YAML file with the request body (camelCase or snake_case keys).
+    #[arg(long = "file", short = 'f')]
+    pub path: Option<PathBuf>,
+}
+
+/// What an action or trigger create/update takes from flags.
+#[derive(Debug, Args)]
+pub struct ItemFlags {
+    /// Name (at most 100 characters, unique in the integration).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// The JavaScript, inline.
+    #[arg(long, conflicts_with = "code_file")]
+    pub code: Option<String>,
+    /// A file with the JavaScript.
+    #[arg(long)]
+    pub code_file: Option<PathBuf>,
+    /// An input field, as LABEL[:TYPE][:required]; repeat for several.
+    #[arg(long = "input")]
+    pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub file: BodyFile,
+}
+
+/// `langdock actions …`
+#[derive(Debug, Subcommand)]
+pub enum ActionsCommand {
+    /// Add an action to an integration.
+    Create {
+        /// The integration id.
+        integration_id: String,
+        #[command(flatten)]
+        item: ItemFlags,
+        /// Run without asking the user to confirm.
+        #[arg(long)]
+        no_confirmation: bool,
+    },
+    /// Replace an action (omitted description and inputs are cleared; omitted code is kept).
+    Update {
+        /// The integration id.
+        integration_id: String,
+        /// The action id.
+        action_id: String,
+        #[command(flatten)]
+        item: ItemFlags,
+        /// Run without asking the user to confirm.
+        #[arg(long)]
+        no_confirmation: bool,
+    },
+    /// Delete an action, permanently.
+    Delete {
+        /// The integration id.
+        integration_id: String,
+        /// The action id.
+        action_id: String,
+    },
+}
+
+/// `langdock triggers …`
+#[derive(Debug, Subcommand)]
+pub enum TriggersCommand {
+    /// Add a polling trigger to an integration.
+    Create {
+        /// The integration id.
+        integration_id: String,
+        #[command(flatten)]
+        item: ItemFlags,
+    },
+    /// Replace a trigger (send all you want to keep: the API never returns its code).
+    Update {
+        /// The integration id.
+        integration_id: String,
+        /// The trigger id.
+        trigger_id: String,
+        #[command(flatten)]
+        item: ItemFlags,
+    },
+    /// Delete a trigger, permanently.
+    Delete {
+        /// The integration id.
+        integration_id: String,
+        /// The trigger id.
+        trigger_id: String,
+    },
+}

@@ -1,0 +1,365 @@
+//! Integrations as code: the directory layout, `integration.yaml`, and export.
+//!
+//! ```text
+//! <dir>/integration.yaml        name, description, auth, actions and triggers with their input fields
+//! <dir>/actions/<slug>.js       each action's code
+//! <dir>/triggers/<slug>.js      each trigger's polling code (the API never returns it: export cannot fill it)
+//! <dir>/auth/test.js            the auth test code, when there is one
+//! <dir>/.langdock-state.json    what apply last sent (hashes), kept by apply
+//! ```
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use langdock::{
+    ActionInput, AuthField, AuthType, InputField, Integration, OAuthClient, TriggerInput, UpdateAuth, Validate,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::bodies;
+use crate::failure::Failure;
+
+/// The manifest's file name.
+pub const MANIFEST: &str = "integration.yaml";
+
+/// `integration.yaml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Manifest {
+    /// The integration's id; absent until apply creates it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name.
+    pub name: String,
+    /// The description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How users authenticate.
+    #[serde(default)]
+    pub auth: AuthSpec,
+    /// The actions, in order.
+    #[serde(default)]
+    pub actions: Vec<ActionSpec>,
+    /// The triggers.
+    #[serde(default)]
+    pub triggers: Vec<TriggerSpec>,
+}
+
+/// The `auth` section.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthSpec {
+    /// NONE, API_KEY, OAUTH or OAUTH_DCR.
+    #[serde(rename = "type", default)]
+    pub auth_type: AuthType,
+    /// The values users enter when connecting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<AuthField>,
+    /// A file with the JavaScript that tests a connection, relative to the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_code_file: Option<String>,
+    /// The OAuth client, for OAUTH and OAUTH_DCR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthSpec>,
+}
+
+/// The OAuth client, without its secret: the secret is read from the environment variable named here.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")] // serde cannot deny unknown fields beside a flattened struct
+pub struct OAuthSpec {
+    /// The environment variable that holds the client secret (never the secret itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_env: Option<String>,
+    /// Every other property of the OAuth client (clientId, authUrl, tokenUrl, scopes, label, codes).
+    #[serde(flatten)]
+    pub client: OAuthClient,
+}
+
+/// One action.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActionSpec {
+    /// The name: unique in the integration, it identifies the action.
+    pub name: String,
+    /// The description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The file with the code, relative to the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Whether users confirm before it runs (the service's default: true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_confirmation: Option<bool>,
+    /// The inputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_fields: Vec<InputField>,
+}
+
+/// One trigger.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TriggerSpec {
+    /// The name: unique in the integration, it identifies the trigger.
+    pub name: String,
+    /// The description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The file with the polling code, relative to the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The inputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_fields: Vec<InputField>,
+}
+
+/// A loaded, checked directory: the manifest and the request bodies it stands for.
+#[derive(Debug)]
+pub struct Local {
+    /// The directory.
+    pub dir: PathBuf,
+    /// The manifest as written.
+    pub manifest: Manifest,
+    /// The auth update it asks for, secret included.
+    pub auth: UpdateAuth,
+    /// The action bodies, in manifest order.
+    pub actions: Vec<ActionInput>,
+    /// The trigger bodies, in manifest order.
+    pub triggers: Vec<TriggerInput>,
+}
+
+/// Reads `<dir>/integration.yaml` and the files it names, and checks everything before anything is
+/// sent: unknown keys, missing files, duplicate names, missing secrets, and every API limit.
+pub fn load(dir: &Path) -> Result<Local, Failure> {
+    let path = dir.join(MANIFEST);
+    let manifest: Manifest = bodies::parse(&path, &bodies::read_text(&path)?)?;
+    let mut problems = Vec::new();
+    let read = |relative: &Option<String>, problems: &mut Vec<String>, at: &str| -> Option<String> {
+        let relative = relative.as_ref()?;
+        match std::fs::read_to_string(dir.join(relative)) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                problems.push(format!("{at}.file: cannot read {relative}: {e}"));
+                None
+            }
+        }
+    };
+
+    let mut oauth_client = None;
+    if let Some(oauth) = &manifest.auth.oauth {
+        let mut client = oauth.client.clone();
+        if client.client_secret.is_some() {
+            problems.push(
+                "auth.oauth.clientSecret: secrets never go in the manifest; name a variable with clientSecretEnv"
+                    .into(),
+            );
+        }
+        if let Some(variable) = &oauth.client_secret_env {
+            match std::env::var(variable) {
+                Ok(secret) if !secret.is_empty() => client.client_secret = Some(secret),
+                _ => {
+                    problems.push(format!("auth.oauth.clientSecretEnv: the environment variable {variable} is not set"))
+                }
+            }
+        }
+        oauth_client = Some(client);
+    }
+    let auth = UpdateAuth {
+        auth_type: manifest.auth.auth_type.clone(),
+        auth_fields: Some(manifest.auth.fields.clone()),
+        // Without a test code file the workspace should have none: send it empty, not absent (kept).
+        auth_test_code: Some(
+            read(&manifest.auth.test_code_file, &mut problems, "auth.testCodeFile").unwrap_or_default(),
+        ),
+        oauth_client,
+        ..UpdateAuth::default()
+    };
+    collect(&mut problems, "auth", auth.violations());
+
+    let mut names = HashSet::new();
+    let mut actions = Vec::new();
+    for (index, spec) in manifest.actions.iter().enumerate() {
+        let at = format!("actions[{index}]");
+        if !names.insert(spec.name.as_str()) {
+            problems.push(format!("{at}.name: {:?} is used by an earlier action", spec.name));
+        }
+        let body = ActionInput {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            code: read(&spec.file, &mut problems, &at),
+            input_fields: Some(spec.input_fields.clone()),
+            requires_confirmation: spec.requires_confirmation,
+            ..ActionInput::default()
+        };
+        collect(&mut problems, &at, body.violations());
+        actions.push(body);
+    }
+    let mut names = HashSet::new();
+    let mut triggers = Vec::new();
+    for (index, spec) in manifest.triggers.iter().enumerate() {
+        let at = format!("triggers[{index}]");
+        if !names.insert(spec.name.as_str()) {
+            problems.push(format!("{at}.name: {:?} is used by an earlier trigger", spec.name));
+        }
+        let body = TriggerInput {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            polling_code: read(&spec.file, &mut problems, &at),
+            input_fields: Some(spec.input_fields.clone()),
+            ..TriggerInput::default()
+        };
+        collect(&mut problems, &at, body.violations());
+        triggers.push(body);
+    }
+    let integration = langdock::CreateIntegration {
+        name: manifest.name.clone(),
+        description: manifest.description.clone(),
+        ..Default::default()
+    };
+    collect(&mut problems, "", integration.violations());
+    if let Some(id) = &manifest.id
+        && uuid_like(id).is_none()
+    {
+        problems.push(format!("id: must be a UUID, got {id:?}"));
+    }
+
+    if !problems.is_empty() {
+        let mut failure =
+            Failure::file(&path, format!("invalid manifest ({} problems, nothing was sent)", problems.len()));
+        for problem in problems {
+            failure = failure.detail(problem);
+        }
+        return Err(failure.hint("fix the fields listed above"));
+    }
+    Ok(Local { dir: dir.to_path_buf(), manifest, auth, actions, triggers })
+}
+
+fn uuid_like(id: &str) -> Option<()> {
+    (id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')).then_some(())
+}
+
+fn collect(problems: &mut Vec<String>, at: &str, violations: Vec<langdock::Violation>) {
+    for violation in violations {
+        let path = match (at.is_empty(), violation.path.is_empty()) {
+            (true, _) => violation.path,
+            (false, true) => at.to_owned(),
+            (false, false) => format!("{at}.{}", violation.path),
+        };
+        problems.push(format!("{path}: {}", violation.message));
+    }
+}
+
+/// What export wrote, for the output.
+#[derive(Debug, Serialize)]
+pub struct Exported {
+    /// The files written, relative to the directory.
+    pub files: Vec<String>,
+    /// What the export could not include.
+    pub notes: Vec<String>,
+}
+
+/// Writes `integration` to `dir`: the manifest and one file per piece of code.
+pub fn export(integration: &Integration, dir: &Path) -> Result<Exported, Failure> {
+    let mut files = Vec::new();
+    let mut notes = Vec::new();
+    let mut write = |relative: String, text: &str| -> Result<String, Failure> {
+        let path = dir.join(&relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Failure::file(parent, format!("cannot create it: {e}")))?;
+        }
+        std::fs::write(&path, text).map_err(|e| Failure::file(&path, format!("cannot write it: {e}")))?;
+        files.push(relative.clone());
+        Ok(relative)
+    };
+
+    let test_code_file = match integration.auth_test_code.as_deref().filter(|code| !code.is_empty()) {
+        Some(code) => Some(write("auth/test.js".into(), code)?),
+        None => None,
+    };
+    let oauth = integration.oauth_client.as_ref().map(|client| {
+        let variable = format!("{}_CLIENT_SECRET", env_name(&integration.name));
+        notes.push(format!("the OAuth client secret is never returned: set {variable} before apply"));
+        OAuthSpec {
+            client_secret_env: Some(variable),
+            client: OAuthClient { client_secret: None, extra: Default::default(), ..client.clone() },
+        }
+    });
+    let mut actions = Vec::new();
+    for action in &integration.actions {
+        let file = match action.code.as_deref() {
+            Some(code) => Some(write(format!("actions/{}.js", file_stem(action.slug.as_deref(), &action.name)), code)?),
+            None => None,
+        };
+        actions.push(ActionSpec {
+            name: action.name.clone(),
+            description: action.description.clone().filter(|d| !d.is_empty()),
+            file,
+            requires_confirmation: action.requires_confirmation,
+            input_fields: action.input_fields.iter().map(portable_field).collect(),
+        });
+    }
+    let triggers: Vec<TriggerSpec> = integration
+        .triggers
+        .iter()
+        .map(|trigger| TriggerSpec {
+            name: trigger.name.clone(),
+            description: trigger.description.clone().filter(|d| !d.is_empty()),
+            file: None,
+            input_fields: Vec::new(),
+        })
+        .collect();
+    if !triggers.is_empty() {
+        notes.push(
+            "the API returns neither polling code nor input fields of triggers: add them to the manifest \
+             (file: triggers/<name>.js) before apply"
+                .into(),
+        );
+    }
+    let manifest = Manifest {
+        id: Some(integration.id.clone()),
+        name: integration.name.clone(),
+        description: integration.description.clone().filter(|d| !d.is_empty()),
+        auth: AuthSpec {
+            auth_type: integration.auth_type.clone(),
+            fields: integration
+                .auth_fields
+                .iter()
+                .map(|f| AuthField { id: None, extra: Default::default(), ..f.clone() })
+                .collect(),
+            test_code_file,
+            oauth,
+        },
+        actions,
+        triggers,
+    };
+    let yaml =
+        serde_norway::to_string(&manifest).map_err(|e| Failure::usage(format!("cannot write the manifest: {e}")))?;
+    write(MANIFEST.into(), &yaml)?;
+    Ok(Exported { files, notes })
+}
+
+/// An input field as the manifest keeps it: what the server made (slug, order) is left out.
+fn portable_field(field: &InputField) -> InputField {
+    InputField { slug: None, order: None, extra: Default::default(), ..field.clone() }
+}
+
+fn file_stem(slug: Option<&str>, name: &str) -> String {
+    let source = slug.filter(|s| !s.is_empty()).unwrap_or(name);
+    let stem: String =
+        source.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
+    if stem.is_empty() { "code".into() } else { stem }
+}
+
+fn env_name(name: &str) -> String {
+    let upper: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    upper.trim_matches('_').to_owned()
+}
+
+/// Records the id of an integration apply created, at the top of the manifest (the rest of the
+/// file, comments included, stays as it was).
+pub fn record_id(dir: &Path, id: &str) -> Result<(), Failure> {
+    let path = dir.join(MANIFEST);
+    let text = bodies::read_text(&path)?;
+    let updated = format!("id: {id}\n{text}");
+    crate::state::write_atomically(&path, updated.as_bytes())
+}

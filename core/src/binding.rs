@@ -1,0 +1,124 @@
+//! Helpers the Python and Node bindings share, so that what they decide is decided here once: the log level
+//! from `LANGDOCK_LOG`, how a request that is not even the right shape is reported, and a response model as
+//! JSON with the server-made fields that requests never send.
+
+use std::cell::Cell;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::level_filters::LevelFilter;
+
+use crate::client::env;
+use crate::error::{Error, Result, Violation};
+
+/// The log level when `LANGDOCK_LOG` is unset, empty or not a level.
+pub const DEFAULT_LOG_LEVEL: LevelFilter = LevelFilter::WARN;
+
+/// A `LANGDOCK_LOG` value as a level: `off`, `error`, `warn`, `info`, `debug` (and `trace`), any case.
+///
+/// ```
+/// use tracing::level_filters::LevelFilter;
+/// assert_eq!(langdock::binding::parse_log_level(" Debug "), Some(LevelFilter::DEBUG));
+/// assert_eq!(langdock::binding::parse_log_level("loud"), None);
+/// ```
+pub fn parse_log_level(value: &str) -> Option<LevelFilter> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "off" => Some(LevelFilter::OFF),
+        "error" => Some(LevelFilter::ERROR),
+        "warn" | "warning" => Some(LevelFilter::WARN),
+        "info" => Some(LevelFilter::INFO),
+        "debug" => Some(LevelFilter::DEBUG),
+        "trace" => Some(LevelFilter::TRACE),
+        _ => None,
+    }
+}
+
+/// The level the bindings log at: `LANGDOCK_LOG`, else [`DEFAULT_LOG_LEVEL`].
+pub fn log_level_from_env() -> LevelFilter {
+    std::env::var(env::LOG).ok().as_deref().and_then(parse_log_level).unwrap_or(DEFAULT_LOG_LEVEL)
+}
+
+/// Reads a request model from the JSON a binding received (a Python dict, a JS object). A value of the wrong
+/// shape (a missing name, a number where text belongs) is a validation error naming `what`; nothing is sent.
+///
+/// ```
+/// let error = langdock::binding::from_json::<langdock::CreateIntegration>("body", serde_json::json!({})).unwrap_err();
+/// assert_eq!(error.kind(), langdock::ErrorKind::Validation);
+/// assert_eq!(error.violations()[0].path, "body");
+/// ```
+pub fn from_json<T: DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| {
+        Error::validation(vec![Violation { path: what.to_owned(), message: format!("is not a valid request: {e}") }])
+    })
+}
+
+thread_local! {
+    static WITH_READ_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a server-made, read-only field (an input field's `slug` and `order`, an auth field's `id`) is left
+/// out when serializing: always, so requests never send them, except inside [`response_json`].
+pub(crate) fn skip_read_only<T>(_: &T) -> bool {
+    !WITH_READ_ONLY.with(Cell::get)
+}
+
+/// A response model as the API spells it, server-made fields included (plain `serde_json::to_value` leaves
+/// them out, because the same models are sent as requests). For bindings that hand out JSON-like data.
+///
+/// ```
+/// let field: langdock::InputField = serde_json::from_value(serde_json::json!({"label": "City", "slug": "city"})).unwrap();
+/// assert_eq!(langdock::binding::response_json(&field).unwrap()["slug"], "city");
+/// assert!(serde_json::to_value(&field).unwrap().get("slug").is_none());
+/// ```
+pub fn response_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<serde_json::Value> {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WITH_READ_ONLY.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(WITH_READ_ONLY.with(|flag| flag.replace(true)));
+    serde_json::to_value(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{ActionInput, CreateIntegration};
+    use serde_json::json;
+
+    #[test]
+    fn log_levels_parse_and_default_to_warn() {
+        assert_eq!(parse_log_level("off"), Some(LevelFilter::OFF));
+        assert_eq!(parse_log_level("ERROR"), Some(LevelFilter::ERROR));
+        assert_eq!(parse_log_level("info"), Some(LevelFilter::INFO));
+        assert_eq!(parse_log_level(""), None);
+        assert_eq!(DEFAULT_LOG_LEVEL, LevelFilter::WARN);
+    }
+
+    #[test]
+    fn wrongly_shaped_requests_are_validation_errors() {
+        let error = from_json::<ActionInput>("body", json!({"name": 5})).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Validation);
+        assert_eq!(error.violations().len(), 1);
+        assert!(error.violations()[0].message.contains("invalid type"), "{error}");
+        let ok: CreateIntegration = from_json("body", json!({"name": "x", "future": 1})).unwrap();
+        assert_eq!(ok.extra["future"], 1);
+    }
+
+    #[test]
+    fn response_json_keeps_server_made_fields_and_requests_still_drop_them() {
+        let integration: crate::models::Integration = serde_json::from_value(json!({
+            "id": "i", "authFields": [{"id": "f1", "slug": "apiKey", "label": "Key", "type": "PASSWORD"}],
+            "actions": [{"id": "a", "name": "A", "inputFields": [{"label": "City", "slug": "city", "order": 0}]}]
+        }))
+        .unwrap();
+        let shown = response_json(&integration).unwrap();
+        assert_eq!(shown["authFields"][0]["id"], "f1");
+        assert_eq!(shown["actions"][0]["inputFields"][0]["slug"], "city");
+        assert_eq!(shown["actions"][0]["inputFields"][0]["order"], 0);
+        let sent = serde_json::to_value(ActionInput::from(&integration.actions[0])).unwrap();
+        assert!(sent["inputFields"][0].get("slug").is_none() && sent["inputFields"][0].get("order").is_none());
+        assert!(serde_json::to_value(&integration).unwrap()["authFields"][0].get("id").is_none());
+    }
+}
