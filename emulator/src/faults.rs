@@ -12,6 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::operation::Operation;
 use crate::sync::lock;
 
+/// The largest `padBytes` a fault may ask for (256 MiB).
+pub const MAX_PAD_BYTES: usize = 256 * 1024 * 1024;
+
 /// Which requests a fault applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FaultTarget {
@@ -141,6 +144,9 @@ pub struct Fault {
     /// Send the real headers with the full `Content-Length` but only the first half of the body, then close.
     #[serde(default)]
     pub truncate: bool,
+    /// Append this many spaces to the answered JSON (still valid JSON): a very large answer.
+    #[serde(default)]
+    pub pad_bytes: Option<usize>,
 }
 
 impl Fault {
@@ -158,6 +164,7 @@ impl Fault {
             drop: None,
             apply: false,
             truncate: false,
+            pad_bytes: None,
         }
     }
 
@@ -245,6 +252,9 @@ impl Fault {
         }
         if let Some(ct) = &self.content_type {
             HeaderValue::from_str(ct).map_err(|_| format!("contentType: {ct:?} is not a header value"))?;
+        }
+        if self.pad_bytes.is_some_and(|bytes| bytes > MAX_PAD_BYTES) {
+            return Err(format!("padBytes: at most {MAX_PAD_BYTES}"));
         }
         if let Some(method) = &self.method {
             Method::from_str(method).map_err(|_| format!("method: {method:?} is not an HTTP method"))?;

@@ -281,8 +281,14 @@ fn raw_reply(status: StatusCode, fault: &Fault, body: Bytes) -> Reply {
     reply
 }
 
-/// Adds a fault's headers; invalid ones (only possible through `Emulator::inject`) are skipped.
+/// Adds a fault's headers and padding; invalid headers (only possible through `Emulator::inject`) are skipped.
 fn add_headers(reply: &mut Reply, fault: &Fault) {
+    if let Some(pad) = fault.pad_bytes.filter(|&pad| pad > 0) {
+        let mut body = Vec::with_capacity(reply.body.len() + pad);
+        body.extend_from_slice(&reply.body);
+        body.resize(reply.body.len() + pad.min(crate::faults::MAX_PAD_BYTES), b' ');
+        reply.body = Bytes::from(body);
+    }
     for (name, value) in &fault.headers {
         if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
             reply.headers.push((name, value));
