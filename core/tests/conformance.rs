@@ -10,6 +10,60 @@ use serde_json::{Value, json};
 
 const UNKNOWN_ID: &str = "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11";
 
+/// `tests/openapi.yaml`, checking every answer the emulator gave that no fault shaped.
+struct OpenApi {
+    document: Value,
+    validators: std::collections::HashMap<String, jsonschema::Validator>,
+    checked: usize,
+}
+
+impl OpenApi {
+    fn load() -> OpenApi {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/openapi.yaml");
+        let document = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).expect("valid YAML");
+        OpenApi { document, validators: Default::default(), checked: 0 }
+    }
+
+    /// The JSON pointer of the response schema of `operation` for `status`.
+    fn pointer(&self, operation: &str, status: u16) -> Option<String> {
+        // JSON-pointer escapes, then the URI-fragment escapes of the braces in path templates.
+        let escape = |key: &str| key.replace('~', "~0").replace('/', "~1").replace('{', "%7B").replace('}', "%7D");
+        let paths = self.document["paths"].as_object()?;
+        for (path, item) in paths {
+            for (method, spec) in item.as_object()? {
+                if spec["operationId"] == operation {
+                    let response = &spec["responses"][status.to_string()];
+                    let base = match response["$ref"].as_str() {
+                        Some(reference) => reference.trim_start_matches('#').to_owned(),
+                        None => format!("/paths/{}/{method}/responses/{status}", escape(path)),
+                    };
+                    return Some(format!("#{base}/content/application~1json/schema"));
+                }
+            }
+        }
+        None
+    }
+
+    fn check(&mut self, entry: &langdock_emulator::JournalEntry) -> Result<(), String> {
+        let (Some(operation), Some(status), None) = (entry.operation, entry.status, entry.fault) else {
+            return Ok(()); // a dropped connection, or an answer a fault shaped on purpose
+        };
+        let what = format!("{} answered {status}", operation.as_str());
+        let pointer = self.pointer(operation.as_str(), status).ok_or_else(|| format!("{what}: undocumented status"))?;
+        let body = entry.response.as_ref().ok_or_else(|| format!("{what}: the body is not JSON"))?;
+        if !self.validators.contains_key(&pointer) {
+            let mut schema = self.document.clone();
+            schema["$ref"] = Value::String(pointer.clone());
+            let validator = jsonschema::validator_for(&schema).map_err(|e| format!("{pointer}: {e}"))?;
+            self.validators.insert(pointer.clone(), validator);
+        }
+        let problems: Vec<String> =
+            self.validators[&pointer].iter_errors(body).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        self.checked += 1;
+        if problems.is_empty() { Ok(()) } else { Err(format!("{what} against {pointer}: {}", problems.join("; "))) }
+    }
+}
+
 struct Ids {
     integration: String,
     action: String,
@@ -98,7 +152,6 @@ async fn fixture(emulator: &Emulator) -> Ids {
     let trigger = client.triggers().create(&integration, &trigger).await.unwrap().into_inner().id;
     let list = client.integrations().list().await.unwrap().into_inner();
     let builtin = list.into_iter().find(|i| i.built_by_langdock).unwrap().id;
-    emulator.clear_journal();
     Ids { integration, action, trigger, builtin }
 }
 
@@ -191,14 +244,19 @@ fn check_error(expected: &Value, error: &langdock::Error) -> Result<(), String> 
     Ok(())
 }
 
-async fn run(emulator: &Emulator, scenario: &Value) -> Result<(), String> {
+async fn run(emulator: &Emulator, scenario: &Value, openapi: &mut OpenApi) -> Result<(), String> {
     emulator.reset();
     emulator.set_rate_limit(None);
     for key in scenario["setup"]["keys"].as_array().into_iter().flatten() {
         let scopes = key["scopes"].as_array().into_iter().flatten().map(|s| s.as_str().unwrap().parse().unwrap());
         emulator.add_key(ApiKey::new(key["key"].as_str().unwrap(), scopes.collect::<Vec<_>>()));
     }
+    emulator.clear_journal();
     let ids = fixture(emulator).await;
+    for entry in emulator.journal() {
+        openapi.check(&entry).map_err(|e| format!("fixture: {e}"))?;
+    }
+    emulator.clear_journal();
     for fault in scenario["faults"].as_array().into_iter().flatten() {
         emulator.inject(serde_json::from_value::<Fault>(fault.clone()).map_err(|e| format!("bad fault: {e}"))?);
     }
@@ -231,6 +289,9 @@ async fn run(emulator: &Emulator, scenario: &Value) -> Result<(), String> {
     {
         return Err(format!("expected {expected} attempts, got {attempts}"));
     }
+    for entry in emulator.journal() {
+        openapi.check(&entry)?;
+    }
     if let Some(expected) = scenario.get("journal") {
         let seen: Vec<Value> = emulator
             .journal()
@@ -248,6 +309,8 @@ async fn run(emulator: &Emulator, scenario: &Value) -> Result<(), String> {
 async fn every_conformance_scenario_passes_through_the_rust_api() {
     let emulator =
         Emulator::start(Config { keys: vec![ApiKey::full(DEFAULT_API_KEY)], ..Config::default() }).await.unwrap();
+    emulator.record_responses(true);
+    let mut openapi = OpenApi::load();
     let (mut passed, mut failed, mut skipped) = (0, Vec::new(), 0);
     let files = scenario_files();
     assert!(files.len() >= 60, "the suite has {} scenarios", files.len());
@@ -259,11 +322,13 @@ async fn every_conformance_scenario_passes_through_the_rust_api() {
             skipped += 1;
             continue;
         }
-        match run(&emulator, &scenario).await {
+        match run(&emulator, &scenario, &mut openapi).await {
             Ok(()) => passed += 1,
             Err(problem) => failed.push(format!("{name}: {problem}")),
         }
     }
     println!("conformance (rust): {passed} passed, {} failed, {skipped} skipped", failed.len());
+    println!("openapi: {} emulator answers validated against tests/openapi.yaml", openapi.checked);
     assert!(failed.is_empty(), "{} scenario(s) failed:\n{}", failed.len(), failed.join("\n"));
+    assert!(openapi.checked > 100, "the schema check ran");
 }

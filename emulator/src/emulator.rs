@@ -93,6 +93,12 @@ impl Emulator {
         self.app.journal.entries()
     }
 
+    /// Keeps (or stops keeping) each answered body in the journal's `response`, e.g. to check every answer
+    /// against the OpenAPI description. Off by default: answers can be large and benchmarks make many.
+    pub fn record_responses(&self, on: bool) {
+        self.app.journal.set_record_responses(on);
+    }
+
     /// Empties the journal, like `DELETE /_emulator/journal`.
     pub fn clear_journal(&self) {
         self.app.journal.clear();

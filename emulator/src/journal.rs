@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -37,6 +38,10 @@ pub struct JournalEntry {
     pub body: Option<Value>,
     /// Milliseconds since the emulator started, when the request arrived.
     pub received_at: u64,
+    /// The answered body parsed as JSON, kept only while [`crate::Emulator::record_responses`] is on (answers
+    /// can be large, and a benchmark makes many).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Value>,
 }
 
 #[derive(Debug, Default)]
@@ -49,11 +54,20 @@ struct Inner {
 #[derive(Debug, Default)]
 pub(crate) struct Journal {
     inner: Mutex<Inner>,
+    record_responses: AtomicBool,
 }
 
 impl Journal {
-    /// Appends an entry, numbering it.
-    pub fn record(&self, mut entry: JournalEntry) {
+    /// Turns keeping answered bodies on or off.
+    pub fn set_record_responses(&self, on: bool) {
+        self.record_responses.store(on, Ordering::Relaxed);
+    }
+
+    /// Appends an entry, numbering it; keeps the answered body when asked to.
+    pub fn record(&self, mut entry: JournalEntry, response: Option<&[u8]>) {
+        if self.record_responses.load(Ordering::Relaxed) {
+            entry.response = response.and_then(|body| serde_json::from_slice(body).ok());
+        }
         let mut inner = lock(&self.inner);
         inner.next_seq += 1;
         entry.seq = inner.next_seq;

@@ -73,23 +73,25 @@ impl Ctx {
     fn record(
         &self,
         op: Option<Operation>,
-        status: Option<StatusCode>,
+        reply: Option<&Reply>,
         fault: Option<FaultKind>,
         applied: bool,
         body: Option<Value>,
     ) {
-        self.app.journal.record(JournalEntry {
+        let entry = JournalEntry {
             seq: 0,
             method: self.method.as_str().to_owned(),
             path: self.path.clone(),
             operation: op,
-            status: status.map(|s| s.as_u16()),
+            status: reply.map(|r| r.status.as_u16()),
             fault,
             applied,
             request_id: self.journal_request_id.clone(),
             body,
             received_at: self.received_at,
-        });
+            response: None,
+        };
+        self.app.journal.record(entry, reply.map(|r| r.body.as_ref()));
     }
 
     /// Journals and answers.
@@ -100,7 +102,7 @@ impl Ctx {
         fault: Option<FaultKind>,
         body: Option<Value>,
     ) -> Response<ResponseBody> {
-        self.record(op, Some(reply.status), fault, reply.applied, body);
+        self.record(op, Some(&reply), fault, reply.applied, body);
         respond(reply, &self.request_id)
     }
 
@@ -204,7 +206,7 @@ async fn api(ctx: &Ctx, parts: &Parts, body: Incoming, route: ApiRoute) -> Respo
         // Journal before the latency: a client that times out drops this future, and its
         // attempt must still show in the journal.
         let reply = injected(f, status);
-        ctx.record(Some(op), Some(reply.status), Some(FaultKind::Status), false, journal_body);
+        ctx.record(Some(op), Some(&reply), Some(FaultKind::Status), false, journal_body);
         wait(f).await;
         return respond(reply, &ctx.request_id);
     }
@@ -232,25 +234,25 @@ async fn api(ctx: &Ctx, parts: &Parts, body: Incoming, route: ApiRoute) -> Respo
     if let Some(status) = f.status_code() {
         let mut injected = injected(&f, status);
         injected.applied = applied;
-        ctx.record(Some(op), Some(injected.status), Some(FaultKind::Status), applied, journal_body);
+        ctx.record(Some(op), Some(&injected), Some(FaultKind::Status), applied, journal_body);
         wait(&f).await;
         return respond(injected, &ctx.request_id);
     }
     add_headers(&mut reply, &f);
     if f.truncate {
-        ctx.record(Some(op), Some(reply.status), Some(FaultKind::Truncate), applied, journal_body);
+        ctx.record(Some(op), Some(&reply), Some(FaultKind::Truncate), applied, journal_body);
         wait(&f).await;
         return truncated(reply, &ctx.request_id, ctx.conn.clone());
     }
     if let Some(raw) = &f.body {
         let mut raw = raw_reply(StatusCode::OK, &f, Bytes::from(raw.clone()));
         raw.applied = applied;
-        ctx.record(Some(op), Some(raw.status), Some(FaultKind::Body), applied, journal_body);
+        ctx.record(Some(op), Some(&raw), Some(FaultKind::Body), applied, journal_body);
         wait(&f).await;
         return respond(raw, &ctx.request_id);
     }
     let kind = f.latency_duration().map(|_| FaultKind::Latency);
-    ctx.record(Some(op), Some(reply.status), kind, applied, journal_body);
+    ctx.record(Some(op), Some(&reply), kind, applied, journal_body);
     wait(&f).await;
     respond(reply, &ctx.request_id)
 }
