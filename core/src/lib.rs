@@ -47,6 +47,8 @@ mod error;
 pub mod models;
 mod operation;
 pub mod pacing;
+#[cfg(test)]
+mod properties;
 mod resources;
 mod response;
 pub mod retry;

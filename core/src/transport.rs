@@ -341,6 +341,18 @@ fn decode<T: DeserializeOwned>(answer: Answer, attempts: u32, request_id: &str) 
         .with_attempts(attempts))
 }
 
+/// Decodes a 200 answer's body as `T`, as the transport does (for the property tests).
+#[cfg(test)]
+pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let answer = Answer {
+        status: StatusCode::OK,
+        headers: HeaderMap::new(),
+        body: Bytes::copy_from_slice(body),
+        oversized: false,
+    };
+    decode(answer, 1, "test").map(Response::into_inner)
+}
+
 fn truncated_text(body: &[u8]) -> String {
     let end = body.len().min(MAX_ERROR_BODY_BYTES);
     String::from_utf8_lossy(&body[..end]).into_owned()
