@@ -177,18 +177,18 @@ impl Transport {
             let (failure, outcome) = match outcome {
                 Ok(answer) => {
                     tracing::debug!(op, attempt = attempts, status = answer.status.as_u16(), elapsed_ms, "answered");
-                    if let Some(pacer) = &self.pacer {
-                        pacer.record(sent_at, answer.status == StatusCode::TOO_MANY_REQUESTS);
-                    }
-                    if answer.status.is_success() {
-                        self.budget.refund();
-                        return decode(answer, attempts, &request_id);
-                    }
                     let retry_after = answer
                         .headers
                         .get(header::RETRY_AFTER)
                         .and_then(|value| value.to_str().ok())
                         .and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
+                    if let Some(pacer) = &self.pacer {
+                        pacer.record(sent_at, crate::pacing::is_throttle(answer.status.as_u16(), retry_after));
+                    }
+                    if answer.status.is_success() {
+                        self.budget.refund();
+                        return decode(answer, attempts, &request_id);
+                    }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
                 }
                 Err(error) if error.is_builder() => {

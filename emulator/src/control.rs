@@ -46,9 +46,17 @@ pub(crate) async fn handle(app: &std::sync::Arc<App>, parts: &Parts, body: Incom
             Ok(value) => add_key(app, value),
             Err(e) => Err(e),
         },
+        (&Method::POST, "chaos") => match read_json(app, parts, body).await {
+            Ok(value) => set_chaos(app, value),
+            Err(e) => Err(e),
+        },
+        (&Method::DELETE, "chaos") => {
+            app.faults.set_chaos(None);
+            Ok(Reply::ok(&json!({ "ok": true })))
+        }
         (&Method::GET, "state") => Ok(state(app)),
         (&Method::GET, file) if file.starts_with("icons/") => Ok(serve_icon_file(app, &file["icons/".len()..])),
-        (_, "health" | "faults" | "journal" | "reset" | "rate-limit" | "keys" | "state") => {
+        (_, "health" | "faults" | "journal" | "reset" | "rate-limit" | "keys" | "state" | "chaos") => {
             Err(ApiError::method_not_allowed(allowed(rest)))
         }
         _ => Err(ApiError::not_found(format!("no such control endpoint: /_emulator/{rest}"))),
@@ -62,6 +70,7 @@ fn allowed(rest: &str) -> &'static str {
         "journal" => "GET, DELETE",
         "reset" | "keys" => "POST",
         "rate-limit" => "GET, POST",
+        "chaos" => "POST, DELETE",
         _ => "GET",
     }
 }
@@ -99,6 +108,14 @@ fn parse_fault(value: Value) -> Result<Fault, ApiError> {
     let fault: Fault = serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
     fault.check().map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
     Ok(fault)
+}
+
+fn set_chaos(app: &App, value: Value) -> Result<Reply, ApiError> {
+    let chaos: crate::faults::Chaos =
+        serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("chaos: {e}")))?;
+    chaos.check().map_err(ApiError::bad_request)?;
+    app.faults.set_chaos(Some(chaos.clone()));
+    Ok(Reply::ok(&json!({ "chaos": chaos })))
 }
 
 fn set_rate_limit(app: &App, value: &Value) -> Result<Reply, ApiError> {

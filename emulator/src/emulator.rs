@@ -93,6 +93,11 @@ impl Emulator {
         self.app.journal.entries()
     }
 
+    /// Random faults on a share of every API request (`None` stops them), like `POST /_emulator/chaos`.
+    pub fn set_chaos(&self, chaos: Option<crate::faults::Chaos>) {
+        self.app.faults.set_chaos(chaos);
+    }
+
     /// Keeps (or stops keeping) each answered body in the journal's `response`, e.g. to check every answer
     /// against the OpenAPI description. Off by default: answers can be large and benchmarks make many.
     pub fn record_responses(&self, on: bool) {

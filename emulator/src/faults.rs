@@ -289,10 +289,65 @@ struct Pending {
     remaining: Option<u32>,
 }
 
-/// Faults waiting for requests, in the order they were injected.
+/// Random faults on a share of all API requests, for soak tests: every kind the client must survive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Chaos {
+    /// The share of requests that get a fault, from 0 to 1.
+    pub rate: f64,
+    /// The seed of the random choices, so that a run can be repeated.
+    #[serde(default)]
+    pub seed: u64,
+    /// The delay of the `latency` kind, in milliseconds.
+    #[serde(default = "default_chaos_latency")]
+    pub latency_ms: u64,
+}
+
+fn default_chaos_latency() -> u64 {
+    100
+}
+
+impl Chaos {
+    /// The faults chaos picks from, with equal odds: retryable statuses (some after applying the
+    /// request), connections dropped before and after the body, truncated and slow answers.
+    pub fn kinds(&self) -> Vec<Fault> {
+        let any = Fault::any;
+        vec![
+            any().status(500),
+            any().status(502),
+            any().status(503).header("Retry-After", "0"),
+            any().status(504),
+            any().status(429).header("Retry-After", "0"),
+            any().status(408),
+            any().status(500).applied(),
+            any().drop_connection(DropPoint::BeforeBody),
+            any().drop_connection(DropPoint::AfterBody),
+            any().truncated(),
+            any().latency(Duration::from_millis(self.latency_ms)),
+        ]
+    }
+
+    /// Checks the numbers.
+    pub fn check(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.rate) {
+            return Err(format!("rate: must be between 0 and 1, got {}", self.rate));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+struct ChaosState {
+    rate: f64,
+    kinds: Vec<Fault>,
+    rng: fastrand::Rng,
+}
+
+/// Faults waiting for requests, in the order they were injected, and chaos when it is on.
 #[derive(Debug, Default)]
 pub(crate) struct FaultQueue {
     pending: Mutex<Vec<Pending>>,
+    chaos: Mutex<Option<ChaosState>>,
 }
 
 impl FaultQueue {
@@ -304,6 +359,26 @@ impl FaultQueue {
 
     /// Takes one use of the first fault for `op`, else of the first `"*"` fault.
     pub fn take(&self, op: Operation, method: &Method) -> Option<Fault> {
+        self.take_scripted(op, method).or_else(|| self.roll_chaos())
+    }
+
+    /// Turns chaos on (or off with `None`).
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        *lock(&self.chaos) =
+            chaos.map(|c| ChaosState { rate: c.rate, kinds: c.kinds(), rng: fastrand::Rng::with_seed(c.seed) });
+    }
+
+    fn roll_chaos(&self) -> Option<Fault> {
+        let mut guard = lock(&self.chaos);
+        let chaos = guard.as_mut()?;
+        if chaos.rng.f64() >= chaos.rate || chaos.kinds.is_empty() {
+            return None;
+        }
+        let index = chaos.rng.usize(..chaos.kinds.len());
+        chaos.kinds.get(index).cloned()
+    }
+
+    fn take_scripted(&self, op: Operation, method: &Method) -> Option<Fault> {
         let mut pending = lock(&self.pending);
         if pending.is_empty() {
             return None;
@@ -327,8 +402,9 @@ impl FaultQueue {
         lock(&self.pending).iter().map(|p| Fault { times: p.remaining, ..p.fault.clone() }).collect()
     }
 
-    /// Removes every pending fault; returns how many there were.
+    /// Removes every pending fault and stops chaos; returns how many faults there were.
     pub fn clear(&self) -> usize {
+        self.set_chaos(None);
         let mut pending = lock(&self.pending);
         let n = pending.len();
         pending.clear();

@@ -49,7 +49,7 @@ pub use args::EmulatorArgs;
 pub use blocking::{BlockingEmulator, run_blocking};
 pub use config::{ApiKey, Config, DEFAULT_API_KEY, DEFAULT_MAX_BODY_BYTES, Scope};
 pub use emulator::Emulator;
-pub use faults::{DropPoint, Fault, FaultKind, FaultTarget};
+pub use faults::{Chaos, DropPoint, Fault, FaultKind, FaultTarget};
 pub use journal::{JOURNAL_CAPACITY, JournalEntry};
 pub use operation::Operation;
 pub use seed::SEEDED_INTEGRATION_IDS;
