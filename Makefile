@@ -25,7 +25,8 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 build-rust:
-	$(CARGO) build -p langdock-emulator -p langdock --example quickstart
+	$(CARGO) build -p langdock-emulator --bins
+	$(CARGO) build -p langdock --example quickstart
 
 test-rust:
 	$(CARGO) test --workspace

@@ -369,7 +369,7 @@ impl ClientBuilder {
         let api_key =
             non_empty(self.api_key).or_else(|| non_empty(std::env::var(env::API_KEY).ok())).ok_or_else(|| {
                 Error::configuration(format!(
-                    "no API key: pass api_key or set {} (a key with the INTEGRATION_API scope; \
+                    "no API key: give the client one or set {} (a key with the INTEGRATION_API scope; \
                  listing integrations also works with ASSISTANT_API)",
                     env::API_KEY
                 ))

@@ -139,6 +139,7 @@ impl From<&Action> for ActionInput {
 
 /// What a delete answers.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Deleted {
     /// The server's message, e.g. `"Action deleted"`.
     #[serde(default)]
@@ -148,7 +149,7 @@ pub struct Deleted {
     pub id: String,
     /// True when an earlier attempt of this call already deleted it: a retried delete that met a
     /// 404 after an ambiguous failure is reported as done. Never sent by the server.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub already_deleted: bool,
     /// Properties this version does not know.
     #[serde(flatten)]

@@ -1,0 +1,530 @@
+/**
+ * The `langdock` package: a client for the Langdock Integrations API on a Rust core.
+ *
+ * ```ts
+ * import { Langdock, RateLimitError } from 'langdock';
+ * const client = new Langdock(); // LANGDOCK_API_KEY, optional LANGDOCK_BASE_URL
+ * const integration = await client.integrations.create({ name: 'Weather' });
+ * const action = await client.actions.create(integration.id, {
+ *   name: 'Get forecast',
+ *   code: 'return ld.request({ url: `https://wttr.in/${data.input.city}` });',
+ *   inputFields: [{ label: 'City', type: 'TEXT', required: true }],
+ * });
+ * console.log(action.slug, action.attempts);
+ * ```
+ *
+ * Durations are milliseconds everywhere (options and `retryAfter`). Every call returns a Promise and retries,
+ * validates and times out as the Rust core decides (SDK.md sections 1-4).
+ * @packageDocumentation
+ */
+
+/** A string enum that may grow: known values are suggested, unknown ones from a newer server still type-check. */
+export type OpenEnum<Known extends string> = Known | (string & {});
+
+/** How an integration authenticates its users. */
+export type AuthType = OpenEnum<'NONE' | 'API_KEY' | 'OAUTH' | 'OAUTH_DCR' | 'SERVICE_ACCOUNT'>;
+/** The type of an auth field. */
+export type AuthFieldType = OpenEnum<'TEXT' | 'MULTI_LINE_TEXT' | 'PASSWORD' | 'NUMBER' | 'EMBEDDING_MODEL'>;
+/** The type of an input field. Actions accept all ten; triggers the first seven. */
+export type InputFieldType = OpenEnum<
+  'TEXT' | 'MULTI_LINE_TEXT' | 'NUMBER' | 'BOOLEAN' | 'SELECT' | 'PASSWORD' | 'VECTOR' | 'OBJECT' | 'FILE' | 'ID'
+>;
+
+/** Options of `new Langdock(...)`. Whatever is left out is read from the environment, then defaulted, by the core. */
+export interface ClientOptions {
+  /** The API key (else `LANGDOCK_API_KEY`); it needs the `INTEGRATION_API` scope. Never logged or shown. */
+  apiKey?: string;
+  /** The base URL (else `LANGDOCK_BASE_URL`, else `https://api.langdock.com`). */
+  baseUrl?: string;
+  /** The address of a dedicated deployment, e.g. `https://langdock.acme.com`; `/api/public` is added. */
+  deploymentUrl?: string;
+  /** Milliseconds one attempt may take, from connecting to the last byte (default 60 000). */
+  timeout?: number;
+  /** Milliseconds to establish a connection (default 10 000). */
+  connectTimeout?: number;
+  /** Milliseconds a whole call may take, every attempt and wait included (default 180 000). */
+  deadline?: number;
+  /** Retries after the first attempt (else `LANGDOCK_MAX_RETRIES`, else 2). */
+  maxRetries?: number;
+  /** The longest `Retry-After` in milliseconds the client waits for (default 60 000); a longer one fails at once. */
+  retryAfterCap?: number;
+  /** The computed wait before the first retry and its cap, in milliseconds (default 500 doubling to 8 000). */
+  backoff?: { initial: number; max: number };
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** A proxy URL for every request (else `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`). */
+  proxy?: string;
+  /** Ignore proxy settings from the environment. */
+  noProxy?: boolean;
+  /** A PEM file of extra CA certificates to trust (else `LANGDOCK_CA_BUNDLE`). */
+  caBundle?: string;
+  /** Extra CA certificates to trust, as PEM text. */
+  caPem?: string[];
+  /** Allow plain `http://` to hosts other than loopback (the key then travels in clear text). */
+  allowInsecureHttp?: boolean;
+  /** Client-side validation of every documented limit (default true). */
+  validation?: boolean;
+  /** Adaptive pacing: slow the whole client down on 429 (default true). */
+  adaptivePacing?: boolean;
+}
+
+/** Options of one call. */
+export interface RequestOptions {
+  /** Milliseconds one attempt of this call may take. */
+  timeout?: number;
+  /** Milliseconds this whole call may take. */
+  deadline?: number;
+  /** Retries after the first attempt, for this call. */
+  maxRetries?: number;
+  /**
+   * Cancels the call: the Rust future and its HTTP request are dropped and the Promise rejects with an
+   * {@link APIUserAbortError} (`name === 'AbortError'`, `cause` = the signal's reason). A request already sent
+   * may have taken effect.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * What every answer carries besides its data, as read-only, non-enumerable properties (so they stay out of
+ * `JSON.stringify`, spreads and deep-equality checks).
+ */
+export interface ResponseMeta {
+  /** How many HTTP attempts the call took (1 when nothing was retried). */
+  readonly attempts: number;
+  /** The request id: the server's `x-request-id`, else the one the client sent. */
+  readonly requestId: string | null;
+  /** The HTTP status of the answer that succeeded. */
+  readonly httpStatus: number;
+}
+
+/** A model with its {@link ResponseMeta}. */
+export type WithMeta<T> = T & ResponseMeta;
+
+/** Properties a newer server sends that this version does not know are kept as they came. */
+export interface UnknownProperties {
+  [property: string]: unknown;
+}
+
+/** One choice of a `SELECT` field. */
+export interface SelectOption {
+  label: string;
+  value: string;
+}
+
+/** An input field of an action or trigger, as sent. */
+export interface InputFieldInput {
+  /** The label shown to the user (required, at most 100 characters). */
+  label: string;
+  /** The field type; `TEXT` when not given. */
+  type?: InputFieldType;
+  /** Help text (at most 500 characters). */
+  description?: string;
+  /** Placeholder text (at most 200 characters). */
+  placeholder?: string;
+  /** Whether the user must fill it in. */
+  required?: boolean;
+  /** The choices of a `SELECT` field. */
+  options?: SelectOption[];
+  /** Several choices for `SELECT`, several files for `FILE`. */
+  allowMultiSelect?: boolean;
+  /** The action (UUID) that supplies dynamic options for this field (actions only). */
+  contextActionId?: string;
+}
+
+/** An input field as the API returns it. */
+export interface InputField extends UnknownProperties {
+  label: string;
+  type: InputFieldType;
+  description?: string;
+  placeholder?: string;
+  required: boolean;
+  options?: SelectOption[];
+  allowMultiSelect?: boolean;
+  contextActionId?: string;
+  /** The server-made slug: action code reads the value as `data.input.<slug>`. */
+  slug?: string;
+  /** The position, from 0. */
+  order?: number;
+}
+
+/** A value the user enters when connecting, as sent; action code reads it as `data.auth.<slug>`. */
+export interface AuthFieldInput {
+  /** Unique in the integration (at most 100 characters). */
+  slug: string;
+  /** What the user sees (at most 100 characters). */
+  label: string;
+  /** The field type (default `TEXT`). */
+  type?: AuthFieldType;
+  /** Help text (at most 500 characters). */
+  description?: string;
+  /** Placeholder text (at most 200 characters). */
+  placeholder?: string;
+  /** Whether the user must fill it in. */
+  required?: boolean;
+}
+
+/** An auth field as the API returns it. */
+export interface AuthField extends UnknownProperties {
+  /** The server-made id. */
+  id?: string;
+  slug: string;
+  label: string;
+  type: AuthFieldType;
+  description?: string;
+  placeholder?: string;
+  required: boolean;
+}
+
+/** The OAuth client of an `OAUTH` or `OAUTH_DCR` integration, as sent. `clientSecret` is never returned. */
+export interface OAuthClientInput {
+  clientId?: string;
+  /** Sent, never returned. */
+  clientSecret?: string;
+  authUrl?: string;
+  tokenUrl?: string;
+  /** Space-separated scopes. */
+  scopes?: string;
+  /** The label of the connect button. */
+  label?: string;
+  /** Custom JavaScript that builds the authorization URL (at most 1,000 characters). */
+  authorizationCode?: string;
+  /** Custom JavaScript that exchanges the code for a token (at most 1,000 characters). */
+  accessTokenCode?: string;
+  /** Custom JavaScript that refreshes the token (at most 1,000 characters). */
+  refreshTokenCode?: string;
+}
+
+/** The OAuth client as the API returns it (without its secret). */
+export interface OAuthClient extends OAuthClientInput, UnknownProperties {}
+
+/** The body of `integrations.create`. */
+export interface CreateIntegration {
+  /** The name (required, at most 40 characters, no control characters). Names need not be unique. */
+  name: string;
+  /** The description (at most 90 characters). */
+  description?: string;
+}
+
+/** The body of `integrations.update`: only what is given changes; at least one property is needed. */
+export interface UpdateIntegration {
+  /** A new name (at most 40 characters). */
+  name?: string;
+  /** A new description (at most 90 characters). */
+  description?: string;
+  /** A new icon URL (`http(s)://…`). */
+  iconUrl?: string;
+  /** A new color, `#RRGGBB` or `#RGB`. */
+  color?: string;
+}
+
+/** The body of `integrations.updateAuth`. Changing `authType` disconnects every user of the integration. */
+export interface UpdateAuth {
+  /** The auth type (required). */
+  authType: AuthType;
+  /** When given, replaces the whole list of auth fields. */
+  authFields?: AuthFieldInput[];
+  /** JavaScript that tests a connection (at most 1,000 characters). */
+  authTestCode?: string;
+  /** The OAuth client; only with `OAUTH` or `OAUTH_DCR`. */
+  oauthClient?: OAuthClientInput;
+}
+
+/**
+ * The body of `actions.create` and `actions.update` (a full replacement: an omitted `description` is cleared and
+ * omitted `inputFields` are removed, while an omitted `code` or `requiresConfirmation` keeps its stored value).
+ */
+export interface ActionInput {
+  /** The name (required, at most 100 characters, unique in the integration). */
+  name: string;
+  /** The description (at most 1,000 characters). */
+  description?: string;
+  /** The JavaScript the action runs (at most 40,000 characters). */
+  code?: string;
+  /** The inputs the action asks for. */
+  inputFields?: InputFieldInput[];
+  /** Whether a user confirms before it runs; the server's default is true. */
+  requiresConfirmation?: boolean;
+}
+
+/**
+ * The body of `triggers.create` and `triggers.update` (a full replacement: the API never returns polling code or
+ * input fields, so resend everything you want to keep).
+ */
+export interface TriggerInput {
+  /** The name (required, at most 100 characters, unique in the integration). */
+  name: string;
+  /** The description (at most 90 characters). */
+  description?: string;
+  /** The JavaScript that polls (at most 1,000 characters). */
+  pollingCode?: string;
+  /** The inputs (the first seven field types only; no `contextActionId`). */
+  inputFields?: InputFieldInput[];
+}
+
+/** An action as the list endpoint shows it. */
+export interface ActionSummary extends UnknownProperties {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+/** One entry of `integrations.list`: Langdock-built and custom integrations alike. */
+export interface IntegrationSummary extends UnknownProperties {
+  id: string;
+  name: string;
+  description: string | null;
+  authType: AuthType;
+  /** True for integrations made by Langdock, which this API cannot change (the API's own spelling). */
+  buildByLangdock: boolean;
+  actions: ActionSummary[];
+}
+
+/** What `integrations.create` and `integrations.update` answer: the identity, not the contents. */
+export interface IntegrationRef extends UnknownProperties {
+  id: string;
+  name: string;
+  description: string | null;
+  /** When it was created (ISO 8601, UTC), in the create answer only. */
+  createdAt?: string;
+}
+
+/** An action as the API returns it. */
+export interface Action extends UnknownProperties {
+  id: string;
+  name: string;
+  /** The server-made slug; it never changes, even on rename. */
+  slug: string | null;
+  description: string | null;
+  code: string | null;
+  /** The position in the integration, from 0. */
+  order: number | null;
+  requiresConfirmation: boolean | null;
+  inputFields: InputField[];
+}
+
+/** A trigger as the API returns it (never with its polling code or input fields). */
+export interface Trigger extends UnknownProperties {
+  id: string;
+  name: string;
+  slug: string | null;
+  description: string | null;
+}
+
+/** A whole integration, as `integrations.get` and `integrations.updateAuth` answer it. */
+export interface Integration extends UnknownProperties {
+  id: string;
+  name: string;
+  description: string | null;
+  authType: AuthType;
+  authTestCode: string | null;
+  authFields: AuthField[];
+  oauthClient: OAuthClient | null;
+  actions: Action[];
+  triggers: Trigger[];
+}
+
+/** An integration's icon. */
+export interface Icon extends UnknownProperties {
+  /** Where the icon is served, or null when the integration has none. */
+  iconUrl: string | null;
+}
+
+/** What a delete answers. */
+export interface Deleted extends UnknownProperties {
+  /** The server's message, e.g. `"Action deleted"`. */
+  message: string;
+  /** The id of what was deleted. */
+  id: string;
+  /**
+   * True when an earlier attempt of this call already deleted it: a retried delete that met a 404 after an
+   * ambiguous failure is reported as done.
+   */
+  alreadyDeleted: boolean;
+}
+
+/** `client.integrations`. */
+export declare class Integrations {
+  private constructor();
+  /** Every integration of the workspace, Langdock-built and custom (unpaginated). */
+  list(options?: RequestOptions): Promise<WithMeta<IntegrationSummary[]>>;
+  /**
+   * Creates an integration (auth type `NONE`, no actions, no triggers). Names are not unique, so an ambiguous
+   * failure is not retried: the error has `maybeCreated === true`; list the integrations before trying again.
+   */
+  create(body: CreateIntegration, options?: RequestOptions): Promise<WithMeta<IntegrationRef>>;
+  /** The whole integration: auth settings, actions (with code and input fields), triggers. */
+  get(integrationId: string, options?: RequestOptions): Promise<WithMeta<Integration>>;
+  /** Changes the name, description, icon URL or color; only what is given changes. */
+  update(integrationId: string, body: UpdateIntegration, options?: RequestOptions): Promise<WithMeta<IntegrationRef>>;
+  /** Sets how users authenticate; changing the auth type disconnects every user. */
+  updateAuth(integrationId: string, body: UpdateAuth, options?: RequestOptions): Promise<WithMeta<Integration>>;
+  /** The icon URL (null when the integration has no icon). */
+  icon(integrationId: string, options?: RequestOptions): Promise<WithMeta<Icon>>;
+  /** Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB. */
+  setIcon(integrationId: string, image: Uint8Array, options?: RequestOptions): Promise<WithMeta<Icon>>;
+}
+
+/** `client.actions`. */
+export declare class Actions {
+  private constructor();
+  /**
+   * Adds an action. Safe to retry: after an ambiguous failure a 409 is resolved against the integration and the
+   * existing action returned when it holds what was sent.
+   */
+  create(integrationId: string, body: ActionInput, options?: RequestOptions): Promise<WithMeta<Action>>;
+  /** Replaces an action (see {@link ActionInput}); the slug never changes. */
+  update(
+    integrationId: string,
+    actionId: string,
+    body: ActionInput,
+    options?: RequestOptions,
+  ): Promise<WithMeta<Action>>;
+  /** Deletes an action, permanently. */
+  delete(integrationId: string, actionId: string, options?: RequestOptions): Promise<WithMeta<Deleted>>;
+}
+
+/** `client.triggers`. */
+export declare class Triggers {
+  private constructor();
+  /** Adds a polling trigger; safe to retry as `actions.create` is. */
+  create(integrationId: string, body: TriggerInput, options?: RequestOptions): Promise<WithMeta<Trigger>>;
+  /** Replaces a trigger (see {@link TriggerInput}). */
+  update(
+    integrationId: string,
+    triggerId: string,
+    body: TriggerInput,
+    options?: RequestOptions,
+  ): Promise<WithMeta<Trigger>>;
+  /** Deletes a trigger, permanently. */
+  delete(integrationId: string, triggerId: string, options?: RequestOptions): Promise<WithMeta<Deleted>>;
+}
+
+/**
+ * A client of the Langdock Integrations API. Cheap to share: one client, its connections, retry budget and
+ * adaptive pacing serve any number of concurrent calls.
+ *
+ * @throws {ConfigurationError} when no API key is given or set, or the base URL is invalid or insecure.
+ */
+export declare class Langdock {
+  constructor(options?: ClientOptions);
+  /** Integrations: list, create, get, update, updateAuth, icon, setIcon. */
+  readonly integrations: Integrations;
+  /** Actions of an integration: create, update, delete. */
+  readonly actions: Actions;
+  /** Triggers of an integration: create, update, delete. */
+  readonly triggers: Triggers;
+  /** The base URL calls go to. */
+  readonly baseUrl: string;
+  /** The tokens left in the client-wide retry budget (500 when full). */
+  readonly retryBudget: number;
+  /** The send rate (requests per second) adaptive pacing allows, or null while not rate-limited. */
+  readonly pacedRate: number | null;
+  /** How many calls are still running in Rust; aborted calls leave this count at once. */
+  readonly inFlight: number;
+
+  static LangdockError: typeof LangdockError;
+  static APIError: typeof APIError;
+  static BadRequestError: typeof BadRequestError;
+  static AuthenticationError: typeof AuthenticationError;
+  static PermissionDeniedError: typeof PermissionDeniedError;
+  static NotFoundError: typeof NotFoundError;
+  static ConflictError: typeof ConflictError;
+  static RateLimitError: typeof RateLimitError;
+  static InternalServerError: typeof InternalServerError;
+  static APIConnectionError: typeof APIConnectionError;
+  static APITimeoutError: typeof APITimeoutError;
+  static ValidationError: typeof ValidationError;
+  static ConfigurationError: typeof ConfigurationError;
+  static APIUserAbortError: typeof APIUserAbortError;
+}
+
+/** One problem found by client-side validation. */
+export interface Violation {
+  /** Where, in the request's JSON names: `name`, `inputFields[2].label`, `integrationId`, `body`. */
+  path: string;
+  /** What is wrong, e.g. `must be at most 40 characters (UTF-16 code units), got 41`. */
+  message: string;
+}
+
+/**
+ * The machine-readable `code` of each error class.
+ */
+export type ErrorCode = OpenEnum<
+  | 'bad_request'
+  | 'authentication'
+  | 'permission_denied'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limit'
+  | 'internal_server'
+  | 'api_error'
+  | 'connection'
+  | 'timeout'
+  | 'validation'
+  | 'configuration'
+  | 'aborted'
+  | 'internal'
+>;
+
+/**
+ * The base class of every error of this package. Every instance carries all properties below (null, 0, `{}`
+ * or `[]` when they do not apply); none of it is packed into the message.
+ */
+export declare class LangdockError extends Error {
+  /** A stable machine-readable code, e.g. `'rate_limit'`. */
+  readonly code: ErrorCode;
+  /** The HTTP status the server answered, for the {@link APIError} family. */
+  readonly status: number | null;
+  /** The request id: the server's `x-request-id`, else the one the client sent. */
+  readonly requestId: string | null;
+  /** How many HTTP attempts were made (0 when nothing was sent, e.g. validation errors). */
+  readonly attempts: number;
+  /** The wait the server asked for with `Retry-After`, in milliseconds. */
+  readonly retryAfter: number | null;
+  /** The raw response body (its first 64 KiB), when the server sent one. */
+  readonly body: string | null;
+  /** The response headers, lower-case names (repeated headers joined with `, `). */
+  readonly headers: Record<string, string>;
+  /** Every violation found by client-side validation (empty for other classes). */
+  readonly violations: Violation[];
+  /**
+   * True when an integration create failed ambiguously (timeout, reset, 5xx after the body was sent): the
+   * integration may exist. List the integrations before creating it again.
+   */
+  readonly maybeCreated: boolean;
+  /** The underlying failure (e.g. the connection error), as an `Error` with its own `cause` chain. */
+  readonly cause?: unknown;
+}
+/** The server answered with an error status; other statuses than the ones with their own class (e.g. 413). */
+export declare class APIError extends LangdockError {
+  readonly status: number;
+}
+/** 400: the server refused the request body or an id. */
+export declare class BadRequestError extends APIError {}
+/** 401: the API key is missing, unknown or revoked. */
+export declare class AuthenticationError extends APIError {}
+/** 403: the key lacks the scope, or the integration is not writable (built by Langdock). */
+export declare class PermissionDeniedError extends APIError {}
+/** 404: no such integration, action or trigger. */
+export declare class NotFoundError extends APIError {}
+/** 409: an action or trigger with this name already exists in the integration. */
+export declare class ConflictError extends APIError {}
+/** 429: rate limited, and retrying did not help (or the server asked for a wait beyond `retryAfterCap`). */
+export declare class RateLimitError extends APIError {}
+/** 500 and above. */
+export declare class InternalServerError extends APIError {}
+/** The request could not be completed: DNS, refused or reset connection, TLS, truncated body. */
+export declare class APIConnectionError extends LangdockError {}
+/** An attempt timed out, or the whole-call deadline passed. */
+export declare class APITimeoutError extends APIConnectionError {}
+/** Client-side validation failed; nothing was sent. See `violations`. */
+export declare class ValidationError extends LangdockError {}
+/** The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle, a bad option. */
+export declare class ConfigurationError extends LangdockError {}
+/**
+ * The call was cancelled through its `AbortSignal`. Its `name` is `'AbortError'` (as for `fetch`), its `code`
+ * `'aborted'`, its `cause` the signal's reason.
+ */
+export declare class APIUserAbortError extends LangdockError {
+  readonly name: 'AbortError';
+}

@@ -1,0 +1,33 @@
+# The Node package (bindings-node/): `make test-node` and `make demo-node`, included by the root Makefile.
+# npm installs into bindings-node/node_modules only (from the committed package-lock.json); the addon is a
+# debug build, sharing the compiled core with cargo through target/x86_64-unknown-linux-gnu/.
+
+NODE_DIR := bindings-node
+NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
+
+DEMOS += demo-node
+TESTS += test-node
+
+.PHONY: build-node test-node demo-node release-node
+
+$(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund
+	@touch $@
+
+## build-node: the debug addon and its loader in bindings-node/native/
+build-node: $(NODE_MODULES)
+	cd $(NODE_DIR) && npx napi build --platform --output-dir native
+
+## test-node: node --test (every endpoint, every error class, retries, abort, concurrency, CJS, ESM, tsc --strict
+## on TypeScript consumers, npm pack + install into a fresh project)
+test-node: build-node
+	cd $(NODE_DIR) && node --test test/
+
+## demo-node: the Node quick-start against a fresh emulator
+demo-node: build-rust build-node
+	@mkdir -p examples/node/node_modules && ln -sfn ../../../$(NODE_DIR) examples/node/node_modules/langdock
+	$(EMULATOR) -- node examples/node/quickstart.mjs
+
+## release-node: the release addon (lto, stripped) and the npm tarball in bindings-node/
+release-node: $(NODE_MODULES)
+	cd $(NODE_DIR) && npx napi build --platform --release --output-dir native && npm pack

@@ -1,0 +1,110 @@
+//! How a core call becomes a Promise: the future runs on napi's tokio runtime, wrapped so that an
+//! `AbortSignal` can cancel it (the facade calls `cancel(callId)`, which drops the Rust future and with it the
+//! HTTP request) and so that a panic rejects instead of ending the process.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures::FutureExt;
+use futures::future::{AbortHandle, abortable};
+use langdock::Response;
+use napi::Env;
+use napi::bindgen_prelude::PromiseRaw;
+use serde::Serialize;
+
+use crate::errors::Failure;
+use crate::outcome;
+
+/// The calls of one client that can still be cancelled, and how many core futures are alive.
+#[derive(Debug, Default)]
+pub(crate) struct Calls {
+    handles: Mutex<HashMap<u32, AbortHandle>>,
+    in_flight: AtomicU32,
+}
+
+impl Calls {
+    /// Cancels the call with this id; a call that already finished is left alone.
+    pub(crate) fn cancel(&self, id: u32) {
+        if let Some(handle) = self.handles.lock().unwrap_or_else(PoisonError::into_inner).remove(&id) {
+            handle.abort();
+        }
+    }
+
+    /// The number of core futures not yet finished or dropped.
+    pub(crate) fn in_flight(&self) -> u32 {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    fn register(&self, id: u32, handle: AbortHandle) {
+        self.handles.lock().unwrap_or_else(PoisonError::into_inner).insert(id, handle);
+    }
+
+    fn forget(&self, id: u32) {
+        self.handles.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
+    }
+}
+
+/// Counts a core future as alive until it is dropped, whether it finished or was cancelled.
+struct Alive(Arc<Calls>);
+
+impl Alive {
+    fn new(calls: Arc<Calls>) -> Alive {
+        calls.in_flight.fetch_add(1, Ordering::SeqCst);
+        Alive(calls)
+    }
+}
+
+impl Drop for Alive {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs a core call as a Promise of `{ data, attempts, requestId, status }`, cancellable under `call_id`.
+pub(crate) fn spawn<'env, T, F>(
+    env: &'env Env,
+    calls: &Arc<Calls>,
+    call_id: Option<u32>,
+    call: F,
+) -> napi::Result<PromiseRaw<'env, serde_json::Value>>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = langdock::Result<Response<T>>> + Send + 'static,
+{
+    let alive = Alive::new(Arc::clone(calls));
+    let (call, handle) = abortable(async move {
+        let _alive = alive;
+        call.await
+    });
+    if let Some(id) = call_id {
+        calls.register(id, handle);
+    }
+    let calls = Arc::clone(calls);
+    env.spawn_future_with_callback(
+        async move {
+            let result = AssertUnwindSafe(call).catch_unwind().await;
+            if let Some(id) = call_id {
+                calls.forget(id);
+            }
+            Ok(match result {
+                Ok(Ok(Ok(response))) => {
+                    outcome::to_json(&response).map_err(|e| Failure::panic(&format!("unserializable answer: {e}")))
+                }
+                Ok(Ok(Err(error))) => Err(Failure::from(&error)),
+                Ok(Err(_aborted)) => Err(Failure::aborted()),
+                Err(panic) => Err(Failure::panic(panic.as_ref())),
+            })
+        },
+        |env, result| result.map_err(|failure| failure.into_napi(env)),
+    )
+}
+
+/// A Promise that rejects with `failure` (so that every failure of a call arrives the same way).
+pub(crate) fn reject(env: &Env, failure: Failure) -> napi::Result<PromiseRaw<'_, serde_json::Value>> {
+    env.spawn_future_with_callback(async move { Ok(Err::<serde_json::Value, _>(failure)) }, |env, result| {
+        result.map_err(|failure| failure.into_napi(env))
+    })
+}

@@ -1,0 +1,22 @@
+//! The Node binding of the `langdock` client: conversions between JavaScript values and the Rust core,
+//! nothing more. Every decision (retries, defaults, validation, timeouts) is the core's.
+//!
+//! The native module is not meant to be used directly: the JavaScript facade in `lib/` wraps it in the
+//! `Langdock` class, its resources and the error classes. Each file here mirrors one concept:
+//! - [`client`]: `NativeClient`, one method per endpoint, each turning a core call into a Promise;
+//! - [`calls`]: how a core future becomes a Promise that an `AbortSignal` can cancel;
+//! - [`options`]: client and per-call options from JavaScript;
+//! - [`outcome`]: successful answers to JavaScript;
+//! - [`errors`]: the one place where errors become JavaScript error objects;
+//! - [`emulator`]: `NativeEmulator`, the in-process emulator behind `langdock/testing`;
+//! - [`logging`]: `LANGDOCK_LOG` to stderr.
+
+#![deny(missing_docs)]
+
+mod calls;
+mod client;
+mod emulator;
+mod errors;
+mod logging;
+mod options;
+mod outcome;

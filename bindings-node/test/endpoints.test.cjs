@@ -1,0 +1,141 @@
+'use strict';
+// Every endpoint once, over real HTTP to the in-process emulator, with plain object literals in and plain
+// camelCase objects out.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { setup, journalOf } = require('../testlib/harness.js');
+
+const env = setup();
+test.before(() => env.start());
+test.after(() => env.stop());
+
+// A 1x1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('integrations: list shows the seeded Langdock-built integrations with metadata', async () => {
+  const client = env.client();
+  const list = await client.integrations.list();
+  assert.ok(Array.isArray(list));
+  assert.ok(list.length >= 2);
+  assert.equal(list[0].buildByLangdock, true);
+  assert.equal(typeof list[0].authType, 'string');
+  assert.equal(list.attempts, 1);
+  assert.equal(list.httpStatus, 200);
+  assert.match(list.requestId, /^[0-9a-f-]{36}$/);
+  assert.deepEqual(Object.keys(list), list.map((_, i) => String(i)), 'metadata is not enumerable');
+});
+
+test('integrations: create, get, update, updateAuth, icon and setIcon', async () => {
+  const client = env.client();
+  const created = await client.integrations.create({ name: 'Weather', description: 'Forecasts' });
+  assert.equal(created.name, 'Weather');
+  assert.equal(created.description, 'Forecasts');
+  assert.match(created.createdAt, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(created.attempts, 1);
+  assert.equal(JSON.stringify(created).includes('attempts'), false);
+
+  const got = await client.integrations.get(created.id);
+  assert.equal(got.id, created.id);
+  assert.equal(got.authType, 'NONE');
+  assert.deepEqual(got.actions, []);
+  assert.deepEqual(got.triggers, []);
+
+  const updated = await client.integrations.update(created.id, { description: 'Forecasts and storms', color: '#336699' });
+  assert.equal(updated.description, 'Forecasts and storms');
+
+  const withAuth = await client.integrations.updateAuth(created.id, {
+    authType: 'API_KEY',
+    authFields: [{ slug: 'apiKey', label: 'API key', type: 'PASSWORD', required: true }],
+    authTestCode: "return ld.request({ url: 'https://api.example.com/ping' });",
+  });
+  assert.equal(withAuth.authType, 'API_KEY');
+  assert.equal(withAuth.authFields.length, 1);
+  assert.equal(withAuth.authFields[0].slug, 'apiKey');
+  assert.equal(withAuth.authFields[0].type, 'PASSWORD');
+  assert.equal(typeof withAuth.authFields[0].id, 'string', 'server-made ids are shown');
+
+  const before = await client.integrations.icon(created.id);
+  assert.equal(before.iconUrl, null);
+  const set = await client.integrations.setIcon(created.id, PNG);
+  assert.equal(typeof set.iconUrl, 'string');
+  const after = await client.integrations.icon(created.id);
+  assert.equal(after.iconUrl, set.iconUrl);
+  const uploads = journalOf(env.emulator, 'put_icon');
+  assert.equal(uploads.at(-1).status, 200);
+});
+
+test('actions: create, update and delete, with server-made slugs on input fields', async () => {
+  const client = env.client();
+  const { id } = await client.integrations.create({ name: 'Actions' });
+  const action = await client.actions.create(id, {
+    name: 'Get forecast',
+    description: 'Forecast for a city',
+    code: 'return ld.request({ url: `https://api.example.com/forecast?city=${data.input.city}` });',
+    inputFields: [
+      { label: 'City', type: 'TEXT', required: true },
+      { label: 'Days', type: 'NUMBER' },
+      { label: 'Unit', type: 'SELECT', options: [{ label: 'Celsius', value: 'c' }], allowMultiSelect: false },
+    ],
+    requiresConfirmation: false,
+  });
+  assert.equal(action.name, 'Get forecast');
+  assert.equal(typeof action.slug, 'string');
+  assert.equal(action.requiresConfirmation, false);
+  assert.deepEqual(action.inputFields.map((f) => f.label), ['City', 'Days', 'Unit']);
+  assert.ok(action.inputFields.every((f) => typeof f.slug === 'string'));
+  assert.deepEqual(action.inputFields.map((f) => f.order), [0, 1, 2]);
+  assert.equal(action.inputFields[0].required, true);
+  assert.deepEqual(action.inputFields[2].options, [{ label: 'Celsius', value: 'c' }]);
+
+  const updated = await client.actions.update(id, action.id, { name: 'Get the forecast', inputFields: [] });
+  assert.equal(updated.name, 'Get the forecast');
+  assert.equal(updated.slug, action.slug, 'the slug never changes');
+  assert.deepEqual(updated.inputFields, []);
+
+  const deleted = await client.actions.delete(id, action.id);
+  assert.equal(deleted.id, action.id);
+  assert.equal(typeof deleted.message, 'string');
+  assert.equal(deleted.alreadyDeleted, false);
+  assert.deepEqual((await client.integrations.get(id)).actions, []);
+});
+
+test('triggers: create, update and delete', async () => {
+  const client = env.client();
+  const { id } = await client.integrations.create({ name: 'Triggers' });
+  const trigger = await client.triggers.create(id, {
+    name: 'Storm warning',
+    description: 'Polls for storms',
+    pollingCode: 'return [];',
+    inputFields: [{ label: 'Region', type: 'TEXT' }],
+  });
+  assert.equal(trigger.name, 'Storm warning');
+  assert.equal(typeof trigger.slug, 'string');
+  const updated = await client.triggers.update(id, trigger.id, { name: 'Storm alert', pollingCode: 'return [];' });
+  assert.equal(updated.name, 'Storm alert');
+  assert.equal((await client.integrations.get(id)).triggers.length, 1);
+  const deleted = await client.triggers.delete(id, trigger.id);
+  assert.equal(deleted.id, trigger.id);
+  assert.deepEqual((await client.integrations.get(id)).triggers, []);
+});
+
+test('requests: snake_case keys are accepted too, unknown properties are sent as they are', async () => {
+  const client = env.client();
+  const { id } = await client.integrations.create({ name: 'Keys', futureFlag: true });
+  const body = journalOf(env.emulator, 'create_integration').at(-1).body;
+  assert.equal(body.futureFlag, true);
+  const action = await client.actions.create(id, { name: 'a', requires_confirmation: false });
+  assert.equal(action.requiresConfirmation, false);
+});
+
+test('client: the base URL and the retry budget are readable; the key is never shown', async () => {
+  const client = env.client();
+  assert.equal(client.baseUrl.replace(/\/$/, ''), env.emulator.baseUrl);
+  assert.equal(client.retryBudget, 500);
+  assert.equal(client.pacedRate, null);
+  const shown = `${client} ${require('node:util').inspect(client)} ${JSON.stringify(client)}`;
+  assert.equal(shown.includes(env.emulator.apiKey), false, shown);
+});
