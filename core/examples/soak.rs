@@ -1,9 +1,10 @@
 //! The Rust soak: many calls over every endpoint, many in flight, against an emulator that faults a
 //! share of all requests with every kind of failure. Nothing may be lost or created twice.
 //!
-//! `cargo run -p langdock --example soak -- --calls 10000 --concurrency 32 --chaos 0.3`
-//! (`make soak` runs it with the Python and Node soaks.) Prints one table row; exits 1 when a call
-//! was lost or a create duplicated.
+//! `langdock-emulator -- target/x86_64-unknown-linux-gnu/debug/examples/soak --calls 10000 --concurrency 32 --chaos 0.3`
+//! (`make soak` runs it with the Python and Node soaks). The emulator runs in its own process, so
+//! that the memory figures are the client's alone; the soak drives it through its control API.
+//! Prints one table row; exits 1 when a call was lost or a create duplicated.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,7 +14,6 @@ use langdock::{
     ActionInput, AuthField, AuthFieldType, AuthType, Client, CreateIntegration, Error, InputField, InputFieldType,
     TriggerInput, UpdateAuth, UpdateIntegration,
 };
-use langdock_emulator::{Chaos, Config, DEFAULT_API_KEY, Emulator};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 const INTEGRATIONS: usize = 8;
@@ -104,7 +104,7 @@ async fn one_call(client: &Client, n: u64, integrations: &[String], pool: &Mutex
             trigger.attempts()
         }
         _ => match take_trigger() {
-            Some((integration, id, name)) if n % 2 == 0 => {
+            Some((integration, id, name)) if n.is_multiple_of(2) => {
                 let input = TriggerInput::new(&name).polling_code("return [1];");
                 let attempts = client.triggers().update(&integration, &id, &input).await?.attempts();
                 pool.lock().unwrap().triggers.push((integration, id, name));
@@ -134,10 +134,22 @@ async fn main() {
     let calls = arg("--calls", 10_000.0) as u64;
     let concurrency = arg("--concurrency", 32.0) as usize;
     let rate = arg("--chaos", 0.3);
-    let emulator = Emulator::start(Config::default()).await.expect("emulator");
-    let client = Client::builder()
-        .api_key(DEFAULT_API_KEY)
-        .base_url(emulator.base_url())
+    let base_url = std::env::var("LANGDOCK_BASE_URL").expect("LANGDOCK_BASE_URL: run it under langdock-emulator --");
+    let control = |path: &str, body: serde_json::Value| {
+        let url = format!("{}/_emulator/{path}", base_url.trim_end_matches('/'));
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .expect("control API")
+                .error_for_status()
+                .expect("control API")
+        }
+    };
+    control("reset", serde_json::json!({})).await;
+    let client = Client::builder() // LANGDOCK_API_KEY and LANGDOCK_BASE_URL
         .no_proxy()
         .timeout(Duration::from_secs(5))
         .backoff(Duration::from_millis(5), Duration::from_millis(100))
@@ -158,8 +170,10 @@ async fn main() {
     }
     // One client, as a real script has: its retry budget and pacing are part of what is measured,
     // and a call the budget stops ends as a typed error, never as a lost one.
-    emulator.set_chaos(Some(Chaos { rate, seed: 42, latency_ms: 50 }));
-    let rss_start = rss_mb();
+    control("chaos", serde_json::json!({"rate": rate, "seed": 42, "latencyMs": 50})).await;
+    // Memory is read once the run is warm (a tenth of the calls made: pools, buffers and the in-process
+    // emulator's journal are allocated) and at the end; growth between the two would be a leak.
+    let rss_start = Arc::new(std::sync::OnceLock::new());
     let started = Instant::now();
     let integrations = Arc::new(integrations);
     let pool = Arc::new(Mutex::new(Pool::default()));
@@ -167,13 +181,16 @@ async fn main() {
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (client, integrations, pool, tally, next) =
-                (client.clone(), integrations.clone(), pool.clone(), tally.clone(), next.clone());
+            let (client, integrations, pool, tally, next, rss_start) =
+                (client.clone(), integrations.clone(), pool.clone(), tally.clone(), next.clone(), rss_start.clone());
             tokio::spawn(async move {
                 loop {
                     let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     if n >= calls {
                         break;
+                    }
+                    if n == calls / 10 {
+                        rss_start.get_or_init(rss_mb);
                     }
                     // Its own task, so that a panic is caught and counted instead of ending the soak.
                     let (client, integrations, pool) = (client.clone(), integrations.clone(), pool.clone());
@@ -204,8 +221,8 @@ async fn main() {
     }
     let elapsed = started.elapsed();
     let rss_end = rss_mb();
-    emulator.set_chaos(None);
-    let checker = Client::builder().api_key(DEFAULT_API_KEY).base_url(emulator.base_url()).no_proxy().build().unwrap();
+    control("chaos", serde_json::json!({"rate": 0.0})).await;
+    let checker = Client::builder().no_proxy().build().unwrap();
     let duplicates = duplicated_creates(&checker).await.expect("the final check");
     let tally = tally.lock().unwrap();
     let mut classes: Vec<String> = tally.errors_by_class.iter().map(|(class, n)| format!("{class} {n}")).collect();
@@ -218,7 +235,7 @@ async fn main() {
         tally.lost,
         duplicates,
         tally.retries,
-        rss_start,
+        rss_start.get().copied().unwrap_or(0.0),
         rss_end,
         elapsed.as_secs_f64()
     );

@@ -45,9 +45,15 @@ async fn run(cli: Cli) -> ExitCode {
         Ok(emulator) => emulator,
         Err(e) => return fail(&format!("cannot start on {addr}: {e}")),
     };
-    let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "langdock-emulator listening on {}", emulator.base_url());
-    let _ = stdout.flush();
+    // Around a command, stdout belongs to the command: the line goes to stderr then.
+    let line = format!("langdock-emulator listening on {}", emulator.base_url());
+    if cli.command.is_empty() {
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(stdout, "{line}");
+        let _ = stdout.flush();
+    } else {
+        eprintln!("{line}");
+    }
 
     let code = match cli.command.split_first() {
         None => {
