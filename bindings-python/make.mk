@@ -1,0 +1,64 @@
+# The Python package: included by the root Makefile. Everything installs into /work/main/.venv (made
+# here when missing); the package is built by maturin into that venv (debug, editable) for tests.
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PY_TOOLS := $(VENV)/.langdock-python-tools
+PY_TYPED := bindings-python/python/langdock bindings-python/tests examples/python
+
+DEMOS += demo-python
+TESTS += test-python
+
+.PHONY: build-python test-python pytest-python mypy-python install-check-python demo-python release-python pyright-python
+
+$(PY_TOOLS): bindings-python/make.mk
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check \
+		"maturin>=1.9.4,<2" "pytest>=8" "pytest-asyncio>=0.24" "mypy>=1.10"
+	touch $@
+
+## build-python: the native module, debug, installed editable into .venv
+build-python: $(PY_TOOLS)
+	cd bindings-python && ../$(VENV)/bin/maturin develop --quiet
+
+## test-python: pytest against in-process emulators, mypy --strict, and a PEP 517 install into a fresh venv
+test-python: pytest-python mypy-python install-check-python
+
+pytest-python: build-python
+	cd bindings-python && ../$(PYTHON) -m pytest -q
+
+mypy-python: build-python
+	$(VENV)/bin/mypy --strict $(PY_TYPED)
+
+# `pip install ./bindings-python` (maturin as the PEP 517 backend) into a fresh venv, then the quick-start
+# from that venv. The dev profile reuses the debug build; `make release-python` checks the release wheel.
+install-check-python: build-python build-rust
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	python3 -m venv "$$tmp/venv"; \
+	MATURIN_PEP517_ARGS="--profile dev" "$$tmp/venv/bin/pip" install -q --disable-pip-version-check ./bindings-python; \
+	(cd "$$tmp" && "$$tmp/venv/bin/python" -c "import langdock, sys; assert 'site-packages' in langdock.__file__, langdock.__file__"); \
+	$(EMULATOR) -- "$$tmp/venv/bin/python" examples/python/quickstart.py > "$$tmp/out"; \
+	grep -q '^\[python\] done: 0 action(s), 0 trigger(s) left' "$$tmp/out" || { cat "$$tmp/out"; exit 1; }; \
+	echo "install-check-python: pip install ./bindings-python into a fresh venv ran the quick-start"
+
+## demo-python: the Python quick-start against a fresh emulator
+demo-python: build-rust build-python
+	$(EMULATOR) -- $(PYTHON) examples/python/quickstart.py
+
+## release-python: the release wheel (maturin build --release) into a fresh venv; prints its size and import time
+release-python: $(PY_TOOLS) build-rust
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cd bindings-python && ../$(VENV)/bin/maturin build --release --quiet --out "$$tmp/wheels" && cd ..; \
+	python3 -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install -q --disable-pip-version-check "$$tmp"/wheels/*.whl; \
+	$(EMULATOR) -- "$$tmp/venv/bin/python" examples/python/quickstart.py | tail -1; \
+	wheel=$$(ls "$$tmp"/wheels/*.whl); size=$$(stat -c %s "$$wheel"); \
+	echo "wheel $$(basename $$wheel): $$size bytes"; test $$size -lt 10000000; \
+	for i in 1 2 3; do (cd "$$tmp" && "$$tmp/venv/bin/python" -X importtime -c 'import langdock' 2>&1 | tail -1); done
+
+## pyright-python: pyright --strict (fetched from npm) on the typed user code; not part of `make test`
+pyright-python: build-python
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	echo '{"typeCheckingMode": "strict", "pythonVersion": "3.9"}' > "$$tmp/pyrightconfig.json"; \
+	cp examples/python/quickstart.py bindings-python/tests/test_typed_usage.py "$$tmp/"; \
+	cd "$$tmp" && npx --yes pyright@1 --pythonpath $(CURDIR)/$(PYTHON) quickstart.py test_typed_usage.py

@@ -1,0 +1,189 @@
+"""The exception classes of langdock, shared in name and shape with the Rust and Node surfaces.
+
+::
+
+    LangdockError
+    ├── APIError                  any other HTTP status
+    │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+    │   └── NotFoundError 404, ConflictError 409, RateLimitError 429, InternalServerError >= 500
+    ├── APIConnectionError        DNS, refused or reset connection, TLS, truncated answer
+    │   └── APITimeoutError       an attempt timed out, or the whole-call deadline passed
+    ├── ValidationError           client-side validation failed; nothing was sent
+    └── ConfigurationError        no API key, a bad or insecure base URL, an unreadable CA bundle
+
+They are plain Python classes: catch any of them by a base class, pickle them, raise them in your own
+tests. The native module raises them with every detail the Rust core knows, and chains the Rust
+error's sources as ``__cause__`` (:class:`RustError`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+__all__ = [
+    "LangdockError",
+    "APIError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "ValidationError",
+    "ConfigurationError",
+    "Violation",
+    "RustError",
+]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem found by client-side validation: where (``path``, in the request's JSON names,
+    e.g. ``inputFields[2].label``) and what is wrong (``message``)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class RustError(Exception):
+    """A cause inside the Rust core (a connection error, an I/O error, ...), chained as ``__cause__``."""
+
+
+class LangdockError(Exception):
+    """The base class of every error this package raises.
+
+    Attributes:
+        message: what happened, and what to do about it.
+        status: the HTTP status the server answered with (the ``APIError`` family), else None.
+        body: the raw response body (its first 64 KiB), when the server sent one.
+        headers: the response headers, lower-case names.
+        request_id: the server's ``x-request-id``, else the one the client sent.
+        attempts: how many HTTP attempts were made (0 when nothing was sent).
+        retry_after: the wait in seconds the server asked for with ``Retry-After``, when it did.
+        maybe_created: True when an integration create failed ambiguously: it may exist; list the
+            integrations before creating it again.
+        violations: every problem found by client-side validation (``ValidationError`` only).
+        code: a stable machine-readable code, e.g. ``"rate_limit"``.
+    """
+
+    code_default: str = "langdock_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: Optional[int] = None,
+        body: Optional[str] = None,
+        headers: Optional[Dict[str, str]] = None,
+        request_id: Optional[str] = None,
+        attempts: int = 0,
+        retry_after: Optional[float] = None,
+        maybe_created: bool = False,
+        violations: Tuple[Violation, ...] = (),
+        code: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.body = body
+        self.headers: Dict[str, str] = dict(headers or {})
+        self.request_id = request_id
+        self.attempts = attempts
+        self.retry_after = retry_after
+        self.maybe_created = maybe_created
+        self.violations: Tuple[Violation, ...] = tuple(violations)
+        self.code: str = code or self.code_default
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        details = [repr(self.message)]
+        for name in ("status", "request_id", "retry_after"):
+            value = getattr(self, name)
+            if value is not None:
+                details.append(f"{name}={value!r}")
+        details.append(f"attempts={self.attempts}")
+        if self.maybe_created:
+            details.append("maybe_created=True")
+        return f"{type(self).__name__}({', '.join(details)})"
+
+
+class APIError(LangdockError):
+    """The server answered with an error status (one without a class of its own here)."""
+
+    code_default = "api_error"
+
+
+class BadRequestError(APIError):
+    """400: the server refused the request body or an id."""
+
+    code_default = "bad_request"
+
+
+class AuthenticationError(APIError):
+    """401: the API key is missing, unknown or revoked."""
+
+    code_default = "authentication"
+
+
+class PermissionDeniedError(APIError):
+    """403: the key lacks the INTEGRATION_API scope, or the integration is built by Langdock."""
+
+    code_default = "permission_denied"
+
+
+class NotFoundError(APIError):
+    """404: no such integration, action or trigger."""
+
+    code_default = "not_found"
+
+
+class ConflictError(APIError):
+    """409: an action or trigger with this name already exists in the integration."""
+
+    code_default = "conflict"
+
+
+class RateLimitError(APIError):
+    """429: rate limited, and retrying did not help (or the server asked for too long a wait:
+    see ``retry_after``)."""
+
+    code_default = "rate_limit"
+
+
+class InternalServerError(APIError):
+    """500 and above, after the retries."""
+
+    code_default = "internal_server"
+
+
+class APIConnectionError(LangdockError):
+    """The request could not be completed: DNS, refused or reset connection, TLS, truncated body."""
+
+    code_default = "connection"
+
+
+class APITimeoutError(APIConnectionError):
+    """An attempt timed out, or the whole-call deadline passed."""
+
+    code_default = "timeout"
+
+
+class ValidationError(LangdockError):
+    """Client-side validation failed and nothing was sent; ``violations`` lists every problem."""
+
+    code_default = "validation"
+
+
+class ConfigurationError(LangdockError):
+    """The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle."""
+
+    code_default = "configuration"

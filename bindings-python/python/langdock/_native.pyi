@@ -1,0 +1,671 @@
+"""Type stubs of ``langdock._native``, the Rust extension module. Kept in step with the module by
+``tests/test_stubs.py``: a stub for every exported name, and no stub for a missing one."""
+
+from typing import Any, Awaitable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
+
+VERSION: str
+DEFAULT_BASE_URL: str
+EMULATOR_API_KEY: str
+
+from ._types import AuthFieldTypeName, AuthTypeName, InputFieldTypeName
+
+
+def deployment_base_url(deployment_url: str) -> str:
+    """The base URL of a dedicated deployment, from its address: adds ``/api/public``."""
+
+def set_log_level(level: str) -> None:
+    """Sets the level of the core's events: off, error, warn, info, debug or trace."""
+
+def log_level() -> str:
+    """The level events are forwarded at."""
+
+def _in_flight() -> int:
+    """How many calls are running (started, neither finished nor cancelled)."""
+
+class _Model:
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Properties the server sent that this version does not know, as they came."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The fields as a plain dict with snake_case keys (nested objects as dicts), then ``extra``."""
+    def __eq__(self, other: object) -> bool: ...
+
+class _Returned:
+    @property
+    def attempts(self) -> int:
+        """How many HTTP attempts the call took (1 when nothing was retried)."""
+    @property
+    def request_id(self) -> Optional[str]:
+        """The request id: the server's ``x-request-id``, else the one the client sent."""
+
+class ActionSummary(_Model):
+    """An action as the list endpoint shows it."""
+
+    def __init__(self, *, id: str, name: str = ..., description: Optional[str] = ..., **extra: Any) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+
+class IntegrationSummary(_Model):
+    """One entry of the integration list: Langdock-built and custom integrations alike."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str = ...,
+        description: Optional[str] = ...,
+        auth_type: Union[AuthTypeName, str] = ...,
+        actions: Sequence[Union[ActionSummary, Mapping[str, Any]]] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def auth_type(self) -> str: ...
+    @property
+    def built_by_langdock(self) -> bool:
+        """True for integrations made by Langdock, which this API cannot change."""
+    @property
+    def actions(self) -> List[ActionSummary]: ...
+
+class IntegrationRef(_Model, _Returned):
+    """What integration create and update answer: the integration's identity, not its contents."""
+
+    def __init__(
+        self, *, id: str, name: str = ..., description: Optional[str] = ..., created_at: Optional[str] = ..., **extra: Any
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def created_at(self) -> Optional[str]:
+        """When it was created (ISO 8601, UTC), in the create answer only."""
+
+class AuthField(_Model):
+    """A value the user enters when connecting; action code reads it as ``data.auth.<slug>``."""
+
+    def __init__(
+        self,
+        *,
+        slug: str,
+        label: str,
+        type: Union[AuthFieldTypeName, str] = ...,
+        description: Optional[str] = ...,
+        placeholder: Optional[str] = ...,
+        required: bool = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def id(self) -> Optional[str]:
+        """The server-made id (read from responses, never sent)."""
+    @property
+    def slug(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def placeholder(self) -> Optional[str]: ...
+    @property
+    def required(self) -> bool: ...
+
+class OAuthClient(_Model):
+    """The OAuth client of an OAUTH or OAUTH_DCR integration; ``client_secret`` is never shown."""
+
+    def __init__(
+        self,
+        *,
+        client_id: Optional[str] = ...,
+        client_secret: Optional[str] = ...,
+        auth_url: Optional[str] = ...,
+        token_url: Optional[str] = ...,
+        scopes: Optional[str] = ...,
+        label: Optional[str] = ...,
+        authorization_code: Optional[str] = ...,
+        access_token_code: Optional[str] = ...,
+        refresh_token_code: Optional[str] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def client_id(self) -> Optional[str]: ...
+    @property
+    def client_secret(self) -> Optional[str]:
+        """Write-only: the server never returns it."""
+    @property
+    def auth_url(self) -> Optional[str]: ...
+    @property
+    def token_url(self) -> Optional[str]: ...
+    @property
+    def scopes(self) -> Optional[str]: ...
+    @property
+    def label(self) -> Optional[str]: ...
+    @property
+    def authorization_code(self) -> Optional[str]: ...
+    @property
+    def access_token_code(self) -> Optional[str]: ...
+    @property
+    def refresh_token_code(self) -> Optional[str]: ...
+
+class SelectOption(_Model):
+    """One choice of a SELECT field."""
+
+    def __init__(self, *, label: str, value: str) -> None: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+
+class InputField(_Model):
+    """An input field of an action or trigger, as sent and as returned (``slug`` and ``order`` are
+    made by the server)."""
+
+    def __init__(
+        self,
+        *,
+        label: str,
+        type: Union[InputFieldTypeName, str] = ...,
+        description: Optional[str] = ...,
+        placeholder: Optional[str] = ...,
+        required: bool = ...,
+        options: Optional[Sequence[Union[SelectOption, Mapping[str, str]]]] = ...,
+        allow_multi_select: Optional[bool] = ...,
+        context_action_id: Optional[str] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def placeholder(self) -> Optional[str]: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def options(self) -> Optional[List[SelectOption]]: ...
+    @property
+    def allow_multi_select(self) -> Optional[bool]: ...
+    @property
+    def context_action_id(self) -> Optional[str]: ...
+    @property
+    def slug(self) -> Optional[str]:
+        """The server-made slug: action code reads the value as ``data.input.<slug>``."""
+    @property
+    def order(self) -> Optional[int]: ...
+
+class Action(_Model, _Returned):
+    """An action as the API returns it."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str = ...,
+        slug: Optional[str] = ...,
+        description: Optional[str] = ...,
+        code: Optional[str] = ...,
+        order: Optional[int] = ...,
+        requires_confirmation: Optional[bool] = ...,
+        input_fields: Sequence[Union[InputField, Mapping[str, Any]]] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def code(self) -> Optional[str]: ...
+    @property
+    def order(self) -> Optional[int]: ...
+    @property
+    def requires_confirmation(self) -> Optional[bool]: ...
+    @property
+    def input_fields(self) -> List[InputField]: ...
+
+class Trigger(_Model, _Returned):
+    """A trigger as the API returns it (the API never returns its polling code or input fields)."""
+
+    def __init__(
+        self, *, id: str, name: str = ..., slug: Optional[str] = ..., description: Optional[str] = ..., **extra: Any
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+
+class Integration(_Model, _Returned):
+    """A whole integration, as ``get`` and the auth update answer it."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str = ...,
+        description: Optional[str] = ...,
+        auth_type: Union[AuthTypeName, str] = ...,
+        auth_test_code: Optional[str] = ...,
+        auth_fields: Sequence[Union[AuthField, Mapping[str, Any]]] = ...,
+        oauth_client: Optional[Union[OAuthClient, Mapping[str, Any]]] = ...,
+        actions: Sequence[Union[Action, Mapping[str, Any]]] = ...,
+        triggers: Sequence[Union[Trigger, Mapping[str, Any]]] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def auth_type(self) -> str:
+        """How users authenticate: one of ``AuthTypeName``, or a newer value as sent."""
+    @property
+    def auth_test_code(self) -> Optional[str]: ...
+    @property
+    def auth_fields(self) -> List[AuthField]: ...
+    @property
+    def oauth_client(self) -> Optional[OAuthClient]: ...
+    @property
+    def actions(self) -> List[Action]: ...
+    @property
+    def triggers(self) -> List[Trigger]: ...
+
+class Icon(_Model, _Returned):
+    """An integration's icon."""
+
+    def __init__(self, *, icon_url: Optional[str] = ..., **extra: Any) -> None: ...
+    @property
+    def icon_url(self) -> Optional[str]:
+        """Where the icon is served, or None when the integration has none."""
+
+class Deleted(_Model, _Returned):
+    """What a delete answers."""
+
+    def __init__(self, *, message: str = ..., id: str = ..., already_deleted: bool = ..., **extra: Any) -> None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def already_deleted(self) -> bool:
+        """True when an earlier attempt of this call already deleted it (a retried delete met 404)."""
+
+class CreateIntegration(_Model):
+    """The body of an integration create."""
+
+    def __init__(self, *, name: str, description: Optional[str] = ..., **extra: Any) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+
+class UpdateIntegration(_Model):
+    """A partial update of an integration: only the properties given change."""
+
+    def __init__(
+        self,
+        *,
+        name: Optional[str] = ...,
+        description: Optional[str] = ...,
+        icon_url: Optional[str] = ...,
+        color: Optional[str] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def name(self) -> Optional[str]: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def icon_url(self) -> Optional[str]: ...
+    @property
+    def color(self) -> Optional[str]: ...
+
+class UpdateAuth(_Model):
+    """The body of an auth update. Changing ``auth_type`` disconnects every user of the integration."""
+
+    def __init__(
+        self,
+        *,
+        auth_type: Union[AuthTypeName, str],
+        auth_fields: Optional[Sequence[Union[AuthField, Mapping[str, Any]]]] = ...,
+        auth_test_code: Optional[str] = ...,
+        oauth_client: Optional[Union[OAuthClient, Mapping[str, Any]]] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def auth_type(self) -> str: ...
+    @property
+    def auth_fields(self) -> Optional[List[AuthField]]: ...
+    @property
+    def auth_test_code(self) -> Optional[str]: ...
+    @property
+    def oauth_client(self) -> Optional[OAuthClient]: ...
+
+class ActionInput(_Model):
+    """The body of an action create, and of an update (a full replacement)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        description: Optional[str] = ...,
+        code: Optional[str] = ...,
+        input_fields: Optional[Sequence[Union[InputField, Mapping[str, Any]]]] = ...,
+        requires_confirmation: Optional[bool] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def code(self) -> Optional[str]: ...
+    @property
+    def input_fields(self) -> Optional[List[InputField]]: ...
+    @property
+    def requires_confirmation(self) -> Optional[bool]: ...
+
+class TriggerInput(_Model):
+    """The body of a trigger create, and of an update (a full replacement)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        description: Optional[str] = ...,
+        polling_code: Optional[str] = ...,
+        input_fields: Optional[Sequence[Union[InputField, Mapping[str, Any]]]] = ...,
+        **extra: Any,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> Optional[str]: ...
+    @property
+    def polling_code(self) -> Optional[str]: ...
+    @property
+    def input_fields(self) -> Optional[List[InputField]]: ...
+
+class IntegrationList(_Returned):
+    """Every integration of the workspace: a sequence of ``IntegrationSummary``."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: int) -> IntegrationSummary: ...
+    @overload
+    def __getitem__(self, index: slice) -> List[IntegrationSummary]: ...
+    def __iter__(self) -> Iterator[IntegrationSummary]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def to_list(self) -> List[Dict[str, Any]]:
+        """The integrations as a list of plain dicts."""
+
+class Core:
+    """The core client behind ``langdock.Client`` and ``langdock.AsyncClient``."""
+
+    def __init__(
+        self,
+        *,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        deployment_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        retry_after_cap: Optional[float] = None,
+        backoff: Optional[Tuple[float, float]] = None,
+        headers: Optional[Dict[str, str]] = None,
+        user_agent: str,
+        proxy: Optional[str] = None,
+        no_proxy: bool = False,
+        ca_bundle: Optional[str] = None,
+        ca_pem: Optional[List[bytes]] = None,
+        allow_insecure_http: bool = False,
+        validation: Optional[bool] = None,
+        adaptive_pacing: Optional[bool] = None,
+    ) -> None: ...
+    def with_options(
+        self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Core: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def retry_budget(self) -> int: ...
+    @property
+    def paced_rate(self) -> Optional[float]: ...
+    def list_integrations(
+        self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> IntegrationList: ...
+    def list_integrations_async(
+        self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Awaitable[IntegrationList]: ...
+    def create_integration(
+        self, body: Any, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> IntegrationRef: ...
+    def create_integration_async(
+        self, body: Any, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Awaitable[IntegrationRef]: ...
+    def get_integration(
+        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Integration: ...
+    def get_integration_async(
+        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Awaitable[Integration]: ...
+    def update_integration(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> IntegrationRef: ...
+    def update_integration_async(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[IntegrationRef]: ...
+    def update_auth(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Integration: ...
+    def update_auth_async(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Integration]: ...
+    def get_icon(
+        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Icon: ...
+    def get_icon_async(
+        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
+    ) -> Awaitable[Icon]: ...
+    def set_icon(
+        self,
+        integration_id: str,
+        image: bytes,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Icon: ...
+    def set_icon_async(
+        self,
+        integration_id: str,
+        image: bytes,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Icon]: ...
+    def create_action(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Action: ...
+    def create_action_async(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Action]: ...
+    def update_action(
+        self,
+        integration_id: str,
+        action_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Action: ...
+    def update_action_async(
+        self,
+        integration_id: str,
+        action_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Action]: ...
+    def delete_action(
+        self,
+        integration_id: str,
+        action_id: str,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Deleted: ...
+    def delete_action_async(
+        self,
+        integration_id: str,
+        action_id: str,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Deleted]: ...
+    def create_trigger(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Trigger: ...
+    def create_trigger_async(
+        self,
+        integration_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Trigger]: ...
+    def update_trigger(
+        self,
+        integration_id: str,
+        trigger_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Trigger: ...
+    def update_trigger_async(
+        self,
+        integration_id: str,
+        trigger_id: str,
+        body: Any,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Trigger]: ...
+    def delete_trigger(
+        self,
+        integration_id: str,
+        trigger_id: str,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Deleted: ...
+    def delete_trigger_async(
+        self,
+        integration_id: str,
+        trigger_id: str,
+        *,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[Deleted]: ...
+
+class Emulator:
+    """A local emulator of the Langdock Integrations API on 127.0.0.1, on its own threads."""
+
+    def __init__(
+        self,
+        *,
+        port: int = 0,
+        keys: Optional[List[str]] = None,
+        rate_limit: Optional[int] = None,
+        seed: bool = True,
+        state_file: Optional[str] = None,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    def inject(self, fault: Mapping[str, Any]) -> None: ...
+    def faults(self) -> List[Dict[str, Any]]: ...
+    def clear_faults(self) -> None: ...
+    def journal(self) -> List[Dict[str, Any]]: ...
+    def clear_journal(self) -> None: ...
+    def reset(self) -> None: ...
+    def set_rate_limit(self, per_minute: Optional[int]) -> None: ...
+    def add_key(self, spec: str) -> None: ...
+    def stop(self) -> None: ...

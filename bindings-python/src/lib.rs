@@ -1,0 +1,41 @@
+//! `langdock._native`: the Python face of the langdock Rust core. It converts types and errors and
+//! decides nothing; the Python package `langdock` (in `python/langdock/`) wraps it.
+//!
+//! - [`client`]: the core client, each endpoint blocking (GIL released) and as an asyncio awaitable;
+//! - [`models`]: the API's models as Python classes;
+//! - [`errors`]: core errors as the Python exception classes of `langdock._errors`;
+//! - [`runtime`]: the tokio runtime, rebuilt after `os.fork()`;
+//! - [`logging`]: `tracing` events to Python's `logging`;
+//! - [`emulator`]: the in-process emulator for `langdock.testing`.
+
+use pyo3::prelude::*;
+
+mod client;
+mod convert;
+mod emulator;
+mod errors;
+mod logging;
+mod models;
+mod runtime;
+
+/// The base URL of a dedicated deployment, from its address: adds `/api/public`.
+#[pyfunction]
+fn deployment_base_url(deployment_url: &str) -> String {
+    langdock::deployment_base_url(deployment_url)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    logging::install();
+    m.add("VERSION", langdock::VERSION)?;
+    m.add("DEFAULT_BASE_URL", langdock::DEFAULT_BASE_URL)?;
+    m.add("EMULATOR_API_KEY", langdock_emulator::DEFAULT_API_KEY)?;
+    models::register(m)?;
+    m.add_class::<client::Core>()?;
+    m.add_class::<emulator::Emulator>()?;
+    m.add_function(wrap_pyfunction!(client::_in_flight, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::set_log_level, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::log_level, m)?)?;
+    m.add_function(wrap_pyfunction!(deployment_base_url, m)?)?;
+    Ok(())
+}

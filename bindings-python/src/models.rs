@@ -1,0 +1,437 @@
+//! The API's models as Python classes: each wraps the core's serde type, is built from keyword
+//! arguments through the core's serde (snake_case or camelCase keys), and shows its fields as
+//! snake_case attributes. Unknown fields the server sent stay reachable in `extra`.
+
+use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PySlice, PyString};
+use serde_json::Value;
+
+use crate::convert::{map_to_dict, request, to_python};
+
+/// What a call took: on the objects the client returns, not on nested ones or ones you build.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub attempts: u32,
+    pub request_id: Option<String>,
+    pub status: u16,
+}
+
+impl Meta {
+    pub fn of<T>(response: &langdock::Response<T>) -> Meta {
+        Meta {
+            attempts: response.attempts(),
+            request_id: response.request_id().map(str::to_owned),
+            status: response.status(),
+        }
+    }
+}
+
+/// A field of a model as Python: `to_py` gives the typed value (nested models as classes),
+/// `to_plain` the plain one (nested models as dicts), for `to_dict()`.
+pub trait Field {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+    fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.to_py(py)
+    }
+}
+
+macro_rules! plain_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.clone().into_pyobject(py)?.to_owned().into_any())
+            }
+        }
+    )*};
+}
+plain_field!(String, bool, u32);
+
+macro_rules! enum_field {
+    ($($t:ty),*) => {$(
+        impl Field for $t {
+            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(PyString::new(py, self.as_str()).into_any())
+            }
+        }
+    )*};
+}
+enum_field!(langdock::AuthType, langdock::AuthFieldType, langdock::InputFieldType);
+
+impl<T: Field> Field for Option<T> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(value) => value.to_py(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+    fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(value) => value.to_plain(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+impl<T: Field> Field for Vec<T> {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let list = PyList::empty(py);
+        for item in self {
+            list.append(item.to_py(py)?)?;
+        }
+        Ok(list.into_any())
+    }
+    fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let list = PyList::empty(py);
+        for item in self {
+            list.append(item.to_plain(py)?)?;
+        }
+        Ok(list.into_any())
+    }
+}
+
+impl Field for langdock::Extra {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(map_to_dict(py, self)?.into_any())
+    }
+}
+
+/// The unknown fields of a model (SelectOption keeps none).
+pub trait Extras {
+    fn extras(&self) -> &langdock::Extra;
+}
+
+macro_rules! extras {
+    ($($t:ty),*) => {$(
+        impl Extras for $t {
+            fn extras(&self) -> &langdock::Extra {
+                &self.extra
+            }
+        }
+    )*};
+}
+extras!(
+    langdock::ActionSummary,
+    langdock::IntegrationSummary,
+    langdock::IntegrationRef,
+    langdock::Integration,
+    langdock::CreateIntegration,
+    langdock::UpdateIntegration,
+    langdock::Icon,
+    langdock::AuthField,
+    langdock::OAuthClient,
+    langdock::UpdateAuth,
+    langdock::InputField,
+    langdock::Action,
+    langdock::ActionInput,
+    langdock::Trigger,
+    langdock::TriggerInput,
+    langdock::Deleted
+);
+
+impl Extras for langdock::SelectOption {
+    fn extras(&self) -> &langdock::Extra {
+        static EMPTY: std::sync::LazyLock<langdock::Extra> = std::sync::LazyLock::new(langdock::Extra::new);
+        &EMPTY
+    }
+}
+
+/// Fields whose value `repr` never shows.
+const SECRET_FIELDS: &[&str] = &["client_secret"];
+
+fn repr_of(
+    py: Python<'_>,
+    class: &str,
+    fields: &[(&str, Bound<'_, PyAny>)],
+    extra: &langdock::Extra,
+) -> PyResult<String> {
+    let mut parts = Vec::new();
+    for (name, value) in fields {
+        if value.is_none() {
+            continue;
+        }
+        if SECRET_FIELDS.contains(name) {
+            parts.push(format!("{name}='[redacted]'"));
+        } else {
+            parts.push(format!("{name}={}", value.repr()?.to_cow()?));
+        }
+    }
+    if !extra.is_empty() {
+        parts.push(format!("extra={}", map_to_dict(py, extra)?.repr()?.to_cow()?));
+    }
+    Ok(format!("{class}({})", parts.join(", ")))
+}
+
+macro_rules! model {
+    ($(
+        $(#[$doc:meta])*
+        $py:ident($core:ty) $(with $attempts:ident)? { $($field:ident $(as $pyname:literal)?),* $(,)? }
+    )*) => {$(
+        $(#[$doc])*
+        #[pyclass(frozen, module = "langdock", eq)]
+        #[derive(Clone)]
+        pub struct $py {
+            pub(crate) inner: $core,
+            /// Read by the `attempts`/`request_id` getters of the classes the client returns.
+            #[allow(dead_code)]
+            pub(crate) meta: Meta,
+        }
+
+        impl PartialEq for $py {
+            fn eq(&self, other: &Self) -> bool {
+                self.inner == other.inner
+            }
+        }
+
+        impl $py {
+            pub fn wrap(inner: $core, meta: Meta) -> Self {
+                $py { inner, meta }
+            }
+
+            fn fields<'py>(&self, py: Python<'py>, plain: bool) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+                Ok(vec![$(
+                    (
+                        model!(@name $field $($pyname)?),
+                        if plain { self.inner.$field.to_plain(py)? } else { self.inner.$field.to_py(py)? },
+                    ),
+                )*])
+            }
+        }
+
+        impl Field for $core {
+            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(Bound::new(py, $py::wrap(self.clone(), Meta::default()))?.into_any())
+            }
+            fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok($py::wrap(self.clone(), Meta::default()).to_dict(py)?.into_any())
+            }
+        }
+
+        #[pymethods]
+        impl $py {
+            /// Builds one from keyword arguments (snake_case or camelCase names); unknown names are kept in `extra`.
+            #[new]
+            #[pyo3(signature = (**fields))]
+            fn new(py: Python<'_>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+                let fields = match fields {
+                    Some(fields) => fields.clone().into_any(),
+                    None => PyDict::new(py).into_any(),
+                };
+                Ok($py::wrap(request(stringify!($py), &fields)?, Meta::default()))
+            }
+
+            $(
+                #[getter]
+                $(#[pyo3(name = $pyname)])?
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    self.inner.$field.to_py(py)
+                }
+            )*
+
+            /// Properties the server sent that this version does not know, as they came.
+            #[getter]
+            fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                map_to_dict(py, self.inner.extras())
+            }
+
+            /// The fields as a plain dict with snake_case keys (nested objects as dicts), then `extra`.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                let dict = PyDict::new(py);
+                for (name, value) in self.fields(py, true)? {
+                    dict.set_item(name, value)?;
+                }
+                for (key, value) in self.inner.extras() {
+                    if !dict.contains(key)? {
+                        dict.set_item(key, to_python(py, value)?)?;
+                    }
+                }
+                Ok(dict)
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                repr_of(py, stringify!($py), &self.fields(py, false)?, self.inner.extras())
+            }
+
+            $(
+                /// How many HTTP attempts the call took (1 when nothing was retried; 0 on objects not returned by a call).
+                #[getter]
+                fn $attempts(&self) -> u32 {
+                    self.meta.attempts
+                }
+
+                /// The request id of the call: the server's `x-request-id`, else the one the client sent.
+                #[getter]
+                fn request_id(&self) -> Option<String> {
+                    self.meta.request_id.clone()
+                }
+            )?
+        }
+    )*
+
+        /// The JSON of a model object, when `value` is one.
+        pub struct ToJson;
+
+        impl ToJson {
+            pub fn try_from_model(value: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
+                $(
+                    if let Ok(model) = value.cast::<$py>() {
+                        return serde_json::to_value(&model.get().inner)
+                            .map(Some)
+                            .map_err(|e| PyTypeError::new_err(e.to_string()));
+                    }
+                )*
+                Ok(None)
+            }
+        }
+
+        /// Registers every model class.
+        pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+            $( module.add_class::<$py>()?; )*
+            module.add_class::<IntegrationList>()?;
+            Ok(())
+        }
+    };
+    (@name $field:ident $pyname:literal) => { $pyname };
+    (@name $field:ident) => { stringify!($field) };
+}
+
+// A field name with `as` is shown under another name: `type` for the field type, as in the API.
+model! {
+    /// An action as the list endpoint shows it.
+    ActionSummary(langdock::ActionSummary) { id, name, description }
+
+    /// One entry of the integration list: Langdock-built and custom integrations alike.
+    IntegrationSummary(langdock::IntegrationSummary) { id, name, description, auth_type, built_by_langdock, actions }
+
+    /// What integration create and update answer: the integration's identity, not its contents.
+    IntegrationRef(langdock::IntegrationRef) with attempts { id, name, description, created_at }
+
+    /// A whole integration, as `get` and the auth update answer it.
+    Integration(langdock::Integration) with attempts {
+        id, name, description, auth_type, auth_test_code, auth_fields, oauth_client, actions, triggers
+    }
+
+    /// The body of an integration create.
+    CreateIntegration(langdock::CreateIntegration) { name, description }
+
+    /// A partial update of an integration: only the properties given change.
+    UpdateIntegration(langdock::UpdateIntegration) { name, description, icon_url, color }
+
+    /// An integration's icon.
+    Icon(langdock::Icon) with attempts { icon_url }
+
+    /// A value the user enters when connecting; action code reads it as `data.auth.<slug>`.
+    AuthField(langdock::AuthField) { id, slug, label, field_type as "type", description, placeholder, required }
+
+    /// The OAuth client of an OAUTH or OAUTH_DCR integration; `client_secret` is never shown.
+    OAuthClient(langdock::OAuthClient) {
+        client_id, client_secret, auth_url, token_url, scopes, label,
+        authorization_code, access_token_code, refresh_token_code
+    }
+
+    /// The body of an auth update. Changing `auth_type` disconnects every user of the integration.
+    UpdateAuth(langdock::UpdateAuth) { auth_type, auth_fields, auth_test_code, oauth_client }
+
+    /// One choice of a SELECT field.
+    SelectOption(langdock::SelectOption) { label, value }
+
+    /// An input field of an action or trigger, as sent and as returned (`slug`, `order` are the server's).
+    InputField(langdock::InputField) {
+        label, field_type as "type", description, placeholder, required, options,
+        allow_multi_select, context_action_id, slug, order
+    }
+
+    /// An action as the API returns it.
+    Action(langdock::Action) with attempts {
+        id, name, slug, description, code, order, requires_confirmation, input_fields
+    }
+
+    /// The body of an action create, and of an update (a full replacement).
+    ActionInput(langdock::ActionInput) { name, description, code, input_fields, requires_confirmation }
+
+    /// A trigger as the API returns it (the API never returns its polling code or input fields).
+    Trigger(langdock::Trigger) with attempts { id, name, slug, description }
+
+    /// The body of a trigger create, and of an update (a full replacement).
+    TriggerInput(langdock::TriggerInput) { name, description, polling_code, input_fields }
+
+    /// What a delete answers; `already_deleted` when a retried delete found it gone.
+    Deleted(langdock::Deleted) with attempts { message, id, already_deleted }
+}
+
+/// Every integration of the workspace: a sequence of `IntegrationSummary`, with the call's
+/// `attempts` and `request_id`.
+#[pyclass(frozen, module = "langdock", sequence)]
+pub struct IntegrationList {
+    items: Vec<langdock::IntegrationSummary>,
+    meta: Meta,
+}
+
+impl IntegrationList {
+    pub fn new(response: langdock::Response<Vec<langdock::IntegrationSummary>>) -> Self {
+        let meta = Meta::of(&response);
+        IntegrationList { items: response.into_inner(), meta }
+    }
+}
+
+#[pymethods]
+impl IntegrationList {
+    fn __len__(&self) -> usize {
+        self.items.len()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let indices = slice.indices(self.items.len() as isize)?;
+            let list = PyList::empty(py);
+            let mut i = indices.start;
+            for _ in 0..indices.slicelength {
+                list.append(self.items[i as usize].to_py(py)?)?;
+                i += indices.step;
+            }
+            return Ok(list.into_any());
+        }
+        let i: isize = index.extract()?;
+        let len = self.items.len() as isize;
+        let at = if i < 0 { i + len } else { i };
+        if at < 0 || at >= len {
+            return Err(PyIndexError::new_err("integration list index out of range"));
+        }
+        self.items[at as usize].to_py(py)
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.items.to_py(py)?.try_iter().map(Bound::into_any)
+    }
+
+    fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if let Ok(other) = other.cast::<IntegrationList>() {
+            return Ok(self.items == other.get().items);
+        }
+        if other.is_instance_of::<PyList>() {
+            return self.items.to_py(py)?.eq(other);
+        }
+        Ok(false)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("IntegrationList({})", self.items.to_py(py)?.repr()?.to_cow()?))
+    }
+
+    /// The integrations as a list of plain dicts.
+    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.items.to_plain(py)
+    }
+
+    /// How many HTTP attempts the call took (1 when nothing was retried).
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.meta.attempts
+    }
+
+    /// The request id of the call: the server's `x-request-id`, else the one the client sent.
+    #[getter]
+    fn request_id(&self) -> Option<String> {
+        self.meta.request_id.clone()
+    }
+}

@@ -1,0 +1,102 @@
+"""The asyncio client: every endpoint, concurrency, errors, and cancellation that drops the Rust request."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import langdock
+from langdock import _native
+from langdock.testing import Emulator
+
+from .conftest import PNG
+
+
+@pytest.mark.asyncio
+async def test_every_endpoint(aclient: langdock.AsyncClient) -> None:
+    integrations = await aclient.integrations.list()
+    assert len(integrations) == 2 and integrations.attempts == 1
+    created = await aclient.integrations.create(name="Async", description="d")
+    integration_id = created.id
+    assert (await aclient.integrations.update(integration_id, name="Async 2")).name == "Async 2"
+    auth = await aclient.integrations.update_auth(
+        integration_id, auth_type="API_KEY", auth_fields=[{"slug": "key", "label": "Key", "type": "PASSWORD"}]
+    )
+    assert auth.auth_type == "API_KEY"
+    assert (await aclient.integrations.icon(integration_id)).icon_url is None
+    assert (await aclient.integrations.set_icon(integration_id, PNG)).icon_url
+    action = await aclient.actions.create(
+        integration_id, name="Act", input_fields=[langdock.InputField(label="City", required=True)]
+    )
+    assert action.input_fields[0].type == "TEXT"
+    assert (await aclient.actions.update(integration_id, action.id, name="Act 2")).name == "Act 2"
+    trigger = await aclient.triggers.create(integration_id, langdock.TriggerInput(name="Trig"))
+    assert (await aclient.triggers.update(integration_id, trigger.id, {"name": "Trig 2"})).name == "Trig 2"
+    full = await aclient.integrations.get(integration_id)
+    assert ([a.name for a in full.actions], [t.name for t in full.triggers]) == (["Act 2"], ["Trig 2"])
+    assert (await aclient.actions.delete(integration_id, action.id)).id == action.id
+    assert (await aclient.triggers.delete(integration_id, trigger.id)).id == trigger.id
+
+
+@pytest.mark.asyncio
+async def test_concurrent_calls_with_gather(aclient: langdock.AsyncClient) -> None:
+    created = await asyncio.gather(*(aclient.integrations.create(name=f"N{i}") for i in range(20)))
+    assert len({c.id for c in created}) == 20
+    listed = await aclient.integrations.list()
+    assert len(listed) == 22
+
+
+@pytest.mark.asyncio
+async def test_errors_are_raised_on_await(aclient: langdock.AsyncClient, emulator: Emulator) -> None:
+    emulator.inject("list_integrations", status=503, times=2)
+    assert (await aclient.integrations.list()).attempts == 3
+    with pytest.raises(langdock.NotFoundError) as error:
+        await aclient.integrations.get("00000000-0000-4000-8000-000000000000")
+    assert error.value.status == 404
+    with pytest.raises(langdock.ValidationError):
+        await aclient.integrations.create(name="")
+
+
+@pytest.mark.asyncio
+async def test_cancelling_the_task_drops_the_rust_request(aclient: langdock.AsyncClient, emulator: Emulator) -> None:
+    emulator.inject("list_integrations", latency_ms=30_000)
+    task = asyncio.ensure_future(aclient.integrations.list())
+    for _ in range(500):
+        if _native._in_flight() == 1:
+            break
+        await asyncio.sleep(0.01)
+    assert _native._in_flight() == 1
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The request would take 30 s; the future is dropped (and the request cancelled) long before.
+    for _ in range(500):
+        if _native._in_flight() == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert _native._in_flight() == 0
+    # The client keeps working.
+    emulator.clear_faults()
+    assert len(await aclient.integrations.list()) == 2
+
+
+@pytest.mark.asyncio
+async def test_wait_for_timeout_cancels_too(aclient: langdock.AsyncClient, emulator: Emulator) -> None:
+    emulator.inject("list_integrations", latency_ms=30_000)
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(aclient.integrations.list(), timeout=0.2)
+    for _ in range(500):
+        if _native._in_flight() == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert _native._in_flight() == 0
+
+
+def test_asyncio_run_works_from_plain_code(emulator: Emulator) -> None:
+    async def main() -> int:
+        async with emulator.async_client() as client:
+            return len(await client.integrations.list())
+
+    assert asyncio.run(main()) == 2
