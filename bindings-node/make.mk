@@ -7,8 +7,9 @@ NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
 
 DEMOS += demo-node
 TESTS += test-node
+SOAKS += soak-node
 
-.PHONY: build-node test-node demo-node release-node
+.PHONY: build-node test-node demo-node soak-node release-node
 
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund
@@ -18,8 +19,8 @@ $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 build-node: $(NODE_MODULES)
 	cd $(NODE_DIR) && npx napi build --platform --output-dir native
 
-## test-node: node --test (every endpoint, every error class, retries, abort, concurrency, CJS, ESM, tsc --strict
-## on TypeScript consumers, npm pack + install into a fresh project)
+## test-node: node --test (the 90 shared conformance scenarios, every endpoint, every error class, retries, abort,
+## concurrency, CJS, ESM, tsc --strict on TypeScript consumers, npm pack + install into a fresh project)
 test-node: build-node
 	cd $(NODE_DIR) && node --test test/
 
@@ -27,6 +28,10 @@ test-node: build-node
 demo-node: build-rust build-node
 	@mkdir -p examples/node/node_modules && ln -sfn ../../../$(NODE_DIR) examples/node/node_modules/langdock
 	$(EMULATOR) -- node examples/node/quickstart.mjs
+
+## soak-node: the Node soak (bindings-node/soak.mjs) against an emulator in its own process; one row of `make soak`
+soak-node: build-rust build-node
+	@$(EMULATOR) -- node $(NODE_DIR)/soak.mjs $(SOAK_ARGS)
 
 ## release-node: the release addon (lto, stripped) and the npm tarball in bindings-node/
 release-node: $(NODE_MODULES)

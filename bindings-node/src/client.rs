@@ -252,9 +252,12 @@ impl NativeClient {
         options: Option<CallOptions>,
         call_id: Option<u32>,
     ) -> Promise<'env> {
-        self.run(env, options, call_id, |client| async move {
-            Ok(client.actions().delete(&integration_id, &action_id).await?)
-        })
+        self.run(
+            env,
+            options,
+            call_id,
+            |client| async move { client.actions().delete(&integration_id, &action_id).await },
+        )
     }
 
     /// `triggers.create`
@@ -309,9 +312,12 @@ impl NativeClient {
         options: Option<CallOptions>,
         call_id: Option<u32>,
     ) -> Promise<'env> {
-        self.run(env, options, call_id, |client| async move {
-            Ok(client.triggers().delete(&integration_id, &trigger_id).await?)
-        })
+        self.run(
+            env,
+            options,
+            call_id,
+            |client| async move { client.triggers().delete(&integration_id, &trigger_id).await },
+        )
     }
 }
 

@@ -301,6 +301,10 @@ pub struct Chaos {
     /// The delay of the `latency` kind, in milliseconds.
     #[serde(default = "default_chaos_latency")]
     pub latency_ms: u64,
+    /// Only these statuses (no `Retry-After`, nothing applied) instead of every kind: e.g. `[503]` to
+    /// measure what retrying costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statuses: Option<Vec<u16>>,
 }
 
 fn default_chaos_latency() -> u64 {
@@ -312,6 +316,9 @@ impl Chaos {
     /// request), connections dropped before and after the body, truncated and slow answers.
     pub fn kinds(&self) -> Vec<Fault> {
         let any = Fault::any;
+        if let Some(statuses) = &self.statuses {
+            return statuses.iter().map(|&status| any().status(status)).collect();
+        }
         vec![
             any().status(500),
             any().status(502),
@@ -331,6 +338,9 @@ impl Chaos {
     pub fn check(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.rate) {
             return Err(format!("rate: must be between 0 and 1, got {}", self.rate));
+        }
+        if let Some(bad) = self.statuses.iter().flatten().find(|s| !(100..=599).contains(*s)) {
+            return Err(format!("statuses: {bad} is not an HTTP status"));
         }
         Ok(())
     }
