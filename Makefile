@@ -4,11 +4,15 @@
 CARGO ?= cargo
 TARGET_DIR := target/x86_64-unknown-linux-gnu/debug
 EMULATOR := $(TARGET_DIR)/langdock-emulator
+RELEASE_DIR := target/x86_64-unknown-linux-gnu/release
+RELEASE_EMULATOR := $(RELEASE_DIR)/langdock-emulator
+BENCH_DIR := $(CURDIR)/target/bench
 
 # Each binding adds its own demo, test and soak targets to these lists.
 DEMOS := demo-rust
 TESTS := test-rust test-soak
 SOAKS := soak-rust
+BENCHES := bench-rust
 # `make soak` makes 10,000 calls per language; `make test` runs the same soak shortened to 1,000.
 SOAK_CALLS ?= 10000
 SOAK_ARGS = --calls $(SOAK_CALLS) --concurrency 32 --chaos 0.3
@@ -16,7 +20,7 @@ SOAK_ARGS = --calls $(SOAK_CALLS) --concurrency 32 --chaos 0.3
 -include bindings-node/make.mk
 -include cli/make.mk
 
-.PHONY: demo test lint test-rust demo-rust build-rust bench soak soak-header soak-rust test-soak clean
+.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
 demo: $(DEMOS)
@@ -51,6 +55,21 @@ soak-rust: build-rust
 
 test-soak:
 	$(MAKE) --no-print-directory soak SOAK_CALLS=1000
+
+## bench: every language's client against its usual peers, side by side against one release emulator;
+## prints the table and writes target/bench/report.md and throughput.png (not part of `make test`)
+bench:
+	$(CARGO) build -q --release -p langdock-emulator --bins
+	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/results.jsonl
+	$(RELEASE_EMULATOR) -- $(MAKE) --no-print-directory bench-run BENCH_OUT=$(BENCH_DIR)/results.jsonl
+	$$(test -x .venv/bin/python && echo .venv/bin/python || echo python3) tests/bench/report.py \
+		$(BENCH_DIR)/results.jsonl $(BENCH_DIR)
+
+bench-run: $(BENCHES)
+
+bench-rust:
+	$(CARGO) build -q --release -p langdock --example bench
+	BENCH_OUT=$(BENCH_OUT) $(RELEASE_DIR)/examples/bench
 
 clean:
 	$(CARGO) clean

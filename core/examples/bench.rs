@@ -1,0 +1,423 @@
+//! The Rust bench: `langdock` against a raw `reqwest` loop decoding into the same models (the floor of
+//! what any client on this stack can do). See tests/bench/README.md; `make bench` runs it under an
+//! emulator and appends one JSON line per measurement to `$BENCH_OUT`.
+//!
+//! The parent sets up the emulator and runs every measurement in a child process of its own (the same
+//! binary with `--child`), so that each peak-memory figure is that client's alone.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use langdock::{ActionInput, Client, CreateIntegration, Integration, IntegrationSummary};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const IN_FLIGHT: usize = 64;
+const REPEATS: usize = 3;
+
+fn base_url() -> String {
+    std::env::var("LANGDOCK_BASE_URL").expect("run under langdock-emulator --").trim_end_matches('/').to_owned()
+}
+
+fn api_key() -> String {
+    std::env::var("LANGDOCK_API_KEY").unwrap_or_else(|_| "sk-ld-emulator-local".into())
+}
+
+async fn control(path: &str, body: Value) -> Value {
+    let answer =
+        reqwest::Client::new().post(format!("{}/_emulator/{path}", base_url())).json(&body).send().await.unwrap();
+    answer.json().await.unwrap_or(Value::Null)
+}
+
+/// The data every workload reads, made through langdock (set-up is not measured).
+async fn set_up() -> (String, usize) {
+    control("reset", json!({})).await;
+    let client = Client::from_env().unwrap();
+    let mut first = String::new();
+    for n in 0..100 {
+        let id = client
+            .integrations()
+            .create(&CreateIntegration::new(format!("bench-{n:03}")))
+            .await
+            .unwrap()
+            .into_inner()
+            .id;
+        for a in 0..3 {
+            let action =
+                ActionInput::new(format!("Action {a}")).description("An action of the bench").code("x".repeat(150));
+            client.actions().create(&id, &action).await.unwrap();
+        }
+        if n == 0 {
+            first = id;
+        }
+    }
+    for a in 3..7 {
+        client.actions().create(&first, &ActionInput::new(format!("Action {a}")).code("y".repeat(400))).await.unwrap();
+    }
+    let detail = client.integrations().get(&first).await.unwrap();
+    (first.clone(), serde_json::to_vec(&*detail).unwrap().len())
+}
+
+#[derive(Deserialize)]
+struct IntegrationEnvelope {
+    #[allow(dead_code)]
+    integration: Integration,
+}
+
+#[derive(Deserialize)]
+struct ListEnvelope {
+    #[allow(dead_code)]
+    integrations: Vec<IntegrationSummary>,
+}
+
+#[derive(Deserialize)]
+struct ActionEnvelope {
+    #[allow(dead_code)]
+    action: langdock::Action,
+}
+
+/// The raw peer: one reqwest client, the same headers, typed decoding, and (for the `retry` and `bulk`
+/// workloads) the retry loop users write by hand.
+struct Raw {
+    http: reqwest::Client,
+    base: String,
+    auth: String,
+}
+
+impl Raw {
+    fn new() -> Raw {
+        Raw {
+            http: reqwest::Client::new(),
+            base: format!("{}/integrations/v1", base_url()),
+            auth: format!("Bearer {}", api_key()),
+        }
+    }
+
+    async fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<T, u16> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base)).header("authorization", &self.auth);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let answer = request.send().await.map_err(|_| 0u16)?;
+        let status = answer.status().as_u16();
+        if !answer.status().is_success() {
+            let retry_after =
+                answer.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<f64>().ok());
+            RETRY_AFTER.with(|cell| cell.set(retry_after));
+            return Err(status);
+        }
+        answer.json::<T>().await.map_err(|_| status)
+    }
+
+    /// Retries 408/429/5xx with exponential backoff, honouring Retry-After (seconds) up to a cap.
+    async fn with_retries<T: serde::de::DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        policy: (u32, Duration, Duration),
+    ) -> Result<T, u16> {
+        let (retries, initial, max) = policy;
+        let mut attempt = 0;
+        loop {
+            match self.send::<T>(method.clone(), path, body).await {
+                Ok(value) => return Ok(value),
+                Err(status) if attempt < retries && matches!(status, 0 | 408 | 429 | 500..=599) => {
+                    let backoff = (initial * 2u32.pow(attempt)).min(max).mul_f64(1.0 - 0.25 * fastrand::f64());
+                    let wait = RETRY_AFTER
+                        .with(|cell| cell.take())
+                        .filter(|s| *s <= 60.0)
+                        .map(Duration::from_secs_f64)
+                        .unwrap_or(backoff);
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(status) => return Err(status),
+            }
+        }
+    }
+}
+
+thread_local! {
+    static RETRY_AFTER: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// One measured call of `workload` by `client`; `n` makes names unique.
+async fn call(client: &str, workload: &str, n: u64, first: &str, langdock: &Client, raw: &Raw) -> bool {
+    // Names are unique per process too: sequential, concurrent and repeated runs share the integration.
+    let create_body = || ActionInput::new(format!("bench-{client}-{}-{n}", std::process::id())).code("z".repeat(5000));
+    let retry_policy = (5, Duration::from_millis(10), Duration::from_millis(100));
+    match (client, workload) {
+        ("langdock", "get" | "retry") => langdock.integrations().get(first).await.is_ok(),
+        ("langdock", "list") => langdock.integrations().list().await.is_ok(),
+        ("langdock", "create") => langdock.actions().create(first, &create_body()).await.is_ok(),
+        ("reqwest", "get") => {
+            raw.send::<IntegrationEnvelope>(reqwest::Method::GET, &format!("/{first}"), None).await.is_ok()
+        }
+        ("reqwest", "retry") => raw
+            .with_retries::<IntegrationEnvelope>(reqwest::Method::GET, &format!("/{first}"), None, retry_policy)
+            .await
+            .is_ok(),
+        ("reqwest", "list") => raw.send::<ListEnvelope>(reqwest::Method::GET, "/get", None).await.is_ok(),
+        ("reqwest", "create") => {
+            let body = serde_json::to_value(create_body()).unwrap();
+            raw.send::<ActionEnvelope>(reqwest::Method::POST, &format!("/{first}/actions/create"), Some(&body))
+                .await
+                .is_ok()
+        }
+        other => panic!("unknown measurement {other:?}"),
+    }
+}
+
+/// Runs one measurement in this (child) process and prints its JSON line.
+async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &str) {
+    let retry = workload == "retry";
+    let builder = Client::builder().no_proxy();
+    let langdock = if retry {
+        builder.max_retries(5).backoff(Duration::from_millis(10), Duration::from_millis(100)).build().unwrap()
+    } else if policy == "stainless" {
+        builder.max_retries(2).adaptive_pacing(false).build().unwrap()
+    } else {
+        builder.build().unwrap()
+    };
+    let raw = Arc::new(Raw::new());
+    let langdock = Arc::new(langdock);
+    let first = Arc::new(first.to_owned());
+    let mut row = json!({"language": "rust", "client": client, "workload": workload, "mode": mode, "policy": null,
+        "failed": 0, "ideal_fraction": null, "status_429": null, "import_ms": null});
+    if workload == "bulk" {
+        row["policy"] = json!(policy);
+        let started = Instant::now();
+        let next = Arc::new(AtomicU64::new(0));
+        let failed = Arc::new(AtomicU64::new(0));
+        let tasks: Vec<_> = (0..IN_FLIGHT)
+            .map(|_| {
+                let (next, failed, raw, langdock, first, client, policy) = (
+                    next.clone(),
+                    failed.clone(),
+                    raw.clone(),
+                    langdock.clone(),
+                    first.clone(),
+                    client.to_owned(),
+                    policy.to_owned(),
+                );
+                tokio::spawn(async move {
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        if n >= 1000 {
+                            break;
+                        }
+                        let name = format!("bulk-{client}-{policy}-{n}");
+                        let ok = if client == "langdock" {
+                            langdock.actions().create(&first, &ActionInput::new(name).code("return 1;")).await.is_ok()
+                        } else {
+                            let body = json!({"name": name, "code": "return 1;"});
+                            let policy = if policy == "stainless" {
+                                (2, Duration::from_millis(500), Duration::from_secs(8))
+                            } else {
+                                (5, Duration::from_millis(500), Duration::from_secs(8))
+                            };
+                            raw.with_retries::<ActionEnvelope>(
+                                reqwest::Method::POST,
+                                &format!("/{first}/actions/create"),
+                                Some(&body),
+                                policy,
+                            )
+                            .await
+                            .is_ok()
+                        };
+                        if !ok {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        row["seconds"] = json!(seconds);
+        row["calls"] = json!(1000);
+        row["rps"] = json!(1000.0 / seconds);
+        row["ideal_fraction"] = json!(20.0 / seconds);
+        row["failed"] = json!(failed.load(Ordering::Relaxed));
+    } else if mode == "sequential" {
+        for n in 0..30 {
+            call(client, workload, 1_000_000 + n, &first, &langdock, &raw).await;
+        }
+        let mut latencies = Vec::new();
+        let mut failed = 0;
+        let started = Instant::now();
+        for n in 0..300 {
+            let at = Instant::now();
+            failed += u64::from(!call(client, workload, n, &first, &langdock, &raw).await);
+            latencies.push(at.elapsed().as_secs_f64() * 1000.0);
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        latencies.sort_by(f64::total_cmp);
+        row["calls"] = json!(300);
+        row["seconds"] = json!(seconds);
+        row["rps"] = json!(300.0 / seconds);
+        row["p50_ms"] = json!(percentile(&latencies, 0.5));
+        row["p99_ms"] = json!(percentile(&latencies, 0.99));
+        row["failed"] = json!(failed);
+    } else {
+        let calls: u64 = if workload == "create" { 1000 } else { 3000 };
+        for n in 0..64 {
+            call(client, workload, 2_000_000 + n, &first, &langdock, &raw).await;
+        }
+        let next = Arc::new(AtomicU64::new(0));
+        let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let failed = Arc::new(AtomicU64::new(0));
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..IN_FLIGHT)
+            .map(|_| {
+                let (next, latencies, failed, raw, langdock, first, client, workload) = (
+                    next.clone(),
+                    latencies.clone(),
+                    failed.clone(),
+                    raw.clone(),
+                    langdock.clone(),
+                    first.clone(),
+                    client.to_owned(),
+                    workload.to_owned(),
+                );
+                tokio::spawn(async move {
+                    loop {
+                        let n = next.fetch_add(1, Ordering::Relaxed);
+                        if n >= calls {
+                            break;
+                        }
+                        let at = Instant::now();
+                        if !call(&client, &workload, n, &first, &langdock, &raw).await {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        latencies.lock().unwrap().push(at.elapsed().as_secs_f64() * 1000.0);
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let mut latencies = latencies.lock().unwrap().clone();
+        latencies.sort_by(f64::total_cmp);
+        row["calls"] = json!(calls);
+        row["seconds"] = json!(seconds);
+        row["rps"] = json!(calls as f64 / seconds);
+        row["p50_ms"] = json!(percentile(&latencies, 0.5));
+        row["p99_ms"] = json!(percentile(&latencies, 0.99));
+        row["failed"] = json!(failed.load(Ordering::Relaxed));
+    }
+    row["peak_rss_mb"] = json!(peak_rss_mb());
+    println!("{row}");
+}
+
+fn run_child(args: &[&str], out: &mut std::fs::File) {
+    let exe = std::env::current_exe().unwrap();
+    let output = std::process::Command::new(exe).arg("--child").args(args).output().expect("child runs");
+    if !output.status.success() {
+        eprintln!("bench {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        return;
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    eprintln!("  {}", line.trim());
+    out.write_all(line.as_bytes()).unwrap();
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child") {
+        let [client, workload, mode, policy, first] = [2, 3, 4, 5, 6].map(|i| args[i].as_str());
+        child(client, workload, mode, policy, first).await;
+        return;
+    }
+    let out_path = std::env::var("BENCH_OUT").unwrap_or_else(|_| "target/bench/results.jsonl".into());
+    let mut out = std::fs::OpenOptions::new().create(true).append(true).open(&out_path).expect("BENCH_OUT");
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default(); // e.g. "bulk" to run one workload
+
+    if only.is_empty() || only == "bulk" {
+        for (client, policy) in
+            [("langdock", "langdock"), ("reqwest", "typical"), ("langdock", "stainless"), ("reqwest", "stainless")]
+        {
+            control("reset", json!({})).await;
+            let id = Client::from_env()
+                .unwrap()
+                .integrations()
+                .create(&CreateIntegration::new("bulk"))
+                .await
+                .unwrap()
+                .into_inner()
+                .id;
+            control("rate-limit", json!({"perMinute": 3000})).await;
+            let client_name = if policy == "stainless" && client == "langdock" { "langdock" } else { client };
+            eprintln!("rust bulk {client} {policy}");
+            let before = std::time::Instant::now();
+            let exe = std::env::current_exe().unwrap();
+            let output = std::process::Command::new(exe)
+                .args(["--child", client_name, "bulk", "concurrent", policy, &id])
+                .output()
+                .expect("child runs");
+            let journal =
+                reqwest::get(format!("{}/_emulator/journal", base_url())).await.unwrap().json::<Value>().await.unwrap();
+            let throttled =
+                journal["requests"].as_array().map(|r| r.iter().filter(|e| e["status"] == 429).count()).unwrap_or(0);
+            control("rate-limit", json!({"perMinute": null})).await;
+            let mut row: Value = serde_json::from_slice(&output.stdout).unwrap_or(json!({}));
+            row["status_429"] = json!(throttled);
+            eprintln!("  {row} ({:.1} s)", before.elapsed().as_secs_f64());
+            writeln!(out, "{row}").unwrap();
+        }
+    }
+    if only.is_empty() || only != "bulk" {
+        let (first, detail_bytes) = set_up().await;
+        eprintln!("rust: set up (the detail is {detail_bytes} bytes)");
+        for _ in 0..REPEATS {
+            for (workload, mode) in [
+                ("get", "sequential"),
+                ("get", "concurrent"),
+                ("list", "sequential"),
+                ("list", "concurrent"),
+                ("create", "sequential"),
+                ("create", "concurrent"),
+            ] {
+                for client in ["langdock", "reqwest"] {
+                    run_child(&[client, workload, mode, "-", &first], &mut out);
+                }
+            }
+            control("chaos", json!({"rate": 0.2, "seed": 5, "statuses": [503]})).await;
+            for client in ["langdock", "reqwest"] {
+                run_child(&[client, "retry", "concurrent", "-", &first], &mut out);
+            }
+            control("chaos", json!({"rate": 0.0})).await;
+        }
+    }
+}
