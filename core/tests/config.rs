@@ -89,3 +89,20 @@ async fn the_key_appears_in_no_log_event_debug_output_or_error() {
         assert!(!shown.contains("this-must-never-leak"), "leaked in: {shown}");
     }
 }
+
+#[tokio::test]
+async fn requests_go_through_the_configured_proxy() {
+    // The emulator serves absolute-form requests too, so it can stand in for a forward proxy: the
+    // base URL's host does not even resolve, so only the proxy can have answered.
+    let h = common::start().await;
+    let client = Client::builder()
+        .api_key(langdock_emulator::DEFAULT_API_KEY)
+        .base_url("http://api.langdock.invalid")
+        .allow_insecure_http(true)
+        .proxy(h.emulator.base_url())
+        .build()
+        .unwrap();
+    let list = client.integrations().list().await.expect("answered through the proxy");
+    assert!(!list.is_empty());
+    assert_eq!(h.seen("list_integrations").len(), 1);
+}
