@@ -49,7 +49,8 @@ soak-header:
 	@echo "| language | calls | succeeded | typed errors | lost | duplicated creates | retries | RSS start MB | RSS end MB | seconds |"
 	@echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 
-soak-rust: build-rust
+soak-rust:
+	@$(MAKE) --no-print-directory build-rust >&2
 	@$(CARGO) build -q -p langdock --example soak
 	@$(EMULATOR) -- $(TARGET_DIR)/examples/soak $(SOAK_ARGS)
 

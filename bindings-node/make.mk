@@ -30,9 +30,11 @@ demo-node: build-rust build-node
 	$(EMULATOR) -- node examples/node/quickstart.mjs
 
 ## soak-node: the Node soak (bindings-node/soak.mjs) against an emulator in its own process; one row of `make soak`
-soak-node: build-rust build-node
+soak-node:
+	@$(MAKE) --no-print-directory build-rust build-node >&2
 	@$(EMULATOR) -- node $(NODE_DIR)/soak.mjs $(SOAK_ARGS)
 
 ## release-node: the release addon (lto, stripped) and the npm tarball in bindings-node/
 release-node: $(NODE_MODULES)
 	cd $(NODE_DIR) && npx napi build --platform --release --output-dir native && npm pack
+

@@ -4,12 +4,17 @@
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 PY_TOOLS := $(VENV)/.langdock-python-tools
-PY_TYPED := bindings-python/python/langdock bindings-python/tests examples/python
+PY_TYPED := bindings-python/python/langdock bindings-python/tests examples/python bindings-python/soak.py \
+	tests/schemathesis
+SCHEMATHESIS := $(VENV)/.langdock-schemathesis
+SCHEMATHESIS_VERSION := 4.32.5
 
 DEMOS += demo-python
-TESTS += test-python
+TESTS += test-python schemathesis
+SOAKS += soak-python
 
-.PHONY: build-python test-python pytest-python mypy-python install-check-python demo-python release-python pyright-python
+.PHONY: build-python test-python pytest-python mypy-python install-check-python demo-python release-python pyright-python \
+	soak-python schemathesis
 
 $(PY_TOOLS): bindings-python/make.mk
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -45,6 +50,21 @@ install-check-python: build-python build-rust
 demo-python: build-rust build-python
 	$(EMULATOR) -- $(PYTHON) examples/python/quickstart.py
 
+## soak-python: the Python soak (bindings-python/soak.py: one AsyncClient, 32 asyncio tasks in flight) against an
+## emulator in its own process; one row of `make soak`. The builds report on stderr, so stdout is the row alone.
+soak-python:
+	@$(MAKE) --no-print-directory build-rust build-python >&2
+	@$(EMULATOR) -- $(PYTHON) bindings-python/soak.py $(SOAK_ARGS)
+
+$(SCHEMATHESIS): bindings-python/make.mk $(PY_TOOLS)
+	$(PYTHON) -m pip install -q --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"
+	touch $@
+
+## schemathesis: a bounded schemathesis run (tests/schemathesis/run.py) against the emulator binary: no 5xx, and
+## every status, content type and body as tests/openapi.yaml documents it
+schemathesis: build-rust $(SCHEMATHESIS)
+	$(EMULATOR) -- $(PYTHON) tests/schemathesis/run.py
+
 ## release-python: the release wheel (maturin build --release) into a fresh venv; prints its size and import time
 release-python: $(PY_TOOLS) build-rust
 	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
@@ -62,3 +82,4 @@ pyright-python: build-python
 	echo '{"typeCheckingMode": "strict", "pythonVersion": "3.9"}' > "$$tmp/pyrightconfig.json"; \
 	cp examples/python/quickstart.py bindings-python/tests/test_typed_usage.py "$$tmp/"; \
 	cd "$$tmp" && npx --yes pyright@1 --pythonpath $(CURDIR)/$(PYTHON) quickstart.py test_typed_usage.py
+

@@ -136,6 +136,7 @@ class Emulator:
         truncate: bool = False,
         times: int = 1,
         method: Optional[str] = None,
+        pad_bytes: Optional[int] = None,
     ) -> None:
         """Scripts a failure for the next matching request(s).
 
@@ -152,6 +153,7 @@ class Emulator:
             truncate: send only the first half of the real answer's body.
             times: how many requests the fault applies to; 0 until :meth:`reset`.
             method: only requests with this HTTP method.
+            pad_bytes: append this many spaces to the answered JSON (still valid JSON): a very large answer.
         """
         fault: Dict[str, Any] = {"operation": operation, "times": times, "apply": apply, "truncate": truncate}
         given = {
@@ -162,6 +164,7 @@ class Emulator:
             "latency_ms": latency_ms,
             "drop": drop,
             "method": method,
+            "pad_bytes": pad_bytes,
         }
         fault.update({_camel(name): value for name, value in given.items() if value is not None})
         self._native.inject(fault)
