@@ -1,135 +1,130 @@
 //! Adaptive pacing: a client-wide send-rate limiter that backs off on 429 and recovers on success.
 //!
-//! This is AWS's "adaptive" retry mode: a token bucket whose fill rate follows CUBIC congestion
-//! control. It stays out of the way (no limit at all) until the first 429; from then on the rate
-//! drops to 70% of what was being sent and grows back along a cubic curve while calls succeed,
-//! never above twice the measured send rate. Fifty concurrent calls thus converge on the
-//! service's limit instead of each hammering it with its own retries.
+//! It stays out of the way (no limit at all) until the service throttles. Then the whole client
+//! sends at 90% of the **goodput** the service allowed over the last two seconds (answers that
+//! were not 429), and probes upward by 2% for each second without a throttle, never above twice
+//! the goodput; after 30 s without a throttle it switches off again. Fifty concurrent calls thus
+//! converge on the service's limit instead of each hammering it with its own retries.
+//!
+//! Why not AWS's "adaptive" mode (CUBIC on the send rate), which this replaced: its cuts compound
+//! (each 429 multiplies the rate by 0.7), and under a rate limit 429s come in bursts, so a bulk job
+//! of 1,000 creates against 50 requests/s fell to the 0.5/s floor within 0.2 s and ran at 11% of
+//! the ideal rate. A cut anchored on measured goodput does not compound: ten 429s in a row set the
+//! rate to the same 90% of what the service accepts. Measured on that bulk job (Rust, `make bench`):
+//! 103-105% of the ideal rate (the service's initial burst included), 17-58 429s, 0 failures. A 429 to a request sent before the last cut
+//! says nothing new and is ignored.
 //!
 //! Only a 429 that asks for a wait slows the client: a 429 with `Retry-After: 0` says "again, now",
 //! not "too fast", and reacting to it would let a service that rejects a few requests at random
-//! (measured: 3% of answers) cut a busy client's rate forty-fold.
-//!
-//! Two changes to AWS's version, both from TCP: the send rate is measured over a sliding window
-//! (AWS's half-second buckets read 0 during a cold-start burst, which cut the rate to the floor),
-//! and the rate is cut once per congestion event: a 429 to a request sent before the last cut says
-//! nothing about the rate chosen since, so it does not cut again.
+//! (measured: 3% of answers) slow a busy client down for nothing.
 //!
 //! The arithmetic takes the time as an argument (seconds since the pacer started) so that it is
 //! unit-tested without a clock.
 
+use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-const BETA: f64 = 0.7;
-const SCALE: f64 = 0.4;
-const MIN_FILL_RATE: f64 = 0.5;
-const MIN_CAPACITY: f64 = 1.0;
-const WINDOW_SECONDS: f64 = 1.0;
-const MIN_WINDOW_SECONDS: f64 = 0.05;
-const MAX_SAMPLES: usize = 100_000;
+/// After a throttle, the share of the measured goodput the client sends at: low enough that the
+/// probe back up (2%/s) takes seconds to meet the limit again, high enough to lose little.
+const CUT: f64 = 0.9;
+/// How fast the rate probes upward while nothing is throttled, per second.
+const GROWTH_PER_SECOND: f64 = 0.02;
+/// Goodput is measured over this many seconds...
+const WINDOW_SECONDS: f64 = 2.0;
+/// ...and over at least this many, so that a cold-start burst the service let through is not
+/// mistaken for its sustained rate.
+const MIN_WINDOW_SECONDS: f64 = 1.0;
+/// The slowest the client is ever paced, in requests per second.
+const MIN_RATE: f64 = 0.5;
+/// Without a throttle for this long, pacing switches off.
+const QUIET_SECONDS: f64 = 30.0;
+/// Answers remembered for the goodput; more than any service's rate over the window.
+const MAX_SAMPLES: usize = 200_000;
 
 /// Whether an answer is a signal to slow down: a 429, unless its `Retry-After` is zero.
 pub fn is_throttle(status: u16, retry_after: Option<Duration>) -> bool {
     status == 429 && retry_after != Some(Duration::ZERO)
 }
 
-/// The state of the limiter. All rates are in requests per second.
-#[derive(Debug, Clone)]
+/// The state of the limiter. All rates are in requests per second, all times in seconds.
+#[derive(Debug, Clone, Default)]
 pub struct PacerState {
     enabled: bool,
-    fill_rate: f64,
-    capacity: f64,
+    /// The rate set by the last cut; the current rate grows from it.
+    cut_rate: f64,
+    last_cut: f64,
     tokens: f64,
     last_refill: f64,
-    sends: std::collections::VecDeque<f64>,
-    first_send: Option<f64>,
-    last_max_rate: f64,
-    last_throttle: f64,
-    time_window: f64,
-}
-
-impl Default for PacerState {
-    fn default() -> Self {
-        PacerState {
-            enabled: false,
-            fill_rate: MIN_FILL_RATE,
-            capacity: MIN_CAPACITY,
-            tokens: MIN_CAPACITY,
-            last_refill: 0.0,
-            sends: std::collections::VecDeque::new(),
-            first_send: None,
-            last_max_rate: 0.0,
-            last_throttle: 0.0,
-            time_window: 0.0,
-        }
-    }
+    accepted: VecDeque<f64>,
+    first_accepted: Option<f64>,
 }
 
 impl PacerState {
-    /// Reserves one send slot at time `now`; returns how long the caller must wait before sending.
-    pub fn reserve(&mut self, now: f64) -> f64 {
-        if !self.enabled {
-            return 0.0;
-        }
-        self.refill(now);
-        // Tokens may go negative: that is a queue of reservations, each waiting its turn.
-        self.tokens -= 1.0;
-        if self.tokens >= 0.0 { 0.0 } else { -self.tokens / self.fill_rate }
-    }
-
-    /// Records the outcome, at time `now`, of an attempt sent at time `sent`.
-    pub fn record(&mut self, now: f64, sent: f64, throttled: bool) {
-        let measured = self.measure(sent, now);
-        let rate = if throttled {
-            if self.enabled && sent < self.last_throttle {
-                return; // sent before the last cut: already accounted for
-            }
-            let rate_to_use = if self.enabled { measured.min(self.fill_rate) } else { measured };
-            self.last_max_rate = rate_to_use.max(MIN_FILL_RATE);
-            self.time_window = (self.last_max_rate * (1.0 - BETA) / SCALE).cbrt();
-            self.last_throttle = now;
-            self.enabled = true;
-            rate_to_use * BETA
-        } else {
-            if !self.enabled {
-                return;
-            }
-            let t = now - self.last_throttle - self.time_window;
-            SCALE * t.powi(3) + self.last_max_rate
-        };
-        self.set_rate(now, rate.min(2.0 * measured.max(MIN_FILL_RATE)));
-    }
-
-    /// The current fill rate, when pacing is on.
-    pub fn rate(&self) -> Option<f64> {
-        self.enabled.then_some(self.fill_rate)
-    }
-
-    fn refill(&mut self, now: f64) {
-        let elapsed = (now - self.last_refill).max(0.0);
-        self.tokens = (self.tokens + elapsed * self.fill_rate).min(self.capacity);
+    /// Takes a send slot at time `now` when one is free: `None`, send now; else how long to wait
+    /// before asking again (the rate may change meanwhile, so the caller asks again, not sends).
+    pub fn try_acquire(&mut self, now: f64) -> Option<f64> {
+        let rate = self.rate(now)?;
+        let capacity = (rate / 10.0).max(1.0);
+        self.tokens = (self.tokens + (now - self.last_refill).max(0.0) * rate).min(capacity);
         self.last_refill = now;
-    }
-
-    fn set_rate(&mut self, now: f64, rate: f64) {
-        self.refill(now);
-        self.fill_rate = rate.max(MIN_FILL_RATE);
-        self.capacity = rate.max(MIN_CAPACITY);
-        self.tokens = self.tokens.min(self.capacity);
-    }
-
-    /// Counts a send at `sent` and returns the send rate over the last second (or since the
-    /// first send, when that is more recent).
-    fn measure(&mut self, sent: f64, now: f64) -> f64 {
-        self.first_send.get_or_insert(sent);
-        self.sends.push_back(sent);
-        while self.sends.front().is_some_and(|&t| t < now - WINDOW_SECONDS) || self.sends.len() > MAX_SAMPLES {
-            self.sends.pop_front();
+        // The epsilon: waiting exactly (1 - tokens) / rate refills to 1 only up to rounding.
+        if self.tokens >= 1.0 - 1e-9 {
+            self.tokens = (self.tokens - 1.0).max(0.0);
+            None
+        } else {
+            Some((1.0 - self.tokens) / rate)
         }
-        let since_first = now - self.first_send.unwrap_or(sent);
-        let window = since_first.clamp(MIN_WINDOW_SECONDS, WINDOW_SECONDS);
-        self.sends.len() as f64 / window
+    }
+
+    /// Records, at time `now`, the answer to an attempt sent at time `sent`.
+    pub fn record(&mut self, now: f64, sent: f64, throttled: bool) {
+        if !throttled {
+            self.first_accepted.get_or_insert(now);
+            self.accepted.push_back(now);
+            self.forget_before(now - WINDOW_SECONDS);
+            return;
+        }
+        if self.enabled && sent < self.last_cut {
+            return; // sent before the last cut: already accounted for
+        }
+        self.forget_before(now - WINDOW_SECONDS);
+        self.cut_rate = (CUT * self.goodput(now)).max(MIN_RATE);
+        self.last_cut = now;
+        if !self.enabled {
+            self.enabled = true;
+            self.tokens = 1.0;
+            self.last_refill = now;
+        }
+        self.tokens = self.tokens.min(1.0);
+    }
+
+    /// The current rate, or `None` while pacing is off.
+    pub fn rate(&mut self, now: f64) -> Option<f64> {
+        if !self.enabled {
+            return None;
+        }
+        let quiet = now - self.last_cut;
+        if quiet > QUIET_SECONDS {
+            self.enabled = false;
+            return None;
+        }
+        let grown = self.cut_rate * (1.0 + GROWTH_PER_SECOND).powf(quiet.max(0.0));
+        Some(grown.min((2.0 * self.goodput(now)).max(self.cut_rate)).max(MIN_RATE))
+    }
+
+    /// Answers the service accepted per second, over the window.
+    fn goodput(&self, now: f64) -> f64 {
+        let Some(first) = self.first_accepted else { return 0.0 };
+        let span = (now - first).clamp(MIN_WINDOW_SECONDS, WINDOW_SECONDS);
+        let counted = self.accepted.iter().filter(|&&t| t >= now - span).count();
+        counted as f64 / span
+    }
+
+    fn forget_before(&mut self, cutoff: f64) {
+        while self.accepted.front().is_some_and(|&t| t < cutoff) || self.accepted.len() > MAX_SAMPLES {
+            self.accepted.pop_front();
+        }
     }
 }
 
@@ -139,6 +134,9 @@ pub(crate) struct Pacer {
     started: Instant,
     state: Mutex<PacerState>,
 }
+
+/// A waiting caller asks again at least this often, so that a rate that rose meanwhile helps it.
+const MAX_POLL: Duration = Duration::from_millis(100);
 
 impl Pacer {
     pub(crate) fn new() -> Pacer {
@@ -154,10 +152,17 @@ impl Pacer {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// How long to wait before the next send.
-    pub(crate) fn reserve(&self) -> Duration {
-        let now = self.now();
-        Duration::from_secs_f64(self.lock().reserve(now).clamp(0.0, 3600.0))
+    /// Waits for a send slot; `false` when none came before `deadline` (nothing is held then).
+    pub(crate) async fn acquire(&self, deadline: Instant) -> bool {
+        loop {
+            let now = self.now();
+            let Some(wait) = self.lock().try_acquire(now) else { return true };
+            let wait = Duration::from_secs_f64(wait.clamp(0.0, 3600.0)).min(MAX_POLL);
+            if Instant::now() + wait >= deadline {
+                return false;
+            }
+            tokio::time::sleep(wait).await;
+        }
     }
 
     /// Records the answer to an attempt sent at `sent`.
@@ -168,7 +173,8 @@ impl Pacer {
     }
 
     pub(crate) fn rate(&self) -> Option<f64> {
-        self.lock().rate()
+        let now = self.now();
+        self.lock().rate(now)
     }
 }
 
@@ -176,15 +182,13 @@ impl Pacer {
 mod tests {
     use super::*;
 
-    /// Sends at `rate` per second from `start` for `seconds`, recording each outcome.
-    fn send_steadily(state: &mut PacerState, start: f64, seconds: f64, rate: f64, throttled: bool) -> f64 {
-        let step = 1.0 / rate;
-        let mut now = start;
-        while now < start + seconds {
-            state.record(now, now, throttled);
-            now += step;
+    /// `count` accepted answers spread evenly over `[start, start + seconds)`.
+    fn accept(state: &mut PacerState, start: f64, seconds: f64, count: usize) -> f64 {
+        for n in 0..count {
+            let at = start + seconds * n as f64 / count as f64;
+            state.record(at, at, false);
         }
-        now
+        start + seconds
     }
 
     #[test]
@@ -199,77 +203,95 @@ mod tests {
     #[test]
     fn pacing_stays_off_until_the_first_throttle() {
         let mut state = PacerState::default();
-        send_steadily(&mut state, 0.0, 2.0, 100.0, false);
-        assert_eq!(state.rate(), None);
-        assert_eq!(state.reserve(2.0), 0.0);
+        let now = accept(&mut state, 0.0, 2.0, 200);
+        assert_eq!(state.rate(now), None);
+        assert_eq!(state.try_acquire(now), None);
     }
 
     #[test]
-    fn a_throttle_cuts_the_rate_to_seventy_percent_of_what_was_sent() {
+    fn a_cold_start_burst_is_not_read_as_the_sustained_rate() {
+        // A service allowing 50/s with a burst of 50: the first 50 answers come at once, then 429s.
         let mut state = PacerState::default();
-        let now = send_steadily(&mut state, 0.0, 3.0, 100.0, false);
+        let now = accept(&mut state, 0.0, 0.05, 50);
+        state.record(now, 0.0, true);
+        let rate = state.rate(now).unwrap();
+        assert!((43.0..=46.0).contains(&rate), "rate {rate}");
+    }
+
+    #[test]
+    fn a_throttle_sets_the_rate_to_90_percent_of_the_goodput() {
+        let mut state = PacerState::default();
+        let now = accept(&mut state, 0.0, 3.0, 300); // 100/s accepted
         state.record(now, now, true);
-        let rate = state.rate().expect("pacing on after a 429");
-        assert!((60.0..=75.0).contains(&rate), "rate {rate}");
+        let rate = state.rate(now).unwrap();
+        assert!((88.0..=91.0).contains(&rate), "rate {rate}");
     }
 
     #[test]
-    fn successes_grow_the_rate_back_after_a_throttle() {
+    fn cuts_do_not_compound() {
         let mut state = PacerState::default();
-        let now = send_steadily(&mut state, 0.0, 3.0, 100.0, false);
+        let mut now = accept(&mut state, 0.0, 3.0, 300);
         state.record(now, now, true);
-        let after_throttle = state.rate().unwrap();
-        let later = send_steadily(&mut state, now, 5.0, 100.0, false);
-        state.record(later, later, false);
-        assert!(state.rate().unwrap() > after_throttle);
-    }
-
-    #[test]
-    fn reservations_queue_up_at_the_fill_rate() {
-        let mut state = PacerState::default();
-        let now = send_steadily(&mut state, 0.0, 3.0, 20.0, false);
-        state.record(now, now, true);
-        let rate = state.rate().unwrap();
-        let waits: Vec<f64> = (0..50).map(|_| state.reserve(now)).collect();
-        assert!(waits.windows(2).all(|pair| pair[1] >= pair[0]), "waits grow: {waits:?}");
-        // Fifty sends at once: the last waits about fifty slots (less the at most one token in hand).
-        assert!((48.0 / rate..=50.0 / rate).contains(&waits[49]), "{} at rate {rate}", waits[49]);
-    }
-
-    #[test]
-    fn a_cold_start_burst_does_not_cut_the_rate_to_the_floor() {
-        let mut state = PacerState::default();
-        // 60 requests sent within 50 ms; the first answers are 429s.
-        for n in 0..60 {
-            state.measure(f64::from(n) * 0.001, f64::from(n) * 0.001);
+        let first = state.rate(now).unwrap();
+        for _ in 0..20 {
+            now += 0.01;
+            state.record(now, now, false); // the service keeps accepting 100/s...
+            state.record(now, now, true); // ...and throttles what is sent after the cut
         }
-        state.record(0.06, 0.0, true);
-        let rate = state.rate().unwrap();
-        assert!(rate > 100.0, "rate {rate}");
+        let after = state.rate(now).unwrap();
+        assert!(after > first * 0.9, "{first} then {after}");
     }
 
     #[test]
-    fn throttles_to_requests_sent_before_the_cut_do_not_cut_again() {
+    fn throttles_to_requests_sent_before_the_cut_are_ignored() {
         let mut state = PacerState::default();
-        let now = send_steadily(&mut state, 0.0, 2.0, 100.0, false);
+        let now = accept(&mut state, 0.0, 3.0, 300);
         state.record(now, now - 0.01, true);
-        let first = state.rate().unwrap();
-        for n in 1..40 {
-            state.record(now + 0.001 * f64::from(n), now - 0.01, true);
-        }
-        assert_eq!(state.rate().unwrap(), first);
+        let cut = state.last_cut;
+        state.record(now + 0.5, now - 0.005, true);
+        assert_eq!(state.last_cut, cut);
     }
 
     #[test]
-    fn repeated_throttles_keep_cutting_the_rate() {
+    fn the_rate_probes_upward_while_nothing_is_throttled_but_not_past_twice_the_goodput() {
         let mut state = PacerState::default();
-        let mut now = send_steadily(&mut state, 0.0, 2.0, 100.0, false);
+        let now = accept(&mut state, 0.0, 3.0, 300);
         state.record(now, now, true);
-        let first = state.rate().unwrap();
-        for _ in 0..5 {
-            now = send_steadily(&mut state, now, 1.0, first, true);
+        let cut = state.rate(now).unwrap();
+        let later = accept(&mut state, now, 4.0, 400);
+        let grown = state.rate(later).unwrap();
+        assert!(grown > cut * 1.06 && grown < cut * 1.10, "{cut} -> {grown}");
+        // Idle for 20 s: the goodput is 0, so the rate is held at the last cut, not grown freely.
+        let idle = state.rate(later + 20.0).unwrap();
+        assert!(idle <= cut + 1e-9, "{idle}");
+    }
+
+    #[test]
+    fn sends_are_spaced_at_the_rate() {
+        let mut state = PacerState::default();
+        let mut now = accept(&mut state, 0.0, 2.0, 40); // 20/s
+        state.record(now, now, true);
+        let rate = state.rate(now).unwrap();
+        let start = now;
+        let mut sent = 0;
+        while sent < 100 {
+            match state.try_acquire(now) {
+                None => sent += 1,
+                Some(wait) => now += wait.min(0.1),
+            }
         }
-        assert!(state.rate().unwrap() < first);
-        assert!(state.rate().unwrap() >= MIN_FILL_RATE);
+        let elapsed = now - start;
+        let expected = 100.0 / rate;
+        assert!((expected * 0.9..=expected * 1.1).contains(&elapsed), "{elapsed} s for 100 at {rate}/s");
+    }
+
+    #[test]
+    fn pacing_switches_off_after_a_quiet_half_minute() {
+        let mut state = PacerState::default();
+        let now = accept(&mut state, 0.0, 2.0, 100);
+        state.record(now, now, true);
+        assert!(state.rate(now + 29.0).is_some());
+        assert_eq!(state.rate(now + 31.0), None);
+        assert_eq!(state.try_acquire(now + 31.0), None);
     }
 }

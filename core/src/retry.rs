@@ -154,8 +154,12 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// A client-wide retry budget (AWS "standard" mode): retries spend tokens, successes earn one back,
-/// so that when the service is down a busy client stops multiplying its load by the retry count.
+/// A client-wide retry budget (AWS "standard" mode): retries spend tokens and successes earn them
+/// back, so that when the service is down a busy client stops multiplying its load by the retry
+/// count. As in AWS's SDKs, a call that succeeds after retries gets back what its retries cost (a
+/// call that succeeds at once earns one token): a service that fails a share of requests but
+/// answers the retries does not drain the budget. A 429 costs nothing: the service is up and
+/// metering, and pacing, not the budget, is the answer to it.
 #[derive(Debug)]
 pub struct RetryBudget {
     tokens: AtomicU32,
@@ -168,7 +172,7 @@ pub const BUDGET_CAPACITY: u32 = 500;
 pub const RETRY_COST: u32 = 5;
 /// What a retry after a timeout costs: timeouts hint at an overloaded service, so they drain faster.
 pub const TIMEOUT_RETRY_COST: u32 = 10;
-/// What a success earns back.
+/// What a success at the first attempt earns back.
 pub const SUCCESS_REFUND: u32 = 1;
 
 impl Default for RetryBudget {
@@ -185,7 +189,11 @@ impl RetryBudget {
 
     /// The cost of retrying after `failure`.
     pub fn cost(failure: Failure) -> u32 {
-        if failure == Failure::Timeout { TIMEOUT_RETRY_COST } else { RETRY_COST }
+        match failure {
+            Failure::Timeout => TIMEOUT_RETRY_COST,
+            Failure::Status { status: 429, .. } => 0,
+            _ => RETRY_COST,
+        }
     }
 
     /// Takes the cost of one retry; false (and nothing taken) when the budget cannot pay it.
@@ -193,11 +201,13 @@ impl RetryBudget {
         self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| tokens.checked_sub(cost)).is_ok()
     }
 
-    /// Earns back one token after a successful call.
-    pub fn refund(&self) {
+    /// Earns tokens back after a successful call that spent `spent` on its retries: all of them,
+    /// or one when it spent none.
+    pub fn refund(&self, spent: u32) {
         let capacity = self.capacity;
+        let earned = if spent == 0 { SUCCESS_REFUND } else { spent };
         let _ = self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
-            (tokens < capacity).then(|| (tokens + SUCCESS_REFUND).min(capacity))
+            (tokens < capacity).then(|| tokens.saturating_add(earned).min(capacity))
         });
     }
 
@@ -333,12 +343,11 @@ mod tests {
         assert_eq!(budget.available(), 7);
         assert!(!budget.try_spend(RetryBudget::cost(Failure::Timeout)));
         assert_eq!(budget.available(), 7, "a refused spend takes nothing");
-        budget.refund();
-        assert_eq!(budget.available(), 8);
-        for _ in 0..10 {
-            budget.refund();
-        }
-        assert_eq!(budget.available(), 12, "never above capacity");
+        budget.refund(0);
+        assert_eq!(budget.available(), 8, "a first-attempt success earns one");
+        budget.refund(RETRY_COST);
+        assert_eq!(budget.available(), 12, "a retried success earns its retries back, never above capacity");
+        assert_eq!(RetryBudget::cost(Failure::Status { status: 429, retry_after: None }), 0, "429s are free");
     }
 
     #[test]

@@ -152,16 +152,12 @@ impl Transport {
         let op = request.op.name();
         let mut attempts = 0u32;
         let mut ambiguous = false;
+        let mut spent = 0u32;
         loop {
-            if let Some(pacer) = &self.pacer {
-                let wait = pacer.reserve();
-                if !wait.is_zero() {
-                    if Instant::now() + wait >= deadline {
-                        return Err(deadline_error(request, settings, attempts, ambiguous, &request_id));
-                    }
-                    tracing::debug!(op, wait_ms = wait.as_millis() as u64, "paced: waiting for the send rate");
-                    tokio::time::sleep(wait).await;
-                }
+            if let Some(pacer) = &self.pacer
+                && !pacer.acquire(deadline).await
+            {
+                return Err(deadline_error(request, settings, attempts, ambiguous, &request_id));
             }
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -186,7 +182,7 @@ impl Transport {
                         pacer.record(sent_at, crate::pacing::is_throttle(answer.status.as_u16(), retry_after));
                     }
                     if answer.status.is_success() {
-                        self.budget.refund();
+                        self.budget.refund(spent);
                         return decode(answer, attempts, &request_id);
                     }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
@@ -218,6 +214,7 @@ impl Transport {
                     ))
                 }
                 Decision::Retry(wait) => {
+                    spent += RetryBudget::cost(failure);
                     tracing::info!(
                         op,
                         attempt = attempts,
