@@ -8,8 +8,9 @@ NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
 DEMOS += demo-node
 TESTS += test-node
 SOAKS += soak-node
+BENCHES += bench-node
 
-.PHONY: build-node test-node demo-node soak-node release-node
+.PHONY: build-node test-node demo-node soak-node release-node bench-node
 
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund
@@ -38,3 +39,8 @@ soak-node:
 release-node: $(NODE_MODULES)
 	cd $(NODE_DIR) && npx napi build --platform --release --output-dir native && npm pack
 
+## bench-node: `langdock` against the built-in fetch and axios (bindings-node/bench/), one part of `make bench`;
+## run under the emulator of `make bench`, with the release addon (the dev dependencies bring axios, axios-retry)
+bench-node: $(NODE_MODULES)
+	cd $(NODE_DIR) && npx napi build --platform --release --output-dir native >&2
+	BENCH_OUT=$(BENCH_OUT) node $(NODE_DIR)/bench/bench.mjs

@@ -80,7 +80,7 @@ impl NativeClient {
 
     /// `integrations.list`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn list_integrations<'env>(
@@ -94,7 +94,7 @@ impl NativeClient {
 
     /// `integrations.create`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn create_integration<'env>(
@@ -112,7 +112,7 @@ impl NativeClient {
 
     /// `integrations.get`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn get_integration<'env>(
@@ -127,7 +127,7 @@ impl NativeClient {
 
     /// `integrations.update`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn update_integration<'env>(
@@ -146,7 +146,7 @@ impl NativeClient {
 
     /// `integrations.updateAuth`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn update_auth<'env>(
@@ -165,7 +165,7 @@ impl NativeClient {
 
     /// `integrations.icon`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn get_icon<'env>(
@@ -180,7 +180,7 @@ impl NativeClient {
 
     /// `integrations.setIcon`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn set_icon<'env>(
@@ -202,7 +202,7 @@ impl NativeClient {
 
     /// `actions.create`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn create_action<'env>(
@@ -221,7 +221,7 @@ impl NativeClient {
 
     /// `actions.update`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn update_action<'env>(
@@ -241,7 +241,7 @@ impl NativeClient {
 
     /// `actions.delete`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn delete_action<'env>(
@@ -262,7 +262,7 @@ impl NativeClient {
 
     /// `triggers.create`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn create_trigger<'env>(
@@ -281,7 +281,7 @@ impl NativeClient {
 
     /// `triggers.update`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn update_trigger<'env>(
@@ -301,7 +301,7 @@ impl NativeClient {
 
     /// `triggers.delete`
     #[napi(
-        ts_return_type = "Promise<{ data: any; attempts: number; requestId: string | null; status: number }>",
+        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
     pub fn delete_trigger<'env>(
