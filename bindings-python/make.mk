@@ -83,3 +83,18 @@ pyright-python: build-python
 	cp examples/python/quickstart.py bindings-python/tests/test_typed_usage.py "$$tmp/"; \
 	cd "$$tmp" && npx --yes pyright@1 --pythonpath $(CURDIR)/$(PYTHON) quickstart.py test_typed_usage.py
 
+## bench-python: langdock.Client / AsyncClient against requests, httpx and aiohttp (release build), run by
+## `make bench` under its emulator; appends JSON lines to $(BENCH_OUT). Installs the peers into .venv.
+BENCHES += bench-python
+PY_BENCH_TOOLS := $(VENV)/.langdock-python-bench-tools
+
+.PHONY: bench-python
+
+$(PY_BENCH_TOOLS): $(PY_TOOLS)
+	$(PYTHON) -m pip install -q --disable-pip-version-check \
+		"requests>=2.31" "httpx>=0.27" "aiohttp>=3.9" "tenacity>=8.2" "matplotlib>=3.7"
+	touch $@
+
+bench-python: $(PY_BENCH_TOOLS)
+	cd bindings-python && ../$(VENV)/bin/maturin develop --release --quiet
+	BENCH_OUT=$(BENCH_OUT) $(PYTHON) bindings-python/bench/bench.py

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""The Python bench: `langdock.Client` against `requests.Session` and `httpx.Client` (64 threads),
+`langdock.AsyncClient` against `httpx.AsyncClient` and `aiohttp` (64 tasks). See tests/bench/README.md;
+`make bench` runs it under an emulator (LANGDOCK_BASE_URL, LANGDOCK_API_KEY) and it appends one JSON line
+per measurement to `$BENCH_OUT`.
+
+The parent sets up the emulator through its control API and runs every measurement in a child process of its
+own (`measure.py`, importing only the client it measures), so that each peak-memory figure is that client's
+alone.
+
+Environment: BENCH_OUT (the JSON lines file), BENCH_ONLY (comma-separated workloads to run, e.g. `bulk` or
+`get,import`), BENCH_REPEATS (default 3), BENCH_CLIENTS (comma-separated subset of the clients).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+HERE = Path(__file__).resolve().parent
+MEASURE = HERE / "measure.py"
+
+SYNC_CLIENTS = ["langdock", "requests", "httpx"]
+ASYNC_CLIENTS = ["langdock-async", "httpx-async", "aiohttp"]
+CLIENTS = SYNC_CLIENTS + ASYNC_CLIENTS
+WORKLOADS = [
+    ("get", "sequential"),
+    ("get", "concurrent"),
+    ("list", "sequential"),
+    ("list", "concurrent"),
+    ("create", "sequential"),
+    ("create", "concurrent"),
+]
+# (client, policy): langdock as it ships and with the Stainless default; each peer with the retry policy its
+# users typically add (requests: urllib3 Retry; httpx-async: tenacity) and with the Stainless default.
+BULK = [
+    ("langdock", "langdock"),
+    ("requests", "typical"),
+    ("langdock-async", "langdock"),
+    ("httpx-async", "typical"),
+    ("langdock", "stainless"),
+    ("requests", "stainless"),
+    ("langdock-async", "stainless"),
+    ("httpx-async", "stainless"),
+]
+IMPORTS = ["langdock", "requests", "httpx", "aiohttp"]
+IMPORT_RUNS = 7
+
+
+def base_url() -> str:
+    url = os.environ.get("LANGDOCK_BASE_URL")
+    if not url:
+        sys.exit("bench.py: run it under `langdock-emulator -- ...` (LANGDOCK_BASE_URL is not set)")
+    return url.rstrip("/")
+
+
+def control(method: str, path: str, body: Optional[Dict[str, Any]] = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{base_url()}/_emulator/{path}", data=data, method=method)
+    request.add_header("content-type", "application/json")
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        text = answer.read()
+    return json.loads(text) if text else None
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+class Out:
+    def __init__(self, path: str) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.file = open(path, "a", encoding="utf-8")
+
+    def write(self, row: Dict[str, Any]) -> None:
+        self.file.write(json.dumps(row) + "\n")
+        self.file.flush()
+
+
+def run_child(args: List[str]) -> Optional[Dict[str, Any]]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, str(MEASURE), *args], capture_output=True, text=True)
+    lines = [line for line in done.stdout.splitlines() if line.strip().startswith("{")]
+    if not lines:
+        log(f"  bench {args} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+        return None
+    if done.returncode != 0:
+        # The measurement finished and printed its row; the process died on the way out. Keep the row, say so.
+        log(f"  bench {args}: measured, then exited with {done.returncode} ({done.stderr.strip()[-300:]!r})")
+    row: Dict[str, Any] = json.loads(lines[-1])
+    log(f"  {lines[-1]} ({time.perf_counter() - started:.1f} s)")
+    return row
+
+
+def set_up() -> Dict[str, Any]:
+    """After a reset: 100 integrations `bench-NNN` with 3 actions of 150 characters of code each; the first
+    gets 4 more actions with 400 characters (the detail `get` reads, about 2 KB). Made through langdock; not
+    measured."""
+    import langdock
+
+    control("POST", "reset", {})
+    ids: List[str] = []
+    with langdock.Client(no_proxy=True) as client:
+        for n in range(100):
+            integration_id = client.integrations.create(name=f"bench-{n:03}").id
+            for a in range(3):
+                client.actions.create(
+                    integration_id, name=f"Action {a}", description="An action of the bench", code="x" * 150
+                )
+            ids.append(integration_id)
+        for a in range(3, 7):
+            client.actions.create(ids[0], name=f"Action {a}", code="y" * 400)
+    headers = {"authorization": f"Bearer {os.environ.get('LANGDOCK_API_KEY', '')}"}
+    sizes = {}
+    for name, path in [("detail", f"/{ids[0]}"), ("list", "/get")]:
+        request = urllib.request.Request(f"{base_url()}/integrations/v1{path}", headers=headers)
+        with urllib.request.urlopen(request) as answer:
+            sizes[name] = len(answer.read())
+    return {"first": ids[0], "ids": ids, "sizes": sizes}
+
+
+def bulk(out: Out, clients: List[str]) -> None:
+    for client, policy in BULK:
+        if client not in clients:
+            continue
+        control("POST", "reset", {})
+        import langdock
+
+        with langdock.Client(no_proxy=True) as setup:
+            integration_id = setup.integrations.create(name="bulk").id
+        control("POST", "rate-limit", {"perMinute": 3000})
+        log(f"python bulk {client} {policy}")
+        try:
+            row = run_child([client, "bulk", "concurrent", policy, integration_id])
+            journal = control("GET", "journal")
+        finally:
+            control("POST", "rate-limit", {"perMinute": None})
+        if row is None:
+            continue
+        row["status_429"] = sum(1 for entry in journal.get("requests", []) if entry.get("status") == 429)
+        log(f"    429s: {row['status_429']}")
+        out.write(row)
+
+
+def imports(out: Out) -> None:
+    """`import X` in a fresh interpreter, the median of several runs (the first, which may warm the disk
+    cache and write .pyc files, is left out)."""
+    for package in IMPORTS:
+        code = (
+            "import time; t = time.perf_counter(); import " + package + "; "
+            "print((time.perf_counter() - t) * 1000)"
+        )
+        times = []
+        for run in range(IMPORT_RUNS + 1):
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+            if run:
+                times.append(float(done.stdout.strip()))
+        row = {
+            "language": "python", "client": package, "workload": "import", "mode": None, "calls": None,
+            "seconds": None, "rps": None, "p50_ms": None, "p99_ms": None, "peak_rss_mb": None, "failed": 0,
+            "policy": None, "ideal_fraction": None, "status_429": None, "import_ms": statistics.median(times),
+        }
+        log(f"  import {package}: {row['import_ms']:.1f} ms (runs: {', '.join(f'{t:.0f}' for t in times)})")
+        out.write(row)
+
+
+def main() -> int:
+    out = Out(os.environ.get("BENCH_OUT") or "target/bench/results.jsonl")
+    only = {w for w in os.environ.get("BENCH_ONLY", "").split(",") if w}
+    repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+    clients = [c for c in os.environ.get("BENCH_CLIENTS", ",".join(CLIENTS)).split(",") if c]
+    wanted = lambda workload: not only or workload in only  # noqa: E731
+    started = time.perf_counter()
+
+    if wanted("import"):
+        log("python: import times")
+        imports(out)
+    if wanted("bulk"):
+        bulk(out, clients)
+    workloads = [(w, m) for (w, m) in WORKLOADS if wanted(w)]
+    if workloads or wanted("retry"):
+        data = set_up()
+        log(f"python: set up (the detail is {data['sizes']['detail']} bytes, the list {data['sizes']['list']} bytes)")
+        # Creates go to integrations of their own (one per measurement, from the second on), so that neither
+        # the detail `get` reads nor the emulator's per-integration work grows as the run goes on; and they run
+        # after every `get` and `list`, since the list shows each action's id, name and description (thousands
+        # of creates would make it megabytes).
+        spare = itertools.cycle(data["ids"][1:])
+        phases = [[wm for wm in workloads if wm[0] != "create"], [wm for wm in workloads if wm[0] == "create"]]
+        for phase in phases:
+            for repeat in range(repeats if phase else 0):
+                log(f"python: {', '.join(sorted({w for w, _ in phase}))}: repeat {repeat + 1} of {repeats}")
+                for workload, mode in phase:
+                    for client in clients:
+                        target = next(spare) if workload == "create" else data["first"]
+                        row = run_child([client, workload, mode, "-", target])
+                        if row is not None:
+                            out.write(row)
+        for repeat in range(repeats if wanted("retry") else 0):
+            log(f"python: retry: repeat {repeat + 1} of {repeats}")
+            control("POST", "chaos", {"rate": 0.2, "seed": 5, "statuses": [503]})
+            try:
+                for client in clients:
+                    row = run_child([client, "retry", "concurrent", "-", data["first"]])
+                    if row is not None:
+                        out.write(row)
+            finally:
+                control("POST", "chaos", {"rate": 0})
+    log(f"python: done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

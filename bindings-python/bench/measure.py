@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""One measurement of the Python bench, in a process of its own that imports only the client it measures (so
+that its peak memory is that client's alone); prints one JSON line. Started by bench.py.
+
+usage: measure.py CLIENT WORKLOAD MODE POLICY INTEGRATION_ID
+
+CLIENT: langdock, requests, httpx (64 threads when concurrent); langdock-async, httpx-async, aiohttp (64 tasks).
+WORKLOAD: get, list, create, retry, bulk. MODE: sequential, concurrent. POLICY (bulk): langdock, typical,
+stainless; `-` otherwise.
+
+Every client makes the same calls and decodes the JSON into usable objects: the peers into dicts (`.json()`),
+langdock into its typed models. The peers are configured as a careful user would: one session, a connection
+pool of 64 (so that 64 in flight reuse their connections; httpx-async keeps its default pool, which is faster),
+no proxy lookup (langdock: `no_proxy=True`), a 60-second timeout (langdock's default per attempt).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import random
+import sys
+import threading
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+
+IN_FLIGHT = 64
+SEQUENTIAL_CALLS, SEQUENTIAL_WARMUP = 300, 30
+BULK_CALLS = 1000
+# (retries, first wait, longest wait) in seconds.
+RETRY_WORKLOAD = (5, 0.01, 0.1)  # the `retry` workload: both sides, 10 ms doubling to 100 ms
+STAINLESS = (2, 0.5, 8.0)  # the Stainless SDK default
+RETRY_AFTER_CAP = 60.0
+TIMEOUT = 60.0
+
+
+class Failed(Exception):
+    """An HTTP answer that is not a success (status 0: no answer), with its Retry-After in seconds."""
+
+    def __init__(self, status: int, retry_after: Optional[float] = None) -> None:
+        super().__init__(f"status {status}")
+        self.status = status
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return self.status in (0, 408, 429) or self.status >= 500
+
+
+def retry_after_of(headers: Any) -> Optional[float]:
+    value = headers.get("retry-after")
+    try:
+        seconds = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds <= RETRY_AFTER_CAP else None
+
+
+def backoff(attempt: int, initial: float, longest: float) -> float:
+    """Exponential backoff with up to 25% jitter, as the Stainless SDKs (and the Rust bench's loop) do."""
+    return min(initial * 2**attempt, longest) * (1 - 0.25 * random.random())
+
+
+def with_retries(send: Callable[[], Any], policy: Tuple[int, float, float]) -> Any:
+    """The retry loop users write by hand: retries 408, 429, 5xx and connection errors, honouring Retry-After."""
+    retries, initial, longest = policy
+    attempt = 0
+    while True:
+        try:
+            return send()
+        except Failed as failure:
+            if attempt >= retries or not failure.retryable:
+                raise
+            wait = failure.retry_after if failure.retry_after is not None else backoff(attempt, initial, longest)
+            time.sleep(wait)
+            attempt += 1
+
+
+async def with_retries_async(send: Callable[[], Awaitable[Any]], policy: Tuple[int, float, float]) -> Any:
+    retries, initial, longest = policy
+    attempt = 0
+    while True:
+        try:
+            return await send()
+        except Failed as failure:
+            if attempt >= retries or not failure.retryable:
+                raise
+            wait = failure.retry_after if failure.retry_after is not None else backoff(attempt, initial, longest)
+            await asyncio.sleep(wait)
+            attempt += 1
+
+
+def base() -> str:
+    return os.environ["LANGDOCK_BASE_URL"].rstrip("/") + "/integrations/v1"
+
+
+def auth() -> Dict[str, str]:
+    return {"authorization": f"Bearer {os.environ.get('LANGDOCK_API_KEY', 'sk-ld-emulator-local')}"}
+
+
+# ---------------------------------------------------------------------------------------------- the clients
+# Each returns `call(n)` (sync) or `async call(n)` for the workload, and raises when the call failed for good.
+
+Call = Callable[[int], Any]
+
+
+def create_body(client: str, n: int) -> Dict[str, str]:
+    # Unique per process too: the sequential and concurrent runs of one client may share an integration.
+    return {"name": f"bench-{client}-{os.getpid()}-{n}", "code": "z" * 5000}
+
+
+def bulk_body(client: str, policy: str, n: int) -> Dict[str, str]:
+    return {"name": f"bulk-{client}-{policy}-{n}", "code": "return 1;"}
+
+
+def langdock_sync(client: str, workload: str, policy: str, target: str) -> Call:
+    import langdock
+
+    if workload == "retry":
+        retries, initial, longest = RETRY_WORKLOAD
+        ld = langdock.Client(no_proxy=True, max_retries=retries, backoff=(initial, longest))
+    elif policy == "stainless":
+        ld = langdock.Client(no_proxy=True, max_retries=STAINLESS[0], adaptive_pacing=False)
+    else:
+        ld = langdock.Client(no_proxy=True)
+    if workload in ("get", "retry"):
+        return lambda n: ld.integrations.get(target)
+    if workload == "list":
+        return lambda n: ld.integrations.list()
+    if workload == "create":
+        return lambda n: ld.actions.create(target, **create_body(client, n))
+    if workload == "bulk":
+        return lambda n: ld.actions.create(target, **bulk_body(client, policy, n))
+    raise ValueError(workload)
+
+
+def langdock_async(client: str, workload: str, policy: str, target: str) -> Call:
+    import langdock
+
+    if workload == "retry":
+        retries, initial, longest = RETRY_WORKLOAD
+        ld = langdock.AsyncClient(no_proxy=True, max_retries=retries, backoff=(initial, longest))
+    elif policy == "stainless":
+        ld = langdock.AsyncClient(no_proxy=True, max_retries=STAINLESS[0], adaptive_pacing=False)
+    else:
+        ld = langdock.AsyncClient(no_proxy=True)
+    if workload in ("get", "retry"):
+        return lambda n: ld.integrations.get(target)
+    if workload == "list":
+        return lambda n: ld.integrations.list()
+    if workload == "create":
+        return lambda n: ld.actions.create(target, **create_body(client, n))
+    if workload == "bulk":
+        return lambda n: ld.actions.create(target, **bulk_body(client, policy, n))
+    raise ValueError(workload)
+
+
+def peer_calls(client: str, workload: str, policy: str, target: str, send: Callable[..., Any], retrying: Any) -> Call:
+    """The workload's calls through `send(method, path, body)`, wrapped by `retrying(fn)` where a retry policy
+    applies. Shared by the sync and async peers (`send` and `retrying` are then coroutine functions)."""
+    if workload == "get":
+        return lambda n: send("GET", f"/{target}", None, "integration")
+    if workload == "list":
+        return lambda n: send("GET", "/get", None, "integrations")
+    if workload == "create":
+        return lambda n: send("POST", f"/{target}/actions/create", create_body(client, n), "action")
+    if workload == "retry":
+        return lambda n: retrying(lambda: send("GET", f"/{target}", None, "integration"), RETRY_WORKLOAD)
+    if workload == "bulk":
+        path = f"/{target}/actions/create"
+        if policy == "stainless":
+            return lambda n: retrying(lambda: send("POST", path, bulk_body(client, policy, n), "action"), STAINLESS)
+        return lambda n: send("POST", path, bulk_body(client, policy, n), "action")  # typical: in the session
+    raise ValueError(workload)
+
+
+def requests_peer(client: str, workload: str, policy: str, target: str) -> Call:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    session.trust_env = False
+    session.headers.update(auth())
+    retry: Any = 0
+    if workload == "bulk" and policy == "typical":
+        # What requests users add: urllib3's Retry on the adapter, honouring Retry-After.
+        retry = Retry(
+            total=5,
+            backoff_factor=0.5,
+            status_forcelist=[429, 500, 502, 503, 504],
+            respect_retry_after_header=True,
+            allowed_methods=None,
+        )
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=IN_FLIGHT, max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    url = base()
+
+    def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str) -> Any:
+        try:
+            answer = session.request(method, url + path, json=body, timeout=TIMEOUT)
+        except requests.RequestException as error:
+            raise Failed(0) from error
+        if answer.status_code >= 300:
+            raise Failed(answer.status_code, retry_after_of(answer.headers))
+        return answer.json()[key]
+
+    return peer_calls(client, workload, policy, target, send, with_retries)
+
+
+def httpx_peer(client: str, workload: str, policy: str, target: str) -> Call:
+    import httpx
+
+    http = httpx.Client(
+        headers=auth(),
+        trust_env=False,
+        timeout=TIMEOUT,
+        limits=httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT),
+    )
+    url = base()
+
+    def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str) -> Any:
+        try:
+            answer = http.request(method, url + path, json=body)
+        except httpx.HTTPError as error:
+            raise Failed(0) from error
+        if answer.status_code >= 300:
+            raise Failed(answer.status_code, retry_after_of(answer.headers))
+        return answer.json()[key]
+
+    return peer_calls(client, workload, policy, target, send, with_retries)
+
+
+def tenacity_retrying(retries: int) -> Callable[[Callable[[], Awaitable[Any]], Any], Awaitable[Any]]:
+    """What httpx users add: tenacity, exponential 0.5 s doubling to 8 s, `retries` retries, honouring
+    Retry-After."""
+    import tenacity
+
+    class RetryAfterOr(tenacity.wait.wait_base):
+        def __init__(self, fallback: tenacity.wait.wait_base) -> None:
+            self.fallback = fallback
+
+        def __call__(self, retry_state: tenacity.RetryCallState) -> float:
+            error = retry_state.outcome.exception() if retry_state.outcome else None
+            if isinstance(error, Failed) and error.retry_after is not None:
+                return error.retry_after
+            return self.fallback(retry_state)
+
+    policy = tenacity.retry(
+        stop=tenacity.stop_after_attempt(retries + 1),
+        wait=RetryAfterOr(tenacity.wait_exponential(multiplier=0.5, min=0.5, max=8)),
+        retry=tenacity.retry_if_exception(lambda e: isinstance(e, Failed) and e.retryable),
+        reraise=True,
+    )
+
+    async def retrying(send: Callable[[], Awaitable[Any]], _: Any) -> Any:
+        # tenacity retries coroutine functions only when it sees one: a lambda returning a coroutine would
+        # be "called" successfully and never retried.
+        async def attempt() -> Any:
+            return await send()
+
+        return await policy(attempt)()
+
+    return retrying
+
+
+def httpx_async_peer(client: str, workload: str, policy: str, target: str) -> Call:
+    import httpx
+
+    # httpx's default pool (100 connections, 20 kept alive): measured faster here than a pool of 64 kept
+    # alive (371 against 283 calls/s on `get`), as httpcore's async pool slows down as it grows.
+    http = httpx.AsyncClient(headers=auth(), trust_env=False, timeout=TIMEOUT)
+    url = base()
+
+    async def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str) -> Any:
+        try:
+            answer = await http.request(method, url + path, json=body)
+        except httpx.HTTPError as error:
+            raise Failed(0) from error
+        if answer.status_code >= 300:
+            raise Failed(answer.status_code, retry_after_of(answer.headers))
+        return answer.json()[key]
+
+    if workload == "bulk" and policy == "typical":
+        typical = tenacity_retrying(5)
+        path = f"/{target}/actions/create"
+        return lambda n: typical(lambda: send("POST", path, bulk_body(client, policy, n), "action"), None)
+    return peer_calls(client, workload, policy, target, send, with_retries_async)
+
+
+def aiohttp_peer(client: str, workload: str, policy: str, target: str) -> Call:
+    import aiohttp
+
+    session: Optional[aiohttp.ClientSession] = None
+    url = base()
+
+    async def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str) -> Any:
+        nonlocal session
+        if session is None:  # made inside the running loop
+            session = aiohttp.ClientSession(
+                headers=auth(),
+                timeout=aiohttp.ClientTimeout(total=TIMEOUT),
+                connector=aiohttp.TCPConnector(limit=IN_FLIGHT),
+            )
+        try:
+            async with session.request(method, url + path, json=body) as answer:
+                if answer.status >= 300:
+                    raise Failed(answer.status, retry_after_of(answer.headers))
+                return (await answer.json())[key]
+        except aiohttp.ClientError as error:
+            raise Failed(0) from error
+
+    return peer_calls(client, workload, policy, target, send, with_retries_async)
+
+
+MAKERS = {
+    "langdock": langdock_sync,
+    "requests": requests_peer,
+    "httpx": httpx_peer,
+    "langdock-async": langdock_async,
+    "httpx-async": httpx_async_peer,
+    "aiohttp": aiohttp_peer,
+}
+ASYNC = {"langdock-async", "httpx-async", "aiohttp"}
+
+
+# -------------------------------------------------------------------------------------------------- running
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.latencies: List[float] = []
+        self.failed = 0
+        self.first_failure: Optional[BaseException] = None
+
+    def fail(self, error: BaseException) -> None:
+        self.failed += 1
+        if self.first_failure is None:
+            self.first_failure = error
+
+
+def sequential(call: Call) -> Tuple[float, Tally]:
+    for n in range(SEQUENTIAL_WARMUP):
+        try:
+            call(1_000_000 + n)
+        except Exception:
+            pass
+    tally = Tally()
+    started = time.perf_counter()
+    for n in range(SEQUENTIAL_CALLS):
+        at = time.perf_counter()
+        try:
+            call(n)
+        except Exception as error:
+            tally.fail(error)
+        tally.latencies.append((time.perf_counter() - at) * 1000)
+    return time.perf_counter() - started, tally
+
+
+def threads(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
+    """64 threads take call numbers from one counter; with `warm_up`, each first makes one call (so that 64
+    connections are open) and all start together."""
+    tally = Tally()
+    counter = itertools.count()
+    barrier = threading.Barrier(IN_FLIGHT + 1)
+
+    def worker(index: int) -> None:
+        if warm_up:
+            try:
+                call(2_000_000 + index)
+            except Exception:
+                pass
+        barrier.wait()
+        while True:
+            n = next(counter)
+            if n >= calls:
+                return
+            at = time.perf_counter()
+            try:
+                call(n)
+            except Exception as error:
+                tally.fail(error)
+            tally.latencies.append((time.perf_counter() - at) * 1000)
+
+    workers = [threading.Thread(target=worker, args=(i,)) for i in range(IN_FLIGHT)]
+    for thread in workers:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in workers:
+        thread.join()
+    return time.perf_counter() - started, tally
+
+
+async def sequential_async(call: Call) -> Tuple[float, Tally]:
+    for n in range(SEQUENTIAL_WARMUP):
+        try:
+            await call(1_000_000 + n)
+        except Exception:
+            pass
+    tally = Tally()
+    started = time.perf_counter()
+    for n in range(SEQUENTIAL_CALLS):
+        at = time.perf_counter()
+        try:
+            await call(n)
+        except Exception as error:
+            tally.fail(error)
+        tally.latencies.append((time.perf_counter() - at) * 1000)
+    return time.perf_counter() - started, tally
+
+
+async def tasks(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
+    """64 tasks take call numbers from one counter; with `warm_up`, 64 calls at once first."""
+    if warm_up:
+        await asyncio.gather(*(call(2_000_000 + i) for i in range(IN_FLIGHT)), return_exceptions=True)
+    tally = Tally()
+    counter = itertools.count()
+
+    async def worker() -> None:
+        while True:
+            n = next(counter)
+            if n >= calls:
+                return
+            at = time.perf_counter()
+            try:
+                await call(n)
+            except Exception as error:
+                tally.fail(error)
+            tally.latencies.append((time.perf_counter() - at) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
+    return time.perf_counter() - started, tally
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: List[float], p: float) -> Optional[float]:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[round((len(ordered) - 1) * p)]
+
+
+def main() -> int:
+    client, workload, mode, policy, target = sys.argv[1:6]
+    call = MAKERS[client](client, workload, policy, target)
+    if workload == "bulk":
+        calls, warm_up = BULK_CALLS, False
+    elif mode == "sequential":
+        calls, warm_up = SEQUENTIAL_CALLS, True
+    else:
+        calls, warm_up = (1000 if workload == "create" else 3000), True
+    if client in ASYNC:
+        runner = sequential_async(call) if mode == "sequential" else tasks(call, calls, warm_up)
+        seconds, tally = asyncio.run(runner)
+    else:
+        seconds, tally = sequential(call) if mode == "sequential" else threads(call, calls, warm_up)
+    if tally.first_failure is not None:
+        print(f"{client} {workload}: {tally.failed} failed, the first: {tally.first_failure!r}", file=sys.stderr)
+    row = {
+        "language": "python",
+        "client": client,
+        "workload": workload,
+        "mode": mode,
+        "calls": calls,
+        "seconds": seconds,
+        "rps": calls / seconds,
+        "p50_ms": percentile(tally.latencies, 0.5),
+        "p99_ms": percentile(tally.latencies, 0.99),
+        "peak_rss_mb": peak_rss_mb(),
+        "failed": tally.failed,
+        "policy": policy if workload == "bulk" else None,
+        "ideal_fraction": (BULK_CALLS / 50) / seconds if workload == "bulk" else None,
+        "status_429": None,
+        "import_ms": None,
+    }
+    print(json.dumps(row))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
