@@ -34,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Core>()?;
     m.add_class::<emulator::Emulator>()?;
     m.add_function(wrap_pyfunction!(client::_in_flight, m)?)?;
+    m.add_function(wrap_pyfunction!(runtime::_drain_tasks, m)?)?;
     m.add_function(wrap_pyfunction!(logging::set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(logging::log_level, m)?)?;
     m.add_function(wrap_pyfunction!(deployment_base_url, m)?)?;

@@ -18,10 +18,15 @@ Logging goes to the ``langdock`` logger; ``LANGDOCK_LOG`` (off, error, warn, inf
 
 from __future__ import annotations
 
+import atexit as _atexit
 import logging as _logging
 import os as _os
 
 from . import _native
+
+# Let native tasks finish handing results to asyncio before the interpreter shuts down (see
+# _drain_tasks): a thread taking the GIL during shutdown would abort the process.
+_atexit.register(_native._drain_tasks, 1.0)
 from ._client import AsyncClient, Client
 from ._errors import (
     APIConnectionError,

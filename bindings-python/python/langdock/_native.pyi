@@ -22,6 +22,9 @@ def log_level() -> str:
 def _in_flight() -> int:
     """How many calls are running (started, neither finished nor cancelled)."""
 
+def _drain_tasks(timeout: float) -> None:
+    """Waits (GIL released) until no native task runs, at most ``timeout`` seconds; run at exit."""
+
 class _Model:
     @property
     def extra(self) -> Dict[str, Any]:
