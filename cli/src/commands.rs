@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use langdock::{ActionInput, AuthType, Client, CreateIntegration, TriggerInput, UpdateAuth, UpdateIntegration};
-use langdock_emulator::{Emulator, EmulatorArgs};
+use langdock_emulator::{Emulator, EmulatorArgs, ShutdownSignals};
 
 use crate::args::{ActionsCommand, IntegrationsCommand, ItemFlags, TriggersCommand};
 use crate::bodies;
@@ -230,30 +230,16 @@ pub async fn serve_emulator(args: EmulatorArgs) -> Result<ExitCode, Failure> {
     let filter = tracing_subscriber::EnvFilter::try_new(&args.log).unwrap_or_else(|_| "warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     let (config, addr) = args.into_config().map_err(Failure::usage)?;
+    // Handlers first: a SIGTERM sent as soon as the start line shows must find them.
+    let mut signals =
+        ShutdownSignals::install().map_err(|e| Failure::usage(format!("cannot install signal handlers: {e}")))?;
     let key = config.keys.first().map(|k| k.key.clone()).unwrap_or_default();
     let emulator = Emulator::start_on(config, addr)
         .await
         .map_err(|e| Failure::usage(format!("cannot start the emulator on {addr}: {e}")))?;
     println!("langdock-emulator listening on {}", emulator.base_url());
     println!("export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}", emulator.base_url());
-    wait_for_signal().await;
+    signals.recv().await;
     emulator.shutdown().await;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Waits for Ctrl-C or SIGTERM.
-async fn wait_for_signal() {
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let terminated = async {
-        match terminate.as_mut() {
-            Some(signal) => {
-                signal.recv().await;
-            }
-            None => std::future::pending().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = terminated => {}
-    }
 }

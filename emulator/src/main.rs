@@ -5,7 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use langdock_emulator::{Emulator, EmulatorArgs};
+use langdock_emulator::{Emulator, EmulatorArgs, ShutdownSignals};
 use tracing_subscriber::EnvFilter;
 
 /// A local emulator of the Langdock Integrations API.
@@ -41,6 +41,12 @@ async fn run(cli: Cli) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let first_key = config.keys.first().map(|k| k.key.clone());
+    // Handlers go in before anything can announce readiness: a signal sent right after the start line must
+    // find them, or it kills the process with the default action.
+    let mut signals = match ShutdownSignals::install() {
+        Ok(signals) => signals,
+        Err(e) => return fail(&format!("cannot install signal handlers: {e}")),
+    };
     let emulator = match Emulator::start_on(config, addr).await {
         Ok(emulator) => emulator,
         Err(e) => return fail(&format!("cannot start on {addr}: {e}")),
@@ -57,17 +63,25 @@ async fn run(cli: Cli) -> ExitCode {
 
     let code = match cli.command.split_first() {
         None => {
-            wait_for_signal().await;
+            signals.recv().await;
             ExitCode::SUCCESS
         }
-        Some((program, args)) => run_command(program, args, &emulator.base_url(), first_key.as_deref()).await,
+        Some((program, args)) => {
+            run_command(program, args, &emulator.base_url(), first_key.as_deref(), &mut signals).await
+        }
     };
     emulator.shutdown().await;
     code
 }
 
 /// Runs the trailing command; a terminal's Ctrl-C reaches it directly, so we only keep ourselves alive.
-async fn run_command(program: &str, args: &[String], base_url: &str, key: Option<&str>) -> ExitCode {
+async fn run_command(
+    program: &str,
+    args: &[String],
+    base_url: &str,
+    key: Option<&str>,
+    signals: &mut ShutdownSignals,
+) -> ExitCode {
     let mut command = tokio::process::Command::new(program);
     command.args(args).env("LANGDOCK_BASE_URL", base_url);
     if let Some(key) = key {
@@ -83,7 +97,7 @@ async fn run_command(program: &str, args: &[String], base_url: &str, key: Option
     let status = loop {
         tokio::select! {
             status = child.wait() => break status,
-            () = wait_for_signal() => {}
+            () = signals.recv() => {}
         }
     };
     match status {
@@ -108,20 +122,4 @@ fn exit_code(status: std::process::ExitStatus) -> u8 {
         }
     }
     1
-}
-
-/// Resolves on SIGINT or (on Unix) SIGTERM.
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
