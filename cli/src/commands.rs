@@ -56,7 +56,10 @@ pub async fn integrations(client: &Client, out: &Output, command: IntegrationsCo
             out.show(updated.data(), || println!("updated integration {} ({})", updated.name, updated.id));
         }
         IntegrationsCommand::Auth { id, auth_type, fields: specs, test_code_file, file } => {
-            let mut body: UpdateAuth = bodies::from_file(&file)?;
+            let mut body = match &file.path {
+                Some(path) => bodies::parse::<manifest::AuthBody>(path, &bodies::read_text(path)?)?.resolve(path)?,
+                None => UpdateAuth::default(),
+            };
             if let Some(auth_type) = auth_type {
                 body.auth_type = AuthType::from(auth_type.to_ascii_uppercase().as_str());
             }

@@ -69,7 +69,7 @@ pub struct AuthSpec {
 #[serde(rename_all = "camelCase")] // serde cannot deny unknown fields beside a flattened struct
 pub struct OAuthSpec {
     /// The environment variable that holds the client secret (never the secret itself).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "client_secret_env")]
     pub client_secret_env: Option<String>,
     /// Every other property of the OAuth client (clientId, authUrl, tokenUrl, scopes, label, codes).
     #[serde(flatten)]
@@ -82,12 +82,48 @@ impl OAuthSpec {
     pub fn resolve(&self) -> Result<OAuthClient, String> {
         let mut client = self.client.clone();
         if let Some(variable) = &self.client_secret_env {
+            if client.client_secret.is_some() {
+                return Err(format!("give clientSecret or clientSecretEnv ({variable}), not both"));
+            }
             match std::env::var(variable) {
                 Ok(secret) if !secret.is_empty() => client.client_secret = Some(secret),
                 _ => return Err(format!("the environment variable {variable} is not set")),
             }
         }
         Ok(client)
+    }
+}
+
+/// The body of `integrations auth --file`: an auth update whose OAuth client may name its secret's
+/// variable with `clientSecretEnv`, as the manifest's does.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthBody {
+    /// The OAuth client, before its secret is read from the environment.
+    #[serde(default, alias = "oauth_client")]
+    oauth_client: Option<OAuthSpec>,
+    /// Everything else of the update.
+    #[serde(flatten)]
+    update: UpdateAuth,
+}
+
+impl AuthBody {
+    /// The update to send, its OAuth client's secret read from the environment; a variable that is not
+    /// set is a usage error naming it (read from `path`), and nothing is sent.
+    pub fn resolve(self, path: &Path) -> Result<UpdateAuth, Failure> {
+        let mut update = self.update;
+        if let Some(oauth) = self.oauth_client {
+            let client = oauth.resolve().map_err(|problem| {
+                let variable = oauth.client_secret_env.as_deref().unwrap_or_default();
+                Failure::file(
+                    path,
+                    format!("invalid request body (nothing was sent): oauthClient.clientSecretEnv: {problem}"),
+                )
+                .hint(format!("set {variable} to the OAuth client secret, or give clientSecret in the file"))
+            })?;
+            update.oauth_client = Some(client);
+        }
+        Ok(update)
     }
 }
 
@@ -381,4 +417,29 @@ pub fn record_id(dir: &Path, id: &str) -> Result<(), Failure> {
     let text = bodies::read_text(&path)?;
     let updated = format!("id: {id}\n{text}");
     crate::state::write_atomically(&path, updated.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth_body(yaml: &str) -> Result<UpdateAuth, Failure> {
+        let path = Path::new("auth.yaml");
+        bodies::parse::<AuthBody>(path, yaml)?.resolve(path)
+    }
+
+    #[test]
+    fn an_auth_body_without_client_secret_env_is_sent_as_written() {
+        let body = auth_body("authType: OAUTH\noauthClient:\n  clientId: abc\n  clientSecret: s3cret\n").unwrap();
+        let client = body.oauth_client.unwrap();
+        assert_eq!((client.client_id.as_deref(), client.client_secret.as_deref()), (Some("abc"), Some("s3cret")));
+        assert!(client.extra.is_empty());
+    }
+
+    #[test]
+    fn an_auth_body_with_both_a_secret_and_its_variable_is_refused() {
+        let yaml = "authType: OAUTH\noauthClient:\n  clientSecret: s3cret\n  clientSecretEnv: PATH\n";
+        let failure = auth_body(yaml).unwrap_err();
+        assert!(failure.to_string().contains("not both"), "{failure}");
+    }
 }

@@ -313,6 +313,63 @@ async fn help_lists_every_exit_code_and_help_itself_exits_0() {
 }
 
 #[tokio::test]
+async fn auth_from_a_file_reads_client_secret_env_and_never_sends_the_key() {
+    let cli = Cli::start().await;
+    let id = cli.json(&["integrations", "create", "--name", "Mail"]).await["id"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    for (file, key) in [("camel.yaml", "clientSecretEnv"), ("snake.yaml", "client_secret_env")] {
+        write(
+            dir.path(),
+            file,
+            &format!(
+                "authType: OAUTH\noauthClient:\n  clientId: abc\n  {key}: LANGDOCK_CLI_TEST_MAIL_SECRET\n  \
+                 authUrl: https://auth.example.com/a\n  tokenUrl: https://auth.example.com/t\n"
+            ),
+        );
+        cli.emulator.clear_journal();
+        let path = dir.path().join(file);
+        let output = cli
+            .run_with(
+                &["--json", "integrations", "auth", &id, "-f", path.to_str().unwrap()],
+                &[("LANGDOCK_CLI_TEST_MAIL_SECRET", "super-secret-value")],
+            )
+            .await;
+        assert!(output.status.success(), "{file}: {}", stderr(&output));
+        let sent = cli.emulator.journal().into_iter().find(|e| e.method != "GET").expect("the auth update");
+        let body = sent.body.expect("a JSON body");
+        assert_eq!(body["oauthClient"]["clientSecret"], "super-secret-value", "{file}: {body}");
+        assert_eq!(body["oauthClient"]["clientId"], "abc", "{file}: {body}");
+        let text = body.to_string();
+        assert!(
+            !text.contains("SecretEnv") && !text.contains("secret_env"),
+            "{file}: the manifest-only key was sent: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn auth_from_a_file_naming_an_unset_variable_is_a_usage_error_and_sends_nothing() {
+    let cli = Cli::start().await;
+    let id = cli.json(&["integrations", "create", "--name", "Mail"]).await["id"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "auth.yaml",
+        "authType: OAUTH\noauthClient:\n  clientId: abc\n  clientSecretEnv: LANGDOCK_CLI_TEST_UNSET_SECRET\n",
+    );
+    let path = dir.path().join("auth.yaml");
+    cli.emulator.clear_journal();
+    let output = cli.run(&["--json", "integrations", "auth", &id, "-f", path.to_str().unwrap()]).await;
+    assert_eq!(output.status.code(), Some(64));
+    let error = json_error(&output);
+    assert_eq!(error["kind"], "UsageError");
+    assert!(error["message"].as_str().unwrap().contains("LANGDOCK_CLI_TEST_UNSET_SECRET is not set"), "{error}");
+    assert!(cli.emulator.journal().is_empty(), "nothing was sent");
+    let output = cli.run(&["integrations", "auth", &id, "-f", path.to_str().unwrap()]).await;
+    assert!(stderr(&output).contains("hint: set LANGDOCK_CLI_TEST_UNSET_SECRET"), "{}", stderr(&output));
+}
+
+#[tokio::test]
 async fn the_emulator_flag_runs_a_command_against_a_throwaway_emulator() {
     let cli = Cli::start().await;
     let output = cli
