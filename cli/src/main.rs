@@ -58,7 +58,7 @@ fn clap_failure(error: &clap::Error) -> ExitCode {
         for line in text.lines().skip(1).filter(|line| !line.trim().is_empty()) {
             failure = match line.strip_prefix("For more information, ") {
                 Some(hint) => failure.hint(hint),
-                None => failure.detail(line),
+                None => failure.detail(line.trim()),
             };
         }
         failure.print(true);
