@@ -159,14 +159,16 @@ add("retries_stop_after_max_retries", "retries", LIST, err("InternalServerError"
     faults=[{"operation": "list_integrations", "status": 503, "times": None}], journal=j(*[("list_integrations", 503)] * 3))
 add("max_retries_zero_makes_one_attempt", "retries", LIST, err("InternalServerError", status=503, attempts=1),
     faults=[{"operation": "list_integrations", "status": 503, "times": None}], client={"maxRetries": 0})
+# Timeouts leave room for a loaded machine: an answer without latency must arrive well within them, or a
+# slow test machine makes an extra attempt and the scenario flakes.
 add("a_timeout_is_retried", "retries", GET, ok({"name": "Fixture"}, attempts=2),
-    faults=[{"operation": "get_integration", "latencyMs": 1500}], client={"timeoutMs": 250},
+    faults=[{"operation": "get_integration", "latencyMs": 8000}], client={"timeoutMs": 2000},
     journal=j(("get_integration", 200), ("get_integration", 200)))
 add("the_deadline_bounds_the_whole_call", "retries", GET, err("APITimeoutError", attempts=1, messageContains="deadline"),
     faults=[{"operation": "get_integration", "latencyMs": 3000, "times": None}], client={"timeoutMs": 10000, "deadlineMs": 400, "maxRetries": 5})
 add("a_wait_past_the_deadline_is_not_slept", "retries", GET,
     err("InternalServerError", status=503, retryAfter=30, messageContains="deadline"),
-    faults=[{"operation": "get_integration", "status": 503, "headers": {"Retry-After": "30"}}], client={"deadlineMs": 2000})
+    faults=[{"operation": "get_integration", "status": 503, "headers": {"Retry-After": "30"}}], client={"deadlineMs": 10000})
 add("a_connection_dropped_before_the_body_is_retried", "retries", GET, ok(attempts=2),
     faults=[{"operation": "get_integration", "drop": "before_body"}], journal=j(("get_integration", None), ("get_integration", 200)))
 add("a_truncated_answer_is_retried", "retries", GET, ok({"name": "Fixture"}, attempts=2),
@@ -186,8 +188,8 @@ add("integration_create_is_not_retried_after_a_drop", "retries", CREATE_INTEGRAT
     err("APIConnectionError", maybeCreated=True), faults=[{"operation": "create_integration", "drop": "after_body"}],
     journal=j(("create_integration", None)))
 add("integration_create_is_not_retried_after_a_timeout", "retries", CREATE_INTEGRATION,
-    err("APITimeoutError", maybeCreated=True), faults=[{"operation": "create_integration", "latencyMs": 1500}],
-    client={"timeoutMs": 250}, journal=j(("create_integration", 201)))
+    err("APITimeoutError", maybeCreated=True), faults=[{"operation": "create_integration", "latencyMs": 8000}],
+    client={"timeoutMs": 2000}, journal=j(("create_integration", 201)))
 add("integration_create_is_not_retried_after_a_503_without_retry_after", "retries", CREATE_INTEGRATION,
     err("InternalServerError", status=503, maybeCreated=True), faults=[{"operation": "create_integration", "status": 503}])
 add("integration_create_is_retried_after_429", "retries", CREATE_INTEGRATION, ok({"name": "Created"}, attempts=2),
