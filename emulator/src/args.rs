@@ -22,7 +22,8 @@ pub struct EmulatorArgs {
     /// Requests per minute and key; over it the emulator answers 429 with Retry-After. Off by default.
     #[arg(long = "rate-limit", value_name = "N")]
     pub rate_limit: Option<u32>,
-    /// Keep the state in this JSON file: loaded at start, rewritten after every change.
+    /// Keep the state in this JSON file (integrations, uploaded icons, keys added at run time): loaded at
+    /// start, rewritten atomically and durably after every change, before the change is answered.
     #[arg(long = "state", value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Start without the two Langdock-built integrations.

@@ -21,8 +21,10 @@ pub struct Config {
     pub keys: Vec<ApiKey>,
     /// Requests per minute and key; `None` (the default) disables rate limiting.
     pub rate_limit_per_minute: Option<u32>,
-    /// When set, the state is loaded from this file at start and written back (temp file + rename) after every
-    /// mutation and at shutdown.
+    /// When set, the state (integrations, uploaded icons, keys added at run time) is loaded from this file at
+    /// start and written back after every change, before the change is answered, and at shutdown. Each write
+    /// is atomic and durable (temp file, fsync, rename, fsync of the directory): a crash, even `SIGKILL`, leaves
+    /// the last complete state, holding every acknowledged change.
     pub state_file: Option<PathBuf>,
     /// Seed two Langdock-built integrations (default `true`); also what [`crate::Emulator::reset`] returns to.
     pub seed: bool,

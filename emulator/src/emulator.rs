@@ -141,9 +141,11 @@ impl Emulator {
         self.app.limiter.set(per_minute);
     }
 
-    /// Adds a key, or changes the scopes of an existing one.
+    /// Adds a key, or changes the scopes of an existing one; with a state file, the key is kept there and
+    /// accepted again after a restart. Writes the state file.
     pub fn add_key(&self, key: ApiKey) {
         self.app.add_key(key);
+        self.app.persist_logged();
     }
 
     /// Stops accepting, lets open requests finish (up to 5 s), then writes the state file.
