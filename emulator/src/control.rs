@@ -108,9 +108,7 @@ fn add_faults(app: &App, value: Value) -> Result<Reply, ApiError> {
 }
 
 fn parse_fault(value: Value) -> Result<Fault, ApiError> {
-    let fault: Fault = serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
-    fault.check().map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
-    Ok(fault)
+    Fault::from_json(value).map_err(|e| ApiError::bad_request(format!("fault: {e}")))
 }
 
 fn set_chaos(app: &App, value: Value) -> Result<Reply, ApiError> {

@@ -61,7 +61,12 @@ impl Emulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let base_url = base_url_for(addr, tls.is_some());
+        let (faults, chaos) = (std::mem::take(&mut config.faults), config.chaos.take());
         let app = Arc::new(App::new(config, base_url.clone())?);
+        for fault in faults {
+            app.faults.push(fault);
+        }
+        app.faults.set_chaos(chaos);
         // Write the file once at start, so that it exists (and is valid) from the beginning.
         let persisted = Arc::clone(&app);
         tokio::task::spawn_blocking(move || persisted.persist()).await.map_err(io::Error::other)??;
