@@ -29,7 +29,7 @@ pub struct EmulatorArgs {
     #[arg(long = "fault", value_name = "JSON")]
     pub faults: Vec<Fault>,
     /// Random faults on this share (0 to 1) of API requests from the start, like `POST /_emulator/chaos`;
-    /// also takes that JSON, e.g. '{"rate": 0.3, "seed": 7, "statuses": [503]}'.
+    /// also takes that JSON, e.g. '{"rate": 0.3, "seed": 7}'.
     #[arg(long = "chaos", value_name = "RATE|JSON")]
     pub chaos: Option<Chaos>,
     /// Keep the state in this JSON file (integrations, uploaded icons, keys added at run time): loaded at
