@@ -90,18 +90,16 @@ async fn upload_png(env: &Env, id: &str) -> String {
 #[tokio::test]
 async fn an_uploaded_icon_still_serves_its_bytes_after_a_restart() {
     let path = temp_path("icon.json");
-    // A fixed port, so that the icon URL stays the same across the restart.
-    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = probe.local_addr().unwrap();
-    drop(probe);
     let config = Config { state_file: Some(path.clone()), ..Config::default() };
-    let first = Emulator::start_on(config.clone(), addr).await.expect("port still free");
-    let env = Env { emu: first, http: reqwest::Client::builder().no_proxy().build().unwrap() };
+    let env = Env::with(config.clone()).await;
     let id = env.integration("With icon").await;
     let url = upload_png(&env, &id).await;
+    let icon_path = url.strip_prefix(&env.emu.base_url()).expect("served by the emulator").to_owned();
     env.emu.shutdown().await;
 
-    let again = Env { emu: Emulator::start_on(config, addr).await.expect("restart"), http: env.http };
+    // A new port (no race for the old one): the icon is at the same path under the new address.
+    let again = Env::with(config).await;
+    let url = format!("{}{icon_path}", again.emu.base_url());
     assert_eq!(again.get(&format!("/integrations/v1/{id}/icon")).await.json["iconUrl"], url);
     let served = again.http.get(&url).send().await.unwrap();
     assert_eq!(served.status(), 200);
