@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// Documented so that examples, the README and the bindings can talk to a fresh emulator without setup.
 pub const DEFAULT_API_KEY: &str = "sk-ld-emulator-local";
 
+/// The service's documented rate limit (API.md, "Rate limits"): what `--rate-limit` without a number means.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 500;
+
 /// Default limit for JSON request bodies (1 MiB): far above every field limit of the API together.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -21,14 +24,28 @@ pub struct Config {
     pub keys: Vec<ApiKey>,
     /// Requests per minute and key; `None` (the default) disables rate limiting.
     pub rate_limit_per_minute: Option<u32>,
-    /// When set, the state is loaded from this file at start and written back (temp file + rename) after every
-    /// mutation and at shutdown.
+    /// When set, the state (integrations, uploaded icons, keys added at run time) is loaded from this file at
+    /// start and written back after every change, before the change is answered, and at shutdown. Each write
+    /// is atomic and durable (temp file, fsync, rename, fsync of the directory): a crash, even `SIGKILL`, leaves
+    /// the last complete state, holding every acknowledged change.
     pub state_file: Option<PathBuf>,
     /// Seed two Langdock-built integrations (default `true`); also what [`crate::Emulator::reset`] returns to.
     pub seed: bool,
     /// Largest accepted JSON request body in bytes (default [`DEFAULT_MAX_BODY_BYTES`]). Icon uploads have their
     /// own limit: 20 MiB of image plus multipart overhead.
     pub max_body_bytes: usize,
+    /// Serve HTTPS instead of HTTP (default `false`), with a certificate authority generated at start and a
+    /// certificate for `127.0.0.1`, `localhost` and `::1` signed by it. A client must trust that CA: see
+    /// [`crate::Emulator::ca_pem`] and [`Config::ca_out`].
+    pub tls: bool,
+    /// With [`Config::tls`], where to write the CA certificate (PEM) at start, before
+    /// [`crate::Emulator::start`] returns, for clients in other processes (`LANGDOCK_CA_BUNDLE`). Ignored
+    /// without TLS.
+    pub ca_out: Option<PathBuf>,
+    /// Faults queued at start, in order, as if posted to `/_emulator/faults` (default none).
+    pub faults: Vec<crate::faults::Fault>,
+    /// Chaos from the start, as if posted to `/_emulator/chaos` (default off).
+    pub chaos: Option<crate::faults::Chaos>,
 }
 
 impl Default for Config {
@@ -39,6 +56,10 @@ impl Default for Config {
             state_file: None,
             seed: true,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            tls: false,
+            ca_out: None,
+            faults: Vec::new(),
+            chaos: None,
         }
     }
 }
