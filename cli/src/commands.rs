@@ -237,11 +237,20 @@ pub async fn serve_emulator(args: EmulatorArgs) -> Result<ExitCode, Failure> {
     let mut signals =
         ShutdownSignals::install().map_err(|e| Failure::local(format!("cannot install signal handlers: {e}")))?;
     let key = config.keys.first().map(|k| k.key.clone()).unwrap_or_default();
+    // A client can only trust an HTTPS emulator through the CA file, so the export line names it.
+    let ca_bundle = match (&config.ca_out, config.tls) {
+        (Some(path), _) => format!(" LANGDOCK_CA_BUNDLE={}", path.display()),
+        (None, true) => {
+            eprintln!("note: pass --ca-out PATH to write the CA certificate that clients must trust");
+            String::new()
+        }
+        (None, false) => String::new(),
+    };
     let emulator = Emulator::start_on(config, addr)
         .await
         .map_err(|e| Failure::local(format!("cannot start the emulator on {addr}: {e}")))?;
     println!("langdock-emulator listening on {}", emulator.base_url());
-    println!("export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}", emulator.base_url());
+    println!("export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}{ca_bundle}", emulator.base_url());
     signals.recv().await;
     emulator.shutdown().await;
     Ok(ExitCode::SUCCESS)

@@ -654,3 +654,41 @@ async fn the_emulator_command_serves_the_api_until_terminated() {
     std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");
 }
+
+#[tokio::test]
+async fn an_https_emulator_names_its_ca_bundle_and_the_cli_trusts_it_only_through_that() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
+        .args(["emulator", "--port", "0", "--ca-out"])
+        .arg(&ca)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().expect("the listening line");
+    let url = first.strip_prefix("langdock-emulator listening on ").expect(&first).to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let export = lines.next_line().await.unwrap().expect("the export line");
+    assert!(export.ends_with(&format!("LANGDOCK_CA_BUNDLE={}", ca.display())), "{export}");
+    let list = |bundle: Option<&std::path::Path>| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"));
+        command.args(["--json", "--base-url", &url, "--api-key", DEFAULT_API_KEY, "integrations", "list"]);
+        command.env_remove("LANGDOCK_CA_BUNDLE");
+        if let Some(bundle) = bundle {
+            command.env("LANGDOCK_CA_BUNDLE", bundle);
+        }
+        command.output()
+    };
+    let trusted = list(Some(&ca)).await.unwrap();
+    assert!(trusted.status.success(), "{}", stderr(&trusted));
+    let untrusted = list(None).await.unwrap();
+    assert_eq!(untrusted.status.code(), Some(9), "a connection failure: {}", stderr(&untrusted));
+    let error: Value = serde_json::from_str(stderr(&untrusted).trim()).unwrap();
+    assert_eq!(error["kind"], "APIConnectionError");
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");
+}
