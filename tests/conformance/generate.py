@@ -316,6 +316,8 @@ for case, answer, said in UNREADABLE:
     add(f"action_create_answered_201_with_{case}_reads_the_action_back", "creates", CREATE_ACTION,
         ok({"id": "$uuid", "name": "Fresh", "code": "return 2;", "slug": "fresh"}, attempts=2),
         faults=[{"operation": "create_action", **fault}], journal=j(("create_action", 201), ("get_integration", 200)))
+    if "padBytes" in fault:
+        continue  # the trigger takes the action's path; each oversized answer costs the emulator 64 MiB
     add(f"trigger_create_answered_201_with_{case}_reads_the_trigger_back", "creates", CREATE_TRIGGER,
         ok({"id": "$uuid", "name": "Fresh trigger", "slug": "fresh_trigger"}, attempts=2),
         faults=[{"operation": "create_trigger", **fault}], journal=j(("create_trigger", 201), ("get_integration", 200)))
