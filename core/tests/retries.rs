@@ -235,6 +235,47 @@ async fn integration_create_is_retried_when_it_provably_did_not_happen() {
 }
 
 #[tokio::test]
+async fn an_integration_create_answered_201_with_an_unreadable_body_may_have_been_created() {
+    let h = common::start().await;
+    h.inject(json!({"operation": "create_integration", "status": 201, "apply": true, "body": "{\"integration\": 7}"}));
+    let error = h.client.integrations().create(&CreateIntegration::new("Made")).await.unwrap_err();
+    assert_eq!((error.kind(), error.status()), (ErrorKind::Api, Some(201)));
+    assert!(error.maybe_created(), "{error}");
+    assert!(error.message().contains("list your integrations before creating it again"), "{error}");
+    assert_eq!(error.body(), Some("{\"integration\": 7}"), "the body is kept");
+    assert_eq!(error.request_id(), h.seen("create_integration")[0].request_id.as_deref());
+    assert_eq!(error.attempts(), 1, "not retried");
+    let list = h.client.integrations().list().await.unwrap();
+    assert_eq!(list.iter().filter(|i| i.name == "Made").count(), 1, "it exists, once");
+}
+
+#[tokio::test]
+async fn an_integration_create_refused_with_a_4xx_is_not_maybe_created() {
+    let h = common::start().await;
+    for status in [400, 403, 404, 413, 422] {
+        h.emulator.clear_journal();
+        h.inject(json!({"operation": "create_integration", "status": status}));
+        let error = h.client.integrations().create(&CreateIntegration::new("Refused")).await.unwrap_err();
+        assert_eq!(error.status(), Some(status));
+        assert!(!error.maybe_created(), "{status}: {error}");
+        assert!(!error.message().contains("may have been created"), "{status}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn an_action_create_answered_201_with_an_unreadable_body_reads_the_action_back_once() {
+    let h = common::start().await;
+    let id = h.integration().await;
+    h.inject(json!({"operation": "create_action", "status": 201, "apply": true, "body": "<html>ok</html>"}));
+    let input = ActionInput::new("Once").code("return 1;");
+    let action = h.client.actions().create(&id, &input).await.unwrap();
+    assert_eq!((action.name.as_str(), action.code.as_deref()), ("Once", Some("return 1;")));
+    assert_eq!(action.attempts(), 2, "the create and the read");
+    assert_eq!(h.seen("create_action").len(), 1, "not sent again");
+    assert_eq!(h.client.integrations().get(&id).await.unwrap().actions.len(), 1);
+}
+
+#[tokio::test]
 async fn action_create_after_an_ambiguous_failure_returns_the_action_without_duplicating_it() {
     let h = common::start().await;
     for fault in [
