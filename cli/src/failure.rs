@@ -278,7 +278,9 @@ impl From<langdock::Error> for Failure {
 fn hint(error: &langdock::Error) -> String {
     let request = error.request_id().map(|id| format!(" (request id {id})")).unwrap_or_default();
     if error.maybe_created() {
-        return "run `langdock integrations list` to check whether it exists before creating it again".into();
+        return "check whether it exists before creating it again: `langdock integrations list` for an integration, \
+                `langdock integrations get ID` for an action or trigger"
+            .into();
     }
     match error.kind() {
         ErrorKind::Authentication => {

@@ -12,6 +12,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::operation::Operation;
 use crate::sync::lock;
 
+/// Headers that frame the body: injecting them would make the answer lie about its own length, which the HTTP
+/// server refuses (it panics in debug builds); `truncate` and `padBytes` shape bodies instead.
+pub(crate) fn is_framing_header(name: &HeaderName) -> bool {
+    name == http::header::CONTENT_LENGTH || name == http::header::TRANSFER_ENCODING
+}
+
 /// The largest `padBytes` a fault may ask for (256 MiB).
 pub const MAX_PAD_BYTES: usize = 256 * 1024 * 1024;
 
@@ -254,7 +260,12 @@ impl Fault {
             return Err(format!("status: {status} is not an HTTP status (100-599)"));
         }
         for (name, value) in &self.headers {
-            HeaderName::from_str(name).map_err(|_| format!("headers: {name:?} is not a header name"))?;
+            let parsed = HeaderName::from_str(name).map_err(|_| format!("headers: {name:?} is not a header name"))?;
+            if is_framing_header(&parsed) {
+                return Err(format!(
+                    "headers: {name} frames the body and is set by the server; use truncate or padBytes"
+                ));
+            }
             HeaderValue::from_str(value).map_err(|_| format!("headers.{name}: {value:?} is not a header value"))?;
         }
         if let Some(ct) = &self.content_type {

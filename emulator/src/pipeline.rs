@@ -297,7 +297,9 @@ fn add_headers(reply: &mut Reply, fault: &Fault) {
         reply.body = Bytes::from(body);
     }
     for (name, value) in &fault.headers {
-        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str())) {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
+            && !crate::faults::is_framing_header(&name)
+        {
             reply.headers.push((name, value));
         }
     }

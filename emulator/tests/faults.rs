@@ -216,3 +216,21 @@ async fn method_filter_restricts_a_star_fault() {
     assert_eq!(env.delete(&path).await.status, 503);
     assert_eq!(env.delete(&path).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_fault_cannot_set_the_headers_that_frame_the_body() {
+    let env = Env::start().await;
+    let posted = send(env.http.post(env.url("/_emulator/faults")).json(&json!({
+        "operation": "list_integrations", "headers": { "Content-Length": "104857600" }
+    })))
+    .await;
+    assert_eq!(posted.status, 400, "{}", posted.text);
+    assert!(posted.text.contains("frames the body"), "{}", posted.text);
+    // Injected in process (no check on that path), it is left out of the answer rather than breaking the server.
+    env.emu
+        .inject(Fault::new(Operation::ListIntegrations).header("transfer-encoding", "chunked").header("X-Kept", "1"));
+    let answer = env.get("/integrations/v1/get").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.headers["x-kept"], "1");
+    assert_eq!(answer.json["integrations"].as_array().unwrap().len(), 2);
+}
