@@ -20,8 +20,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// How long a restart may keep failing to bind the port (a loaded machine, a socket still closing)
-/// before the supervisor gives up.
+/// How long a restart may keep failing to bind the port before the supervisor gives up. The emulator binds
+/// with SO_REUSEADDR (tokio through mio sets it on Unix), so the killed one's connections in TIME_WAIT do not
+/// hold the port; this covers whatever else may (a socket the kernel has not released yet on a loaded machine).
 const BIND_PATIENCE: Duration = Duration::from_secs(20);
 
 /// A running emulator and the thread that forwards (and keeps) its stderr.
