@@ -221,7 +221,7 @@ async function crashCall(client, n, ledger) {
  * writes missing from it, creates that exist more than once, creates reported as refused that exist all the same.
  */
 async function checkLedger(client, ledger) {
-  const verdict = { lostWrites: 0, duplicates: 0, misreported: 0, details: [] };
+  const verdict = { lostWrites: 0, duplicates: 0, misreported: 0, checked: '', details: [] };
   const summaries = new Map((await client.integrations.list()).map((summary) => [summary.id, summary]));
   const byName = new Map();
   for (const { name } of summaries.values()) byName.set(name, (byName.get(name) ?? 0) + 1);
@@ -270,6 +270,18 @@ async function checkLedger(client, ledger) {
     }
   }
   for (const seen of names.values()) verdict.duplicates += Math.max(0, seen - 1);
+  // What was checked, for the log: a soak that checked nothing proves nothing.
+  const count = (known) => {
+    const states = [...known.values()];
+    const present = states.filter(Array.isArray).length;
+    const gone = states.filter((state) => state === GONE).length;
+    return `${present} there, ${gone} gone, ${states.length - present - gone} unsure`;
+  };
+  const ambiguous = [...ledger.creates].filter(([, created]) => created === 'ambiguous').map(([name]) => name);
+  verdict.checked =
+    `integrations ${count(ledger.integrations)}; actions ${count(ledger.actions)}; ` +
+    `triggers ${count(ledger.triggers)}; ambiguous integration creates ${ambiguous.length} ` +
+    `(${ambiguous.filter((name) => byName.has(name)).length} of them exist)`;
   return verdict;
 }
 
@@ -439,6 +451,7 @@ async function main() {
     // Every restart was answered before this point: this reads the state the last emulator loaded.
     const verdict = await checkLedger(client, ledger);
     ({ lostWrites, duplicates, misreported } = verdict);
+    process.stderr.write(`${label} checked: ${verdict.checked}\n`);
     for (const detail of verdict.details.slice(0, 20)) process.stderr.write(`${label}: ${detail}\n`);
     if (verdict.details.length > 20) process.stderr.write(`${label}: and ${verdict.details.length - 20} more\n`);
   } else {

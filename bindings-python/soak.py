@@ -269,6 +269,8 @@ class Verdict:
     lost_writes: int = 0
     duplicates: int = 0
     misreported: int = 0
+    #: What was checked, for the log: a soak that checked nothing proves nothing.
+    checked: str = ""
     details: List[str] = field(default_factory=list)
 
 
@@ -314,6 +316,18 @@ async def check_ledger(client: langdock.AsyncClient, ledger: Ledger) -> Verdict:
                 continue
             lost(f"{kind} {key[0]}/{key[1]}: expected {expected}, found {actual}")
     verdict.duplicates += sum(seen - 1 for seen in names.values() if seen > 1)
+
+    def count(known: List[Known]) -> str:
+        present = sum(1 for k in known if isinstance(k, tuple))
+        gone = known.count(GONE)
+        return f"{present} there, {gone} gone, {len(known) - present - gone} unsure"
+
+    ambiguous = [name for name, created in ledger.creates.items() if created == "ambiguous"]
+    verdict.checked = (
+        f"integrations {count(list(ledger.integrations.values()))}; actions {count(list(ledger.actions.values()))}; "
+        f"triggers {count(list(ledger.triggers.values()))}; ambiguous integration creates {len(ambiguous)} "
+        f"({sum(1 for name in ambiguous if by_name[name])} of them exist)"
+    )
     return verdict
 
 
@@ -408,6 +422,7 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts
         # Every restart was answered before this point: this reads the state the last emulator loaded.
         verdict = await check_ledger(client, ledger)
         lost_writes, duplicates, misreported = verdict.lost_writes, verdict.duplicates, verdict.misreported
+        print(f"{label} checked: {verdict.checked}", file=sys.stderr)
         for detail in verdict.details[:20]:
             print(f"{label}: {detail}", file=sys.stderr)
         if len(verdict.details) > 20:

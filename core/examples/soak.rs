@@ -291,6 +291,8 @@ struct Verdict {
     lost_writes: u64,
     duplicates: u64,
     misreported: u64,
+    /// What was checked, for the log: a soak that checked nothing proves nothing.
+    checked: String,
     details: Vec<String>,
 }
 
@@ -357,6 +359,21 @@ async fn check_ledger(client: &Client, ledger: &Ledger) -> Result<Verdict, Error
         }
     }
     verdict.duplicates += names.values().map(|count| count.saturating_sub(1)).sum::<u64>();
+    let count = |known: Vec<&Known>| {
+        let present = known.iter().filter(|k| matches!(k, Known::Present { .. })).count();
+        let gone = known.iter().filter(|k| matches!(k, Known::Gone)).count();
+        format!("{present} there, {gone} gone, {} unsure", known.len() - present - gone)
+    };
+    let ambiguous: Vec<&String> =
+        ledger.creates.iter().filter(|(_, c)| **c == CreateOutcome::Ambiguous).map(|(name, _)| name).collect();
+    verdict.checked = format!(
+        "integrations {}; actions {}; triggers {}; ambiguous integration creates {} ({} of them exist)",
+        count(ledger.integrations.values().collect()),
+        count(ledger.actions.values().collect()),
+        count(ledger.triggers.values().collect()),
+        ambiguous.len(),
+        ambiguous.iter().filter(|name| by_name.contains_key(name.as_str())).count(),
+    );
     Ok(verdict)
 }
 
@@ -523,6 +540,7 @@ async fn main() {
             // Every restart was answered before this point: this reads the state the last emulator loaded.
             let ledger = std::mem::take(&mut *ledger.lock().unwrap());
             let verdict = check_ledger(&client, &ledger).await.expect("the final check");
+            eprintln!("rust (crash-restart) checked: {}", verdict.checked);
             for detail in verdict.details.iter().take(20) {
                 eprintln!("rust (crash-restart): {detail}");
             }
