@@ -16,7 +16,7 @@ use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
 use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,10 @@ use std::time::{Duration, Instant};
 /// with SO_REUSEADDR (tokio through mio sets it on Unix), so the killed one's connections in TIME_WAIT do not
 /// hold the port; this covers whatever else may (a socket the kernel has not released yet on a loaded machine).
 const BIND_PATIENCE: Duration = Duration::from_secs(20);
+
+/// How long one start may take to print its start line (a debug build loading a large state on a loaded
+/// machine takes a second or two).
+const START_PATIENCE: Duration = Duration::from_secs(60);
 
 /// A running emulator and the thread that forwards (and keeps) its stderr.
 struct Running {
@@ -79,11 +83,21 @@ impl Emulator {
             kept
         });
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let mut line = String::new();
-        let _ = stdout.read_line(&mut line);
-        if line.starts_with("langdock-emulator listening on") {
+        let (send, start_line) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = stdout.read_line(&mut line);
+            let _ = send.send(line);
             // Nothing more comes on stdout; drained all the same so that the emulator can never block on it.
-            std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+            std::io::copy(&mut stdout, &mut std::io::sink())
+        });
+        // An emulator that neither starts nor exits would hang the soak: that is a failure too.
+        let Ok(line) = start_line.recv_timeout(START_PATIENCE) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("the emulator printed no start line within {START_PATIENCE:?}"));
+        };
+        if line.starts_with("langdock-emulator listening on") {
             return Ok(Some(Running { child, stderr }));
         }
         // No start line: the emulator exited. Its stderr says why.
