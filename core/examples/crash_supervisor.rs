@@ -75,12 +75,20 @@ impl Emulator {
             .map_err(|e| format!("cannot run {}: {e}", self.binary.display()))?;
         let stderr = child.stderr.take().expect("piped stderr");
         let stderr = std::thread::spawn(move || {
-            let mut kept = Vec::new();
+            // The last lines are kept: they say why a start failed.
+            let mut kept = std::collections::VecDeque::new();
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                eprintln!("langdock-emulator: {line}");
-                kept.push(line);
+                if line.starts_with("langdock-emulator:") {
+                    eprintln!("{line}");
+                } else {
+                    eprintln!("langdock-emulator: {line}");
+                }
+                if kept.len() == 20 {
+                    kept.pop_front();
+                }
+                kept.push_back(line);
             }
-            kept
+            Vec::from(kept)
         });
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         let (send, start_line) = mpsc::channel();
