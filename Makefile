@@ -11,16 +11,21 @@ BENCH_DIR := $(CURDIR)/target/bench
 # Each binding adds its own demo, test and soak targets to these lists.
 DEMOS := demo-rust
 TESTS := test-rust test-soak
-SOAKS := soak-rust
+SOAKS := soak-rust soak-rust-crash
 BENCHES := bench-rust
 # `make soak` makes 10,000 calls per language; `make test` runs the same soak shortened to 1,000.
 SOAK_CALLS ?= 10000
 SOAK_ARGS = --calls $(SOAK_CALLS) --concurrency 32 --chaos 0.3
+# The crash-restart rows: the same calls while crash_supervisor kills the emulator (SIGKILL) and restarts it on
+# the same --state and port SOAK_RESTARTS times; every acknowledged write must be in the final state.
+SOAK_RESTARTS ?= 4
+CRASH_ARGS = --calls $(SOAK_CALLS) --concurrency 32 --restarts $(SOAK_RESTARTS)
+CRASH_SUPERVISOR = $(TARGET_DIR)/examples/crash_supervisor --emulator $(EMULATOR) --
 -include bindings-python/make.mk
 -include bindings-node/make.mk
 -include cli/make.mk
 
-.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust test-soak clean
+.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
 demo: $(DEMOS)
@@ -42,17 +47,28 @@ test-rust:
 demo-rust: build-rust
 	$(EMULATOR) -- $(TARGET_DIR)/examples/quickstart
 
-## soak: every endpoint from every language, 32 in flight, against an emulator faulting 30% of requests
+## soak: every endpoint from every language, 32 in flight, against an emulator faulting 30% of requests; then
+## writes and reads from every language while the emulator is killed and restarted on the same state
 soak: soak-header $(SOAKS)
 
+# `lost calls`: calls that ended in neither a result nor a typed error; `lost writes`: acknowledged writes missing
+# from the final state (checked in the crash-restart rows, `-` elsewhere).
 soak-header:
-	@echo "| language | calls | succeeded | typed errors | lost | duplicated creates | retries | RSS start MB | RSS end MB | seconds |"
-	@echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+	@echo "| language | calls | restarts | succeeded | typed errors | lost calls | lost writes | duplicated creates | retries | RSS start MB | RSS end MB | seconds |"
+	@echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+
+build-crash-supervisor:
+	@$(CARGO) build -q -p langdock --example crash_supervisor
 
 soak-rust:
 	@$(MAKE) --no-print-directory build-rust >&2
 	@$(CARGO) build -q -p langdock --example soak
 	@$(EMULATOR) -- $(TARGET_DIR)/examples/soak $(SOAK_ARGS)
+
+soak-rust-crash:
+	@$(MAKE) --no-print-directory build-rust build-crash-supervisor >&2
+	@$(CARGO) build -q -p langdock --example soak
+	@$(CRASH_SUPERVISOR) $(TARGET_DIR)/examples/soak $(CRASH_ARGS)
 
 test-soak:
 	$(MAKE) --no-print-directory soak SOAK_CALLS=1000

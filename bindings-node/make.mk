@@ -7,10 +7,10 @@ NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
 
 DEMOS += demo-node
 TESTS += test-node
-SOAKS += soak-node
+SOAKS += soak-node soak-node-crash
 BENCHES += bench-node
 
-.PHONY: build-node test-node demo-node soak-node release-node bench-node
+.PHONY: build-node test-node demo-node soak-node soak-node-crash release-node bench-node
 
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund
@@ -34,6 +34,12 @@ demo-node: build-rust build-node
 soak-node:
 	@$(MAKE) --no-print-directory build-rust build-node >&2
 	@$(EMULATOR) -- node $(NODE_DIR)/soak.mjs $(SOAK_ARGS)
+
+## soak-node-crash: the Node soak's crash-restart run (the emulator killed and restarted on its state while the
+## calls go on, under crash_supervisor); one row of `make soak`
+soak-node-crash:
+	@$(MAKE) --no-print-directory build-rust build-crash-supervisor build-node >&2
+	@$(CRASH_SUPERVISOR) node $(NODE_DIR)/soak.mjs $(CRASH_ARGS)
 
 ## release-node: the release addon (lto, stripped) and the npm tarball in bindings-node/
 release-node: $(NODE_MODULES)

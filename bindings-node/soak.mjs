@@ -5,7 +5,14 @@
 // `langdock-emulator -- node bindings-node/soak.mjs --calls 10000 --concurrency 32 --chaos 0.3`
 // (`make soak-node`; `make soak` runs it with the other languages' soaks). The emulator runs in its own
 // process, so that the memory figures are the client's alone; the soak drives it through its control API.
-// Prints one table row on stdout, details on stderr; exits 1 when a call was lost or a create duplicated.
+//
+// With `--restarts N` it is the crash-restart soak instead, run under `crash_supervisor`
+// (core/examples/crash_supervisor.rs): creates, updates, deletes and reads while the emulator is killed with
+// SIGKILL and restarted on the same `--state` N times, then every write the client saw acknowledged is read
+// back from the final state. Prints one table row on stdout, details on stderr; exits 1 when a call or an
+// acknowledged write was lost or a create duplicated.
+
+import net from 'node:net';
 
 import { Langdock, LangdockError } from 'langdock';
 
@@ -95,6 +102,207 @@ async function oneCall(client, n, integrations, pool) {
   }
 }
 
+// The crash-restart run's record of what the client was told about each item, checked against the final
+// state: `[name, detail]` for an acknowledged create or update (an integration's or trigger's description, an
+// action's code), GONE for an acknowledged delete, UNSURE for a write that ended in an error (applied or not,
+// both are right, so it is not checked).
+const GONE = 'gone';
+const UNSURE = 'unsure';
+
+/** Records a write to an item taken from `free` (`undefined`: it failed); puts the item back when it is there. */
+function settle(known, free, key, outcome) {
+  known.set(key, outcome ?? UNSURE);
+  if (Array.isArray(outcome)) free.push(key);
+}
+
+/** Call `n` of the crash-restart run's 12-way mix of writes and reads; resolves to its attempts. */
+async function crashCall(client, n, ledger) {
+  const base = ledger.base[n % ledger.base.length];
+  const kind = n % 12;
+  switch (kind) {
+    case 0:
+      return (await start(() => client.integrations.list())).attempts;
+    case 1: {
+      const [name, description] = [`crash-int-${n}`, `created ${n}`];
+      let created;
+      try {
+        created = await start(() => client.integrations.create({ name, description }));
+      } catch (error) {
+        ledger.creates.set(name, error?.maybeCreated ? 'ambiguous' : 'refused');
+        throw error;
+      }
+      ledger.creates.set(name, 'acknowledged');
+      ledger.integrations.set(created.id, [name, description]);
+      ledger.freeIntegrations.push(created.id);
+      return created.attempts;
+    }
+    case 2:
+      return (await start(() => client.integrations.get(base))).attempts;
+    case 3: {
+      const id = ledger.freeIntegrations.pop();
+      if (id === undefined) return (await start(() => client.integrations.get(base))).attempts;
+      const description = `pass ${n}`;
+      let outcome;
+      try {
+        const updated = await start(() => client.integrations.update(id, { description }));
+        outcome = [updated.name, description];
+        return updated.attempts;
+      } finally {
+        settle(ledger.integrations, ledger.freeIntegrations, id, outcome);
+      }
+    }
+    case 4:
+    case 5: {
+      const [name, code] = [`crash-action-${n}`, `return ${n};`];
+      const action = await start(() => client.actions.create(base, { name, code }));
+      const key = `${base}/${action.id}`;
+      ledger.actions.set(key, [name, code]);
+      ledger.freeActions.push(key);
+      return action.attempts;
+    }
+    case 6:
+    case 7: {
+      const key = ledger.freeActions.pop();
+      if (key === undefined) return (await start(() => client.integrations.list())).attempts;
+      const [owner, id] = key.split('/');
+      let outcome;
+      try {
+        if (kind === 6) {
+          const [name, code] = [`crash-action-${n}`, `return ${n};`];
+          const { attempts } = await start(() => client.actions.update(owner, id, { name, code }));
+          outcome = [name, code];
+          return attempts;
+        }
+        const { attempts } = await start(() => client.actions.delete(owner, id));
+        outcome = GONE;
+        return attempts;
+      } finally {
+        settle(ledger.actions, ledger.freeActions, key, outcome);
+      }
+    }
+    case 8: {
+      const [name, description] = [`crash-trigger-${n}`, `created ${n}`];
+      const trigger = await start(() => client.triggers.create(base, { name, description, pollingCode: 'return [];' }));
+      const key = `${base}/${trigger.id}`;
+      ledger.triggers.set(key, [name, description]);
+      ledger.freeTriggers.push(key);
+      return trigger.attempts;
+    }
+    case 9:
+    case 10: {
+      const key = ledger.freeTriggers.pop();
+      if (key === undefined) return (await start(() => client.integrations.list())).attempts;
+      const [owner, id] = key.split('/');
+      let outcome;
+      try {
+        if (kind === 9) {
+          const [name, description] = [`crash-trigger-${n}`, `pass ${n}`];
+          const input = { name, description, pollingCode: 'return [1];' };
+          const { attempts } = await start(() => client.triggers.update(owner, id, input));
+          outcome = [name, description];
+          return attempts;
+        }
+        const { attempts } = await start(() => client.triggers.delete(owner, id));
+        outcome = GONE;
+        return attempts;
+      } finally {
+        settle(ledger.triggers, ledger.freeTriggers, key, outcome);
+      }
+    }
+    default: {
+      const created = ledger.freeIntegrations.at(-1) ?? base;
+      return (await start(() => client.integrations.get(created))).attempts;
+    }
+  }
+}
+
+/**
+ * Reads the final state back through the API and checks every entry of the ledger against it: acknowledged
+ * writes missing from it, creates that exist more than once, creates reported as refused that exist all the same.
+ */
+async function checkLedger(client, ledger) {
+  const verdict = { lostWrites: 0, duplicates: 0, misreported: 0, checked: '', details: [] };
+  const summaries = new Map((await client.integrations.list()).map((summary) => [summary.id, summary]));
+  const byName = new Map();
+  for (const { name } of summaries.values()) byName.set(name, (byName.get(name) ?? 0) + 1);
+  for (const [name, created] of ledger.creates) {
+    const seen = byName.get(name) ?? 0;
+    verdict.duplicates += Math.max(0, seen - 1);
+    // An acknowledged create is checked by its id below, with the updates that followed it.
+    if (created === 'refused' && seen > 0) {
+      verdict.misreported += 1;
+      verdict.details.push(`integration ${name} exists although its create failed as not created`);
+    }
+  }
+  const lost = (what) => {
+    verdict.lostWrites += 1;
+    verdict.details.push(what);
+  };
+  const same = (expected, actual) => actual !== undefined && expected[0] === actual[0] && expected[1] === actual[1];
+  for (const [id, known] of ledger.integrations) {
+    const summary = summaries.get(id);
+    const found = summary === undefined ? undefined : [summary.name, summary.description];
+    if (Array.isArray(known) && !same(known, found)) {
+      lost(`integration ${id}: expected ${JSON.stringify(known)}, found ${JSON.stringify(found)}`);
+    }
+  }
+  const found = { action: new Map(), trigger: new Map() };
+  const names = new Map();
+  for (const id of ledger.base) {
+    // A base integration that is gone is already counted above; its items are counted below.
+    if (!summaries.has(id)) continue;
+    const integration = await client.integrations.get(id);
+    for (const [kind, items, detail] of [
+      ['action', integration.actions ?? [], (action) => action.code ?? ''],
+      ['trigger', integration.triggers ?? [], (trigger) => trigger.description ?? ''],
+    ]) {
+      for (const item of items) {
+        names.set(`${id}/${item.name}`, (names.get(`${id}/${item.name}`) ?? 0) + 1);
+        found[kind].set(`${id}/${item.id}`, [item.name, detail(item)]);
+      }
+    }
+  }
+  for (const [kind, known] of [['action', ledger.actions], ['trigger', ledger.triggers]]) {
+    for (const [key, expected] of known) {
+      const actual = found[kind].get(key);
+      if (expected === UNSURE || (expected === GONE && actual === undefined) || same(expected, actual)) continue;
+      lost(`${kind} ${key}: expected ${JSON.stringify(expected)}, found ${JSON.stringify(actual)}`);
+    }
+  }
+  for (const seen of names.values()) verdict.duplicates += Math.max(0, seen - 1);
+  // What was checked, for the log: a soak that checked nothing proves nothing.
+  const count = (known) => {
+    const states = [...known.values()];
+    const present = states.filter(Array.isArray).length;
+    const gone = states.filter((state) => state === GONE).length;
+    return `${present} there, ${gone} gone, ${states.length - present - gone} unsure`;
+  };
+  const ambiguous = [...ledger.creates].filter(([, created]) => created === 'ambiguous').map(([name]) => name);
+  verdict.checked =
+    `integrations ${count(ledger.integrations)}; actions ${count(ledger.actions)}; ` +
+    `triggers ${count(ledger.triggers)}; ambiguous integration creates ${ambiguous.length} ` +
+    `(${ambiguous.filter((name) => byName.has(name)).length} of them exist)`;
+  return verdict;
+}
+
+/** Asks the crash supervisor (at `LANGDOCK_SOAK_SUPERVISOR`) to kill and restart the emulator; resolves once the
+ * new one listens. */
+function restartEmulator(socket) {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const connection = net.createConnection(socket, () => connection.write('restart\n'));
+    connection.setEncoding('utf8');
+    connection.on('data', (chunk) => {
+      answer += chunk;
+      if (!answer.includes('\n')) return;
+      connection.end();
+      if (answer.startsWith('restarted')) resolve();
+      else reject(new Error(`the supervisor answered ${JSON.stringify(answer)}`));
+    });
+    connection.on('error', reject);
+  });
+}
+
 /** Settles with the call's outcome, or with `{ lost: 'watchdog' }` when it has not answered in time. */
 async function watched(promise) {
   let timer;
@@ -128,8 +336,11 @@ async function main() {
   const calls = Math.trunc(arg('--calls', 10_000));
   const concurrency = Math.trunc(arg('--concurrency', 32));
   const rate = arg('--chaos', 0.3);
+  const restarts = Math.trunc(arg('--restarts', 0));
   const baseUrl = process.env.LANGDOCK_BASE_URL;
   if (!baseUrl) throw new Error('LANGDOCK_BASE_URL: run it under langdock-emulator --');
+  const supervisor = restarts > 0 ? process.env.LANGDOCK_SOAK_SUPERVISOR : undefined;
+  if (restarts > 0 && !supervisor) throw new Error('LANGDOCK_SOAK_SUPERVISOR: run --restarts under crash_supervisor');
   const control = async (path, body) => {
     const answer = await fetch(`${baseUrl.replace(/\/+$/, '')}/_emulator/${path}`, {
       method: 'POST',
@@ -138,21 +349,50 @@ async function main() {
     });
     if (!answer.ok) throw new Error(`control API ${path}: ${answer.status} ${await answer.text()}`);
   };
-  await control('reset', {});
   // LANGDOCK_API_KEY and LANGDOCK_BASE_URL from the environment, as the emulator set them.
-  const client = new Langdock({
-    noProxy: true,
-    timeout: 5_000,
-    backoff: { initial: 5, max: 100 },
-    adaptivePacing: arg('--pacing', 1) > 0,
-  });
+  let client;
+  if (supervisor) {
+    // Retries enough to ride over a restart (connect refused is provably not applied, so even creates retry
+    // it); a call the window is too long for still ends as a typed error.
+    client = new Langdock({
+      noProxy: true,
+      timeout: 5_000,
+      deadline: 60_000,
+      maxRetries: 12,
+      backoff: { initial: 50, max: 1_000 },
+    });
+  } else {
+    await control('reset', {});
+    client = new Langdock({
+      noProxy: true,
+      timeout: 5_000,
+      backoff: { initial: 5, max: 100 },
+      adaptivePacing: arg('--pacing', 1) > 0,
+    });
+  }
+  const prefix = supervisor ? 'crash-base' : 'soak-base';
   const integrations = [];
   for (let n = 0; n < INTEGRATIONS; n += 1) {
-    integrations.push((await client.integrations.create({ name: `soak-base-${n}` })).id);
+    integrations.push((await client.integrations.create({ name: `${prefix}-${n}`, description: 'base' })).id);
   }
+  const ledger = {
+    base: integrations,
+    creates: new Map(),
+    integrations: new Map(integrations.map((id, n) => [id, [`${prefix}-${n}`, 'base']])),
+    actions: new Map(),
+    triggers: new Map(),
+    freeIntegrations: [...integrations],
+    freeActions: [],
+    freeTriggers: [],
+  };
   // One client, as a real script has: its retry budget and pacing are part of what is measured, and a call
   // the budget stops ends as a typed error, never as a lost one.
-  await control('chaos', { rate, seed: 42, latencyMs: 50 });
+  if (!supervisor) await control('chaos', { rate, seed: 42, latencyMs: 50 });
+  // Faults live in the emulator's memory and die with it: the crash run's faults are the restarts, which fall
+  // at even shares of the calls so that all of them happen while calls are in flight.
+  const restartAt = new Set(Array.from({ length: restarts }, (_, k) => Math.trunc(((k + 1) * calls) / (restarts + 1))));
+  let restarted = 0;
+  const restartFailures = [];
   // Memory is read once the run is warm (a tenth of the calls made) and at the end; growth between the two
   // would be a leak.
   let rssStart = null;
@@ -167,9 +407,17 @@ async function main() {
       next += 1;
       if (n >= calls) return;
       if (n === Math.trunc(calls / 10)) rssStart ??= rssMb();
+      if (supervisor && restartAt.has(n)) {
+        try {
+          await restartEmulator(supervisor);
+          restarted += 1;
+        } catch (error) {
+          restartFailures.push(String(error?.message ?? error));
+        }
+      }
       let outcome;
       try {
-        outcome = await watched(oneCall(client, n, integrations, pool));
+        outcome = await watched(supervisor ? crashCall(client, n, ledger) : oneCall(client, n, integrations, pool));
       } catch (error) {
         outcome = { error };
       }
@@ -195,15 +443,30 @@ async function main() {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   const rssEnd = rssMb();
-  await control('chaos', { rate: 0.0 });
-  const duplicates = await duplicatedCreates(new Langdock({ noProxy: true }));
+  const label = supervisor ? 'node (crash-restart)' : 'node';
+  let duplicates;
+  let lostWrites = null;
+  let misreported = 0;
+  if (supervisor) {
+    // Every restart was answered before this point: this reads the state the last emulator loaded.
+    const verdict = await checkLedger(client, ledger);
+    ({ lostWrites, duplicates, misreported } = verdict);
+    process.stderr.write(`${label} checked: ${verdict.checked}\n`);
+    for (const detail of verdict.details.slice(0, 20)) process.stderr.write(`${label}: ${detail}\n`);
+    if (verdict.details.length > 20) process.stderr.write(`${label}: and ${verdict.details.length - 20} more\n`);
+  } else {
+    await control('chaos', { rate: 0.0 });
+    duplicates = await duplicatedCreates(new Langdock({ noProxy: true }));
+  }
 
   const row = [
-    'node',
+    label,
     tally.calls,
+    restarted,
     tally.ok,
     tally.typedErrors,
     tally.lost,
+    lostWrites ?? '-',
     duplicates,
     tally.retries,
     (rssStart ?? 0).toFixed(0),
@@ -212,9 +475,11 @@ async function main() {
   ];
   process.stdout.write(`| ${row.join(' | ')} |\n`);
   const listed = (map) => [...map].map(([what, count]) => `${what} ${count}`).sort().join(', ');
-  process.stderr.write(`node typed errors: ${listed(tally.errorsByClass)}\n`);
-  if (tally.lost > 0) process.stderr.write(`node lost: ${listed(tally.lostWhy)}\n`);
-  if (tally.lost > 0 || duplicates > 0 || tally.calls !== calls) process.exitCode = 1;
+  process.stderr.write(`${label} typed errors: ${listed(tally.errorsByClass)}\n`);
+  if (tally.lost > 0) process.stderr.write(`${label} lost: ${listed(tally.lostWhy)}\n`);
+  for (const why of restartFailures) process.stderr.write(`${label}: a restart failed: ${why}\n`);
+  const failed = tally.lost > 0 || duplicates > 0 || (lostWrites ?? 0) > 0 || misreported > 0;
+  if (failed || restartFailures.length > 0 || tally.calls !== calls || restarted !== restarts) process.exitCode = 1;
 }
 
 main().catch((error) => {

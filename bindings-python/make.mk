@@ -11,10 +11,10 @@ SCHEMATHESIS_VERSION := 4.32.5
 
 DEMOS += demo-python
 TESTS += test-python schemathesis
-SOAKS += soak-python
+SOAKS += soak-python soak-python-crash
 
 .PHONY: build-python test-python pytest-python mypy-python install-check-python demo-python release-python pyright-python \
-	soak-python schemathesis
+	soak-python soak-python-crash schemathesis
 
 $(PY_TOOLS): bindings-python/make.mk
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -55,6 +55,12 @@ demo-python: build-rust build-python
 soak-python:
 	@$(MAKE) --no-print-directory build-rust build-python >&2
 	@$(EMULATOR) -- $(PYTHON) bindings-python/soak.py $(SOAK_ARGS)
+
+## soak-python-crash: the Python soak's crash-restart run (the emulator killed and restarted on its state while the
+## calls go on, under crash_supervisor); one row of `make soak`
+soak-python-crash:
+	@$(MAKE) --no-print-directory build-rust build-crash-supervisor build-python >&2
+	@$(CRASH_SUPERVISOR) $(PYTHON) bindings-python/soak.py $(CRASH_ARGS)
 
 $(SCHEMATHESIS): bindings-python/make.mk $(PY_TOOLS)
 	$(PYTHON) -m pip install -q --disable-pip-version-check "schemathesis==$(SCHEMATHESIS_VERSION)"

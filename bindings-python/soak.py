@@ -5,8 +5,13 @@ Nothing may be lost or created twice.
 ``langdock-emulator -- python bindings-python/soak.py --calls 10000 --concurrency 32 --chaos 0.3``
 (``make soak-python``; ``make soak`` runs it with the other languages' soaks). One ``langdock.AsyncClient``
 with ``--concurrency`` asyncio tasks in flight. The emulator runs in its own process, so that the memory
-figures are the client's alone; the soak drives it through its control API. Prints one table row on stdout,
-details on stderr; exits 1 when a call was lost or a create duplicated.
+figures are the client's alone; the soak drives it through its control API.
+
+With ``--restarts N`` it is the crash-restart soak instead, run under ``crash_supervisor``
+(core/examples/crash_supervisor.rs): creates, updates, deletes and reads while the emulator is killed with
+SIGKILL and restarted on the same ``--state`` N times, then every write the client saw acknowledged is read back
+from the final state. Prints one table row on stdout, details on stderr; exits 1 when a call or an acknowledged
+write was lost or a create duplicated.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, TypeVar, Union
 
 import langdock
 
@@ -139,17 +144,237 @@ async def duplicated_creates(client: langdock.AsyncClient) -> int:
     return sum(seen - 1 for seen in names.values() if seen > 1)
 
 
-async def soak(calls: int, concurrency: int, rate: float, pacing: bool) -> int:
+#: An acknowledged create or update: the item is there with this (name, detail) (an integration's or trigger's
+#: description, an action's code). An acknowledged delete: ``GONE``. A write that ended in an error: ``UNSURE``
+#: (applied or not, both are right, so it is not checked).
+Known = Union[Tuple[str, str], str]
+GONE = "gone"
+UNSURE = "unsure"
+
+
+@dataclass
+class Ledger:
+    """The crash-restart run's record of acknowledged writes, and the items free for the next update or delete
+    (each taken by one call at a time, so that the last acknowledged write to an item is its final state)."""
+
+    base: List[str]
+    #: Integration creates by name (unique per run): "acknowledged", "ambiguous" (``maybe_created``: at most
+    #: one may exist) or "refused" (none may exist).
+    creates: Dict[str, str] = field(default_factory=dict)
+    integrations: Dict[str, Known] = field(default_factory=dict)
+    #: Actions and triggers by (integration id, item id).
+    actions: Dict[Tuple[str, str], Known] = field(default_factory=dict)
+    triggers: Dict[Tuple[str, str], Known] = field(default_factory=dict)
+    free_integrations: List[str] = field(default_factory=list)
+    free_actions: List[Tuple[str, str]] = field(default_factory=list)
+    free_triggers: List[Tuple[str, str]] = field(default_factory=list)
+
+
+K = TypeVar("K")
+
+
+def settle(known: Dict[K, Known], free: List[K], key: K, outcome: Optional[Known]) -> None:
+    """Records a write to an item taken from ``free`` (``None``: it failed); puts the item back when it is there."""
+    known[key] = UNSURE if outcome is None else outcome
+    if isinstance(outcome, tuple):
+        free.append(key)
+
+
+async def crash_call(client: langdock.AsyncClient, n: int, ledger: Ledger) -> int:
+    """Call ``n`` of the crash-restart run's 12-way mix of writes and reads; returns its attempts."""
+    base = ledger.base[n % len(ledger.base)]
+    kind = n % 12
+    if kind == 0:
+        return (await client.integrations.list()).attempts
+    if kind == 1:
+        name, description = f"crash-int-{n}", f"created {n}"
+        try:
+            created = await client.integrations.create(name=name, description=description)
+        except langdock.LangdockError as error:
+            ledger.creates[name] = "ambiguous" if error.maybe_created else "refused"
+            raise
+        ledger.creates[name] = "acknowledged"
+        ledger.integrations[created.id] = (name, description)
+        ledger.free_integrations.append(created.id)
+        return created.attempts
+    if kind == 2:
+        return (await client.integrations.get(base)).attempts
+    if kind == 3:
+        if not ledger.free_integrations:
+            return (await client.integrations.get(base)).attempts
+        integration_id = ledger.free_integrations.pop()
+        description = f"pass {n}"
+        outcome: Optional[Known] = None
+        try:
+            updated = await client.integrations.update(integration_id, description=description)
+            outcome = (updated.name, description)
+            return updated.attempts
+        finally:
+            settle(ledger.integrations, ledger.free_integrations, integration_id, outcome)
+    if kind in (4, 5):
+        name, code = f"crash-action-{n}", f"return {n};"
+        action = await client.actions.create(base, name=name, code=code)
+        ledger.actions[(base, action.id)] = (name, code)
+        ledger.free_actions.append((base, action.id))
+        return action.attempts
+    if kind in (6, 7):
+        if not ledger.free_actions:
+            return (await client.integrations.list()).attempts
+        owner, action_id = key = ledger.free_actions.pop()
+        outcome = None
+        try:
+            if kind == 6:
+                name, code = f"crash-action-{n}", f"return {n};"
+                attempts = (await client.actions.update(owner, action_id, name=name, code=code)).attempts
+                outcome = (name, code)
+            else:
+                attempts = (await client.actions.delete(owner, action_id)).attempts
+                outcome = GONE
+            return attempts
+        finally:
+            settle(ledger.actions, ledger.free_actions, key, outcome)
+    if kind == 8:
+        name, description = f"crash-trigger-{n}", f"created {n}"
+        trigger = await client.triggers.create(base, name=name, description=description, polling_code="return [];")
+        ledger.triggers[(base, trigger.id)] = (name, description)
+        ledger.free_triggers.append((base, trigger.id))
+        return trigger.attempts
+    if kind in (9, 10):
+        if not ledger.free_triggers:
+            return (await client.integrations.list()).attempts
+        owner, trigger_id = key = ledger.free_triggers.pop()
+        outcome = None
+        try:
+            if kind == 9:
+                name, description = f"crash-trigger-{n}", f"pass {n}"
+                updated_trigger = await client.triggers.update(
+                    owner, trigger_id, name=name, description=description, polling_code="return [1];"
+                )
+                attempts, outcome = updated_trigger.attempts, (name, description)
+            else:
+                attempts = (await client.triggers.delete(owner, trigger_id)).attempts
+                outcome = GONE
+            return attempts
+        finally:
+            settle(ledger.triggers, ledger.free_triggers, key, outcome)
+    created_id = ledger.free_integrations[-1] if ledger.free_integrations else base
+    return (await client.integrations.get(created_id)).attempts
+
+
+@dataclass
+class Verdict:
+    """What the final check found: acknowledged writes missing from the final state, creates that exist more
+    than once, and creates reported as refused that exist all the same."""
+
+    lost_writes: int = 0
+    duplicates: int = 0
+    misreported: int = 0
+    #: What was checked, for the log: a soak that checked nothing proves nothing.
+    checked: str = ""
+    details: List[str] = field(default_factory=list)
+
+
+async def check_ledger(client: langdock.AsyncClient, ledger: Ledger) -> Verdict:
+    """Reads the final state back through the API and checks every entry of the ledger against it."""
+    verdict = Verdict()
+    summaries = {summary.id: summary for summary in await client.integrations.list()}
+    by_name = Counter(summary.name for summary in summaries.values())
+    for name, created in ledger.creates.items():
+        verdict.duplicates += max(0, by_name[name] - 1)
+        # An acknowledged create is checked by its id below, with the updates that followed it.
+        if created == "refused" and by_name[name] > 0:
+            verdict.misreported += 1
+            verdict.details.append(f"integration {name} exists although its create failed as not created")
+
+    def lost(what: str) -> None:
+        verdict.lost_writes += 1
+        verdict.details.append(what)
+
+    for integration_id, known in ledger.integrations.items():
+        summary = summaries.get(integration_id)
+        found = None if summary is None else (summary.name, summary.description)
+        if isinstance(known, tuple) and found != known:
+            lost(f"integration {integration_id}: expected {known}, found {found}")
+    actions: Dict[Tuple[str, str], Tuple[str, str]] = {}
+    triggers: Dict[Tuple[str, str], Tuple[str, str]] = {}
+    names: Counter[str] = Counter()
+    for integration_id in ledger.base:
+        # A base integration that is gone is already counted above; its items are counted below.
+        if integration_id not in summaries:
+            continue
+        integration = await client.integrations.get(integration_id)
+        for action in integration.actions:
+            names[f"{integration_id}/{action.name}"] += 1
+            actions[(integration_id, action.id)] = (action.name, action.code or "")
+        for trigger in integration.triggers:
+            names[f"{integration_id}/{trigger.name}"] += 1
+            triggers[(integration_id, trigger.id)] = (trigger.name, trigger.description or "")
+    for kind, known_items, found_items in (("action", ledger.actions, actions), ("trigger", ledger.triggers, triggers)):
+        for key, expected in known_items.items():
+            actual = found_items.get(key)
+            if expected == UNSURE or (expected == GONE and actual is None) or expected == actual:
+                continue
+            lost(f"{kind} {key[0]}/{key[1]}: expected {expected}, found {actual}")
+    verdict.duplicates += sum(seen - 1 for seen in names.values() if seen > 1)
+
+    def count(known: List[Known]) -> str:
+        present = sum(1 for k in known if isinstance(k, tuple))
+        gone = known.count(GONE)
+        return f"{present} there, {gone} gone, {len(known) - present - gone} unsure"
+
+    ambiguous = [name for name, created in ledger.creates.items() if created == "ambiguous"]
+    verdict.checked = (
+        f"integrations {count(list(ledger.integrations.values()))}; actions {count(list(ledger.actions.values()))}; "
+        f"triggers {count(list(ledger.triggers.values()))}; ambiguous integration creates {len(ambiguous)} "
+        f"({sum(1 for name in ambiguous if by_name[name])} of them exist)"
+    )
+    return verdict
+
+
+async def restart_emulator(socket: str) -> None:
+    """Asks the crash supervisor (at ``LANGDOCK_SOAK_SUPERVISOR``) to kill and restart the emulator; returns once
+    the new one listens."""
+    reader, writer = await asyncio.open_unix_connection(socket)
+    try:
+        writer.write(b"restart\n")
+        await writer.drain()
+        answer = (await reader.readline()).decode()
+    finally:
+        writer.close()
+    if not answer.startswith("restarted"):
+        raise RuntimeError(f"the supervisor answered {answer!r}")
+
+
+async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts: int) -> int:
     base_url = os.environ.get("LANGDOCK_BASE_URL")
     if not base_url:
         raise SystemExit("LANGDOCK_BASE_URL: run it under langdock-emulator --")
-    control(base_url, "reset", {})
+    supervisor = os.environ.get("LANGDOCK_SOAK_SUPERVISOR") if restarts else None
+    if restarts and not supervisor:
+        raise SystemExit("LANGDOCK_SOAK_SUPERVISOR: run --restarts under crash_supervisor")
     # LANGDOCK_API_KEY and LANGDOCK_BASE_URL from the environment, as the emulator set them.
-    client = langdock.AsyncClient(no_proxy=True, timeout=5.0, backoff=(0.005, 0.1), adaptive_pacing=pacing)
-    integrations = [(await client.integrations.create(name=f"soak-base-{n}")).id for n in range(INTEGRATIONS)]
-    # One client, as a real script has: its retry budget and pacing are part of what is measured, and a call
-    # the budget stops ends as a typed error, never as a lost one.
-    control(base_url, "chaos", {"rate": rate, "seed": 42, "latencyMs": 50})
+    if supervisor:
+        # Retries enough to ride over a restart (connect refused is provably not applied, so even creates
+        # retry it); a call the window is too long for still ends as a typed error.
+        client = langdock.AsyncClient(no_proxy=True, timeout=5.0, deadline=60.0, max_retries=12, backoff=(0.05, 1.0))
+    else:
+        control(base_url, "reset", {})
+        client = langdock.AsyncClient(no_proxy=True, timeout=5.0, backoff=(0.005, 0.1), adaptive_pacing=pacing)
+    prefix = "crash-base" if supervisor else "soak-base"
+    integrations = [
+        (await client.integrations.create(name=f"{prefix}-{n}", description="base")).id for n in range(INTEGRATIONS)
+    ]
+    ledger = Ledger(base=integrations, free_integrations=list(integrations))
+    ledger.integrations = {base_id: (f"{prefix}-{n}", "base") for n, base_id in enumerate(integrations)}
+    if not supervisor:
+        # One client, as a real script has: its retry budget and pacing are part of what is measured, and a call
+        # the budget stops ends as a typed error, never as a lost one.
+        control(base_url, "chaos", {"rate": rate, "seed": 42, "latencyMs": 50})
+    # Faults live in the emulator's memory and die with it: the crash run's faults are the restarts, which fall
+    # at even shares of the calls so that all of them happen while calls are in flight.
+    restart_at = {k * calls // (restarts + 1) for k in range(1, restarts + 1)}
+    restarted = 0
+    restart_failures: List[str] = []
     # Memory is read once the run is warm (a tenth of the calls made) and at the end; growth between the two
     # would be a leak.
     rss_start: Optional[float] = None
@@ -159,13 +384,20 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool) -> int:
     counter = iter(range(calls))
 
     async def worker() -> None:
-        nonlocal rss_start
+        nonlocal rss_start, restarted
         for n in counter:
             if n == calls // 10 and rss_start is None:
                 rss_start = rss_mb()
+            if supervisor and n in restart_at:
+                try:
+                    await restart_emulator(supervisor)
+                    restarted += 1
+                except (OSError, RuntimeError) as error:
+                    restart_failures.append(str(error))
             tally.calls += 1
+            call = crash_call(client, n, ledger) if supervisor else one_call(client, n, integrations, pool)
             try:
-                attempts = await asyncio.wait_for(one_call(client, n, integrations, pool), WATCHDOG_SECONDS)
+                attempts = await asyncio.wait_for(call, WATCHDOG_SECONDS)
             except asyncio.TimeoutError:
                 tally.lost += 1
                 tally.lost_why[f"no answer within {WATCHDOG_SECONDS:.0f} s"] += 1
@@ -183,15 +415,30 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool) -> int:
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     seconds = time.monotonic() - started
     rss_end = rss_mb()
-    control(base_url, "chaos", {"rate": 0.0})
-    duplicates = await duplicated_creates(langdock.AsyncClient(no_proxy=True))
+    label = "python (crash-restart)" if supervisor else "python"
+    lost_writes: Optional[int] = None
+    misreported = 0
+    if supervisor:
+        # Every restart was answered before this point: this reads the state the last emulator loaded.
+        verdict = await check_ledger(client, ledger)
+        lost_writes, duplicates, misreported = verdict.lost_writes, verdict.duplicates, verdict.misreported
+        print(f"{label} checked: {verdict.checked}", file=sys.stderr)
+        for detail in verdict.details[:20]:
+            print(f"{label}: {detail}", file=sys.stderr)
+        if len(verdict.details) > 20:
+            print(f"{label}: and {len(verdict.details) - 20} more", file=sys.stderr)
+    else:
+        control(base_url, "chaos", {"rate": 0.0})
+        duplicates = await duplicated_creates(langdock.AsyncClient(no_proxy=True))
 
     row = [
-        "python",
+        label,
         tally.calls,
+        restarted,
         tally.ok,
         tally.typed_errors,
         tally.lost,
+        "-" if lost_writes is None else lost_writes,
         duplicates,
         tally.retries,
         f"{rss_start or 0.0:.0f}",
@@ -203,10 +450,13 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool) -> int:
     def listed(counts: Counter[str]) -> str:
         return ", ".join(sorted(f"{what} {count}" for what, count in counts.items()))
 
-    print(f"python typed errors: {listed(tally.errors_by_class)}", file=sys.stderr)
+    print(f"{label} typed errors: {listed(tally.errors_by_class)}", file=sys.stderr)
     if tally.lost:
-        print(f"python lost: {listed(tally.lost_why)}", file=sys.stderr)
-    return 1 if tally.lost or duplicates or tally.calls != calls else 0
+        print(f"{label} lost: {listed(tally.lost_why)}", file=sys.stderr)
+    for why in restart_failures:
+        print(f"{label}: a restart failed: {why}", file=sys.stderr)
+    failed = tally.lost or duplicates or lost_writes or misreported or restart_failures
+    return 1 if failed or tally.calls != calls or restarted != restarts else 0
 
 
 def main() -> int:
@@ -215,8 +465,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--chaos", type=float, default=0.3, help="the share of requests the emulator faults")
     parser.add_argument("--pacing", type=int, default=1, help="adaptive pacing on (1) or off (0)")
+    parser.add_argument(
+        "--restarts", type=int, default=0, help="the crash-restart run under crash_supervisor, with this many restarts"
+    )
     args = parser.parse_args()
-    return asyncio.run(soak(args.calls, args.concurrency, args.chaos, args.pacing > 0))
+    return asyncio.run(soak(args.calls, args.concurrency, args.chaos, args.pacing > 0, args.restarts))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,13 @@
 //! share of all requests with every kind of failure. Nothing may be lost or created twice.
 //!
 //! `langdock-emulator -- target/x86_64-unknown-linux-gnu/debug/examples/soak --calls 10000 --concurrency 32 --chaos 0.3`
-//! (`make soak` runs it with the Python and Node soaks). The emulator runs in its own process, so
-//! that the memory figures are the client's alone; the soak drives it through its control API.
-//! Prints one table row; exits 1 when a call was lost or a create duplicated.
+//! (`make soak` runs it with the Python and Node soaks). The emulator runs in its own process, so that
+//! the memory figures are the client's alone; the soak drives it through its control API.
+//!
+//! With `--restarts N` it is the crash-restart soak instead, run under `crash_supervisor` (which see):
+//! creates, updates, deletes and reads while the emulator is killed with SIGKILL and restarted on the
+//! same `--state` N times, then every write the client saw acknowledged is read back from the final state.
+//! Prints one table row; exits 1 when a call or an acknowledged write was lost or a create duplicated.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -129,12 +133,287 @@ async fn duplicated_creates(client: &Client) -> Result<u64, Error> {
     Ok(names.values().filter(|&&count| count > 1).map(|count| count - 1).sum())
 }
 
+/// What the client was told about one item, checked against the final state.
+#[derive(Clone, Debug, PartialEq)]
+enum Known {
+    /// An acknowledged create or update: the item is there with this name and detail (an integration's
+    /// or trigger's description, an action's code).
+    Present { name: String, detail: String },
+    /// An acknowledged delete: the item is gone.
+    Gone,
+    /// A write that ended in an error: applied or not, both are right, so it is not checked.
+    Unsure,
+}
+
+/// How an integration create (names unique per run, so that a duplicate is countable) ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CreateOutcome {
+    /// Acknowledged: exactly one integration of that name.
+    Acknowledged,
+    /// An error with `maybe_created`: at most one.
+    Ambiguous,
+    /// An error that says nothing was created: none.
+    Refused,
+}
+
+/// The crash-restart run's record of acknowledged writes, and the items free for the next update or delete
+/// (each taken by one call at a time, so that the last acknowledged write to an item is its final state).
+#[derive(Default)]
+struct Ledger {
+    base: Vec<String>,
+    creates: HashMap<String, CreateOutcome>,
+    integrations: HashMap<String, Known>,
+    /// Actions and triggers by (integration id, item id).
+    actions: HashMap<(String, String), Known>,
+    triggers: HashMap<(String, String), Known>,
+    free_integrations: Vec<String>,
+    free_actions: Vec<(String, String)>,
+    free_triggers: Vec<(String, String)>,
+}
+
+impl Ledger {
+    /// Records the outcome of a write to an item taken from a free list; returns the item to the list when
+    /// the write was acknowledged and left it in place.
+    fn settle<K: Clone + Eq + std::hash::Hash>(
+        known: &mut HashMap<K, Known>,
+        free: &mut Vec<K>,
+        key: K,
+        outcome: Option<Known>,
+    ) {
+        let state = outcome.unwrap_or(Known::Unsure);
+        if matches!(state, Known::Present { .. }) {
+            free.push(key.clone());
+        }
+        known.insert(key, state);
+    }
+}
+
+/// Call `n` of the crash-restart run's 12-way mix of writes and reads; returns its attempts.
+async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u32, Error> {
+    let base = {
+        let ledger = ledger.lock().unwrap();
+        ledger.base[n as usize % ledger.base.len()].clone()
+    };
+    Ok(match n % 12 {
+        0 => client.integrations().list().await?.attempts(),
+        1 => {
+            let (name, description) = (format!("crash-int-{n}"), format!("created {n}"));
+            let result = client.integrations().create(&CreateIntegration::new(&name).description(&description)).await;
+            let mut ledger = ledger.lock().unwrap();
+            let created = match &result {
+                Ok(_) => CreateOutcome::Acknowledged,
+                Err(e) if e.maybe_created() => CreateOutcome::Ambiguous,
+                Err(_) => CreateOutcome::Refused,
+            };
+            ledger.creates.insert(name.clone(), created);
+            let created = result?;
+            ledger.integrations.insert(created.id.clone(), Known::Present { name, detail: description });
+            ledger.free_integrations.push(created.id.clone());
+            created.attempts()
+        }
+        2 => client.integrations().get(&base).await?.attempts(),
+        3 => {
+            let Some(id) = ledger.lock().unwrap().free_integrations.pop() else {
+                return Ok(client.integrations().get(&base).await?.attempts());
+            };
+            let detail = format!("pass {n}");
+            let update = UpdateIntegration { description: Some(detail.clone()), ..Default::default() };
+            let result = client.integrations().update(&id, &update).await;
+            let mut ledger = ledger.lock().unwrap();
+            let known = result.as_ref().ok().map(|r| Known::Present { name: r.name.clone(), detail });
+            let Ledger { integrations, free_integrations, .. } = &mut *ledger;
+            Ledger::settle(integrations, free_integrations, id, known);
+            result?.attempts()
+        }
+        4 | 5 => {
+            let (name, code) = (format!("crash-action-{n}"), format!("return {n};"));
+            let action = client.actions().create(&base, &ActionInput::new(&name).code(&code)).await?;
+            let mut ledger = ledger.lock().unwrap();
+            let key = (base, action.id.clone());
+            ledger.actions.insert(key.clone(), Known::Present { name, detail: code });
+            ledger.free_actions.push(key);
+            action.attempts()
+        }
+        6 | 7 => {
+            let Some(key) = ledger.lock().unwrap().free_actions.pop() else {
+                return Ok(client.integrations().list().await?.attempts());
+            };
+            let result = if n % 12 == 6 {
+                let (name, code) = (format!("crash-action-{n}"), format!("return {n};"));
+                let result = client.actions().update(&key.0, &key.1, &ActionInput::new(&name).code(&code)).await;
+                result.map(|r| (r.attempts(), Known::Present { name, detail: code }))
+            } else {
+                client.actions().delete(&key.0, &key.1).await.map(|r| (r.attempts(), Known::Gone))
+            };
+            let mut ledger = ledger.lock().unwrap();
+            let Ledger { actions, free_actions, .. } = &mut *ledger;
+            Ledger::settle(actions, free_actions, key, result.as_ref().ok().map(|(_, known)| known.clone()));
+            result?.0
+        }
+        8 => {
+            let (name, detail) = (format!("crash-trigger-{n}"), format!("created {n}"));
+            let input = TriggerInput::new(&name).description(&detail).polling_code("return [];");
+            let trigger = client.triggers().create(&base, &input).await?;
+            let mut ledger = ledger.lock().unwrap();
+            let key = (base, trigger.id.clone());
+            ledger.triggers.insert(key.clone(), Known::Present { name, detail });
+            ledger.free_triggers.push(key);
+            trigger.attempts()
+        }
+        9 | 10 => {
+            let Some(key) = ledger.lock().unwrap().free_triggers.pop() else {
+                return Ok(client.integrations().list().await?.attempts());
+            };
+            let result = if n % 12 == 9 {
+                let (name, detail) = (format!("crash-trigger-{n}"), format!("pass {n}"));
+                let input = TriggerInput::new(&name).description(&detail).polling_code("return [1];");
+                let result = client.triggers().update(&key.0, &key.1, &input).await;
+                result.map(|r| (r.attempts(), Known::Present { name, detail }))
+            } else {
+                client.triggers().delete(&key.0, &key.1).await.map(|r| (r.attempts(), Known::Gone))
+            };
+            let mut ledger = ledger.lock().unwrap();
+            let Ledger { triggers, free_triggers, .. } = &mut *ledger;
+            Ledger::settle(triggers, free_triggers, key, result.as_ref().ok().map(|(_, known)| known.clone()));
+            result?.0
+        }
+        _ => {
+            let created = ledger.lock().unwrap().free_integrations.last().cloned();
+            client.integrations().get(created.as_deref().unwrap_or(&base)).await?.attempts()
+        }
+    })
+}
+
+/// What the final check found: acknowledged writes missing from the final state, creates that exist more
+/// than once, and creates reported as failed that exist all the same.
+#[derive(Debug, Default)]
+struct Verdict {
+    lost_writes: u64,
+    duplicates: u64,
+    misreported: u64,
+    /// What was checked, for the log: a soak that checked nothing proves nothing.
+    checked: String,
+    details: Vec<String>,
+}
+
+/// Reads the final state back through the API and checks every entry of the ledger against it.
+async fn check_ledger(client: &Client, ledger: &Ledger) -> Result<Verdict, Error> {
+    let mut verdict = Verdict::default();
+    let summaries = client.integrations().list().await?.into_inner();
+    let mut by_name: HashMap<&str, u64> = HashMap::new();
+    for summary in &summaries {
+        *by_name.entry(summary.name.as_str()).or_default() += 1;
+    }
+    for (name, created) in &ledger.creates {
+        let seen = by_name.get(name.as_str()).copied().unwrap_or(0);
+        verdict.duplicates += seen.saturating_sub(1);
+        // An acknowledged create is checked by its id below, with the updates that followed it.
+        if *created == CreateOutcome::Refused && seen > 0 {
+            verdict.misreported += 1;
+            verdict.details.push(format!("integration {name} exists although its create failed as not created"));
+        }
+    }
+    let mut lost = |what: String| {
+        verdict.lost_writes += 1;
+        verdict.details.push(what);
+    };
+    for (id, known) in &ledger.integrations {
+        let found = summaries.iter().find(|s| &s.id == id);
+        if let Known::Present { name, detail } = known
+            && found.is_none_or(|s| (&s.name, s.description.as_ref()) != (name, Some(detail)))
+        {
+            lost(format!("integration {id}: expected {name:?} / {detail:?}, found {found:?}"));
+        }
+    }
+    let mut items: HashMap<(String, String), (String, String)> = HashMap::new();
+    let mut triggers: HashMap<(String, String), (String, String)> = HashMap::new();
+    let mut names: HashMap<String, u64> = HashMap::new();
+    for id in &ledger.base {
+        // A base integration that is gone is already counted above; its items are counted below.
+        if !summaries.iter().any(|s| &s.id == id) {
+            continue;
+        }
+        let integration = client.integrations().get(id).await?.into_inner();
+        for action in &integration.actions {
+            *names.entry(format!("{id}/{}", action.name)).or_default() += 1;
+            let code = action.code.clone().unwrap_or_default();
+            items.insert((id.clone(), action.id.clone()), (action.name.clone(), code));
+        }
+        for trigger in &integration.triggers {
+            *names.entry(format!("{id}/{}", trigger.name)).or_default() += 1;
+            let description = trigger.description.clone().unwrap_or_default();
+            triggers.insert((id.clone(), trigger.id.clone()), (trigger.name.clone(), description));
+        }
+    }
+    for (kind, known, found) in [("action", &ledger.actions, &items), ("trigger", &ledger.triggers, &triggers)] {
+        for (key, expected) in known {
+            let actual = found.get(key);
+            let ok = match expected {
+                Known::Present { name, detail } => actual == Some(&(name.clone(), detail.clone())),
+                Known::Gone => actual.is_none(),
+                Known::Unsure => true,
+            };
+            if !ok {
+                lost(format!("{kind} {}/{}: expected {expected:?}, found {actual:?}", key.0, key.1));
+            }
+        }
+    }
+    verdict.duplicates += names.values().map(|count| count.saturating_sub(1)).sum::<u64>();
+    let count = |known: Vec<&Known>| {
+        let present = known.iter().filter(|k| matches!(k, Known::Present { .. })).count();
+        let gone = known.iter().filter(|k| matches!(k, Known::Gone)).count();
+        format!("{present} there, {gone} gone, {} unsure", known.len() - present - gone)
+    };
+    let ambiguous: Vec<&String> =
+        ledger.creates.iter().filter(|(_, c)| **c == CreateOutcome::Ambiguous).map(|(name, _)| name).collect();
+    verdict.checked = format!(
+        "integrations {}; actions {}; triggers {}; ambiguous integration creates {} ({} of them exist)",
+        count(ledger.integrations.values().collect()),
+        count(ledger.actions.values().collect()),
+        count(ledger.triggers.values().collect()),
+        ambiguous.len(),
+        ambiguous.iter().filter(|name| by_name.contains_key(name.as_str())).count(),
+    );
+    Ok(verdict)
+}
+
+/// Asks the crash supervisor (at `LANGDOCK_SOAK_SUPERVISOR`) to kill and restart the emulator; returns once
+/// the new one listens.
+async fn restart_emulator(socket: &str) -> Result<(), String> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::UnixStream::connect(socket).await.map_err(|e| format!("{socket}: {e}"))?;
+    stream.write_all(b"restart\n").await.map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    tokio::io::BufReader::new(stream).read_line(&mut answer).await.map_err(|e| e.to_string())?;
+    if answer.starts_with("restarted") { Ok(()) } else { Err(format!("the supervisor answered {answer:?}")) }
+}
+
+/// The two runs: the chaos mix against one emulator, or the crash-restart mix with its ledger.
+enum Workload {
+    Chaos { integrations: Vec<String>, pool: Mutex<Pool> },
+    Crash { ledger: Box<Mutex<Ledger>> },
+}
+
+impl Workload {
+    async fn call(&self, client: &Client, n: u64) -> Result<u32, Error> {
+        match self {
+            Workload::Chaos { integrations, pool } => one_call(client, n, integrations, pool).await,
+            Workload::Crash { ledger } => crash_call(client, n, ledger).await,
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let calls = arg("--calls", 10_000.0) as u64;
     let concurrency = arg("--concurrency", 32.0) as usize;
     let rate = arg("--chaos", 0.3);
+    let restarts = arg("--restarts", 0.0) as u64;
     let base_url = std::env::var("LANGDOCK_BASE_URL").expect("LANGDOCK_BASE_URL: run it under langdock-emulator --");
+    let supervisor = (restarts > 0).then(|| {
+        std::env::var("LANGDOCK_SOAK_SUPERVISOR")
+            .expect("LANGDOCK_SOAK_SUPERVISOR: run --restarts under crash_supervisor")
+    });
     let control = |path: &str, body: serde_json::Value| {
         let url = format!("{}/_emulator/{path}", base_url.trim_end_matches('/'));
         async move {
@@ -148,41 +427,64 @@ async fn main() {
                 .expect("control API")
         }
     };
-    control("reset", serde_json::json!({})).await;
-    let client = Client::builder() // LANGDOCK_API_KEY and LANGDOCK_BASE_URL
-        .no_proxy()
-        .timeout(Duration::from_secs(5))
-        .backoff(Duration::from_millis(5), Duration::from_millis(100))
-        .adaptive_pacing(arg("--pacing", 1.0) > 0.0)
-        .build()
-        .expect("client");
+    let client = if supervisor.is_some() {
+        // Retries enough to ride over a restart (connect refused is provably not applied, so even creates
+        // retry it); a call the window is too long for still ends as a typed error.
+        Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(5))
+            .deadline(Duration::from_secs(60))
+            .max_retries(12)
+            .backoff(Duration::from_millis(50), Duration::from_secs(1))
+            .build()
+            .expect("client")
+    } else {
+        control("reset", serde_json::json!({})).await;
+        Client::builder() // LANGDOCK_API_KEY and LANGDOCK_BASE_URL
+            .no_proxy()
+            .timeout(Duration::from_secs(5))
+            .backoff(Duration::from_millis(5), Duration::from_millis(100))
+            .adaptive_pacing(arg("--pacing", 1.0) > 0.0)
+            .build()
+            .expect("client")
+    };
     let mut integrations = Vec::new();
+    let prefix = if supervisor.is_some() { "crash-base" } else { "soak-base" };
     for n in 0..INTEGRATIONS {
-        integrations.push(
-            client
-                .integrations()
-                .create(&CreateIntegration::new(format!("soak-base-{n}")))
-                .await
-                .unwrap()
-                .into_inner()
-                .id,
-        );
+        let create = CreateIntegration::new(format!("{prefix}-{n}")).description("base");
+        integrations.push(client.integrations().create(&create).await.unwrap().into_inner().id);
     }
-    // One client, as a real script has: its retry budget and pacing are part of what is measured,
-    // and a call the budget stops ends as a typed error, never as a lost one.
-    control("chaos", serde_json::json!({"rate": rate, "seed": 42, "latencyMs": 50})).await;
+    let workload = Arc::new(if supervisor.is_some() {
+        // Faults live in the emulator's memory and die with it: the crash run's faults are the restarts.
+        let mut ledger =
+            Ledger { base: integrations.clone(), free_integrations: integrations.clone(), ..Default::default() };
+        for (n, id) in integrations.iter().enumerate() {
+            let known = Known::Present { name: format!("{prefix}-{n}"), detail: "base".into() };
+            ledger.integrations.insert(id.clone(), known);
+        }
+        Workload::Crash { ledger: Box::new(Mutex::new(ledger)) }
+    } else {
+        // One client, as a real script has: its retry budget and pacing are part of what is measured,
+        // and a call the budget stops ends as a typed error, never as a lost one.
+        control("chaos", serde_json::json!({"rate": rate, "seed": 42, "latencyMs": 50})).await;
+        Workload::Chaos { integrations, pool: Mutex::new(Pool::default()) }
+    });
+    // The restarts fall at even shares of the calls, so that all of them happen while calls are in flight.
+    let restart_at: Arc<Vec<u64>> = Arc::new((1..=restarts).map(|k| k * calls / (restarts + 1)).collect());
+    let restarted = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let restart_failures = Arc::new(Mutex::new(Vec::<String>::new()));
     // Memory is read once the run is warm (a tenth of the calls made: pools, buffers and the in-process
     // emulator's journal are allocated) and at the end; growth between the two would be a leak.
     let rss_start = Arc::new(std::sync::OnceLock::new());
     let started = Instant::now();
-    let integrations = Arc::new(integrations);
-    let pool = Arc::new(Mutex::new(Pool::default()));
     let tally = Arc::new(Mutex::new(Tally::default()));
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (client, integrations, pool, tally, next, rss_start) =
-                (client.clone(), integrations.clone(), pool.clone(), tally.clone(), next.clone(), rss_start.clone());
+            let (client, workload, tally, next, rss_start) =
+                (client.clone(), workload.clone(), tally.clone(), next.clone(), rss_start.clone());
+            let (supervisor, restart_at, restarted, restart_failures) =
+                (supervisor.clone(), restart_at.clone(), restarted.clone(), restart_failures.clone());
             tokio::spawn(async move {
                 loop {
                     let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -192,12 +494,19 @@ async fn main() {
                     if n == calls / 10 {
                         rss_start.get_or_init(rss_mb);
                     }
+                    if let Some(socket) = &supervisor
+                        && restart_at.contains(&n)
+                    {
+                        match restart_emulator(socket).await {
+                            Ok(()) => drop(restarted.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
+                            Err(why) => restart_failures.lock().unwrap().push(why),
+                        }
+                    }
                     // Its own task, so that a panic is caught and counted instead of ending the soak.
-                    let (client, integrations, pool) = (client.clone(), integrations.clone(), pool.clone());
-                    let outcome = tokio::spawn(async move {
-                        tokio::time::timeout(WATCHDOG, one_call(&client, n, &integrations, &pool)).await
-                    })
-                    .await;
+                    let (client, workload) = (client.clone(), workload.clone());
+                    let outcome =
+                        tokio::spawn(async move { tokio::time::timeout(WATCHDOG, workload.call(&client, n)).await })
+                            .await;
                     let mut tally = tally.lock().unwrap();
                     tally.calls += 1;
                     match outcome {
@@ -221,26 +530,56 @@ async fn main() {
     }
     let elapsed = started.elapsed();
     let rss_end = rss_mb();
-    control("chaos", serde_json::json!({"rate": 0.0})).await;
-    let checker = Client::builder().no_proxy().build().unwrap();
-    let duplicates = duplicated_creates(&checker).await.expect("the final check");
+    let (label, lost_writes, duplicates, misreported) = match &*workload {
+        Workload::Chaos { .. } => {
+            control("chaos", serde_json::json!({"rate": 0.0})).await;
+            let checker = Client::builder().no_proxy().build().unwrap();
+            ("rust".to_string(), None, duplicated_creates(&checker).await.expect("the final check"), 0)
+        }
+        Workload::Crash { ledger } => {
+            // Every restart was answered before this point: this reads the state the last emulator loaded.
+            let ledger = std::mem::take(&mut *ledger.lock().unwrap());
+            let verdict = check_ledger(&client, &ledger).await.expect("the final check");
+            eprintln!("rust (crash-restart) checked: {}", verdict.checked);
+            for detail in verdict.details.iter().take(20) {
+                eprintln!("rust (crash-restart): {detail}");
+            }
+            if verdict.details.len() > 20 {
+                eprintln!("rust (crash-restart): and {} more", verdict.details.len() - 20);
+            }
+            ("rust (crash-restart)".to_string(), Some(verdict.lost_writes), verdict.duplicates, verdict.misreported)
+        }
+    };
+    let restarted = restarted.load(std::sync::atomic::Ordering::Relaxed);
     let tally = tally.lock().unwrap();
     let mut classes: Vec<String> = tally.errors_by_class.iter().map(|(class, n)| format!("{class} {n}")).collect();
     classes.sort();
     println!(
-        "| rust | {} | {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.1} |",
+        "| {label} | {} | {restarted} | {} | {} | {} | {} | {} | {} | {:.0} | {:.0} | {:.1} |",
         tally.calls,
         tally.ok,
         tally.typed_errors,
         tally.lost,
+        lost_writes.map_or("-".to_string(), |n| n.to_string()),
         duplicates,
         tally.retries,
         rss_start.get().copied().unwrap_or(0.0),
         rss_end,
         elapsed.as_secs_f64()
     );
-    eprintln!("rust typed errors: {}", classes.join(", "));
-    if tally.lost > 0 || duplicates > 0 || tally.calls != calls {
+    eprintln!("{label} typed errors: {}", classes.join(", "));
+    let restart_failures = restart_failures.lock().unwrap();
+    for why in restart_failures.iter() {
+        eprintln!("{label}: a restart failed: {why}");
+    }
+    if tally.lost > 0
+        || duplicates > 0
+        || tally.calls != calls
+        || lost_writes.unwrap_or(0) > 0
+        || misreported > 0
+        || restarted != restarts
+        || !restart_failures.is_empty()
+    {
         std::process::exit(1);
     }
 }
