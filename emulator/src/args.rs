@@ -28,6 +28,14 @@ pub struct EmulatorArgs {
     /// Start without the two Langdock-built integrations.
     #[arg(long = "no-seed")]
     pub no_seed: bool,
+    /// Serve HTTPS with a certificate authority generated at start (and a certificate for 127.0.0.1,
+    /// localhost and ::1 signed by it). Clients must trust that CA: see --ca-out.
+    #[arg(long)]
+    pub tls: bool,
+    /// Write the CA certificate (PEM) of the HTTPS mode to this file before the start line is printed, for
+    /// clients to trust (LANGDOCK_CA_BUNDLE). Implies --tls.
+    #[arg(long = "ca-out", value_name = "PATH")]
+    pub ca_out: Option<PathBuf>,
     /// Log level or filter for stderr (error, warn, info, debug, trace, or a tracing filter).
     #[arg(long = "log", value_name = "LEVEL", default_value = "warn")]
     pub log: String,
@@ -47,6 +55,8 @@ impl EmulatorArgs {
             rate_limit_per_minute: self.rate_limit,
             state_file: self.state,
             seed: !self.no_seed,
+            tls: self.tls || self.ca_out.is_some(),
+            ca_out: self.ca_out,
             ..Config::default()
         };
         if !self.keys.is_empty() {
@@ -90,6 +100,16 @@ mod tests {
         assert_eq!(config.rate_limit_per_minute, Some(60));
         assert!(!config.seed);
         assert_eq!(config.state_file, Some(PathBuf::from("s.json")));
+        assert!(!config.tls);
+    }
+
+    #[test]
+    fn ca_out_implies_tls() {
+        let (config, _) = Cli::parse_from(["x", "--ca-out", "ca.pem"]).args.into_config().unwrap();
+        assert!(config.tls);
+        assert_eq!(config.ca_out, Some(PathBuf::from("ca.pem")));
+        let (config, _) = Cli::parse_from(["x", "--tls"]).args.into_config().unwrap();
+        assert!(config.tls && config.ca_out.is_none());
     }
 
     #[test]

@@ -29,6 +29,14 @@ pub struct Config {
     /// Largest accepted JSON request body in bytes (default [`DEFAULT_MAX_BODY_BYTES`]). Icon uploads have their
     /// own limit: 20 MiB of image plus multipart overhead.
     pub max_body_bytes: usize,
+    /// Serve HTTPS instead of HTTP (default `false`), with a certificate authority generated at start and a
+    /// certificate for `127.0.0.1`, `localhost` and `::1` signed by it. A client must trust that CA: see
+    /// [`crate::Emulator::ca_pem`] and [`Config::ca_out`].
+    pub tls: bool,
+    /// With [`Config::tls`], where to write the CA certificate (PEM) at start, before
+    /// [`crate::Emulator::start`] returns, for clients in other processes (`LANGDOCK_CA_BUNDLE`). Ignored
+    /// without TLS.
+    pub ca_out: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -39,6 +47,8 @@ impl Default for Config {
             state_file: None,
             seed: true,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            tls: false,
+            ca_out: None,
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::config::{ApiKey, Config};
 use crate::faults::Fault;
 use crate::journal::JournalEntry;
 use crate::server;
+use crate::tls::Tls;
 
 /// A running emulator. Dropping it stops the server (the port is released); [`Emulator::shutdown`] stops it
 /// gracefully and flushes the state file.
@@ -32,6 +33,7 @@ pub struct Emulator {
     app: Arc<App>,
     addr: SocketAddr,
     base_url: String,
+    ca_pem: Option<String>,
     shutdown: Option<watch::Sender<bool>>,
     task: Option<JoinHandle<()>>,
 }
@@ -42,20 +44,33 @@ impl Emulator {
         Emulator::start_on(config, SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await
     }
 
-    /// Starts on `addr` (port 0 picks a free port). Fails when the port is taken or the state file cannot be
-    /// read.
-    pub async fn start_on(config: Config, addr: SocketAddr) -> io::Result<Emulator> {
+    /// Starts on `addr` (port 0 picks a free port). Fails when the port is taken, the state file cannot be
+    /// read, or (with [`Config::tls`]) the CA cannot be written to [`Config::ca_out`].
+    pub async fn start_on(mut config: Config, addr: SocketAddr) -> io::Result<Emulator> {
+        let tls = if config.tls { Some(Tls::generate()?) } else { None };
+        if let (Some(tls), Some(path)) = (&tls, config.ca_out.take()) {
+            let pem = tls.ca_pem.clone();
+            tokio::task::spawn_blocking(move || {
+                crate::persist::write_atomic(&path, pem.as_bytes()).map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot write the CA certificate to {}: {e}", path.display()))
+                })
+            })
+            .await
+            .map_err(io::Error::other)??;
+        }
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let base_url = base_url_for(addr);
+        let base_url = base_url_for(addr, tls.is_some());
         let app = Arc::new(App::new(config, base_url.clone())?);
         // Write the file once at start, so that it exists (and is valid) from the beginning.
         let persisted = Arc::clone(&app);
         tokio::task::spawn_blocking(move || persisted.persist()).await.map_err(io::Error::other)??;
         let (shutdown, receiver) = watch::channel(false);
-        let task = tokio::spawn(server::run(listener, Arc::clone(&app), receiver));
+        let ca_pem = tls.as_ref().map(|tls| tls.ca_pem.clone());
+        let acceptor = tls.map(|tls| tls.acceptor);
+        let task = tokio::spawn(server::run(listener, Arc::clone(&app), acceptor, receiver));
         tracing::info!(%base_url, "langdock-emulator started");
-        Ok(Emulator { app, addr, base_url, shutdown: Some(shutdown), task: Some(task) })
+        Ok(Emulator { app, addr, base_url, ca_pem, shutdown: Some(shutdown), task: Some(task) })
     }
 
     /// The bound address.
@@ -63,10 +78,16 @@ impl Emulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash. An unspecified bind address (`0.0.0.0`, `::`) is
-    /// reported as loopback, which is where a local client reaches it.
+    /// `http://127.0.0.1:PORT` (`https://…` with [`Config::tls`]), without a trailing slash. An unspecified
+    /// bind address (`0.0.0.0`, `::`) is reported as loopback, which is where a local client reaches it.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// With [`Config::tls`], the PEM of the certificate authority this run generated: give it to a client as
+    /// its custom CA (`ca_pem`, `LANGDOCK_CA_BUNDLE`). `None` when serving plain HTTP.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// Queues a fault, like `POST /_emulator/faults`. A fault that `POST` would refuse (see [`Fault::check`])
@@ -148,11 +169,12 @@ impl Drop for Emulator {
     }
 }
 
-fn base_url_for(addr: SocketAddr) -> String {
+fn base_url_for(addr: SocketAddr, tls: bool) -> String {
     let ip = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    format!("http://{}", SocketAddr::new(ip, addr.port()))
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{}", SocketAddr::new(ip, addr.port()))
 }

@@ -5,6 +5,9 @@
 //! failures (statuses, latency, dropped connections, truncated or malformed answers), a rate limit and read a
 //! journal of the requests it received. The same controls are reachable over HTTP under `/_emulator/`.
 //!
+//! With [`Config::tls`] it serves HTTPS instead, with a certificate authority generated at start
+//! ([`Emulator::ca_pem`]), so that a client's custom-CA path is exercised for real.
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -43,6 +46,7 @@ mod signals;
 mod state;
 mod sync;
 mod time;
+mod tls;
 mod validate;
 mod views;
 

@@ -14,7 +14,8 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(flatten)]
     args: EmulatorArgs,
-    /// Command to run against the emulator, after `--`; it gets LANGDOCK_BASE_URL and LANGDOCK_API_KEY.
+    /// Command to run against the emulator, after `--`; it gets LANGDOCK_BASE_URL and LANGDOCK_API_KEY, and
+    /// with --tls also LANGDOCK_CA_BUNDLE (the --ca-out file, else a temporary one).
     #[arg(last = true, value_name = "CMD")]
     command: Vec<String>,
 }
@@ -36,10 +37,18 @@ fn fail(message: &str) -> ExitCode {
 }
 
 async fn run(cli: Cli) -> ExitCode {
-    let (config, addr) = match cli.args.into_config() {
+    let (mut config, addr) = match cli.args.into_config() {
         Ok(parts) => parts,
         Err(e) => return fail(&e),
     };
+    // A trailing command is told where the CA is: the --ca-out file, else one we write and remove at the end.
+    let mut temp_ca = None;
+    if config.tls && !cli.command.is_empty() && config.ca_out.is_none() {
+        let path = std::env::temp_dir().join(format!("langdock-emulator-ca-{}.pem", std::process::id()));
+        config.ca_out = Some(path.clone());
+        temp_ca = Some(path);
+    }
+    let ca_bundle = config.ca_out.clone().filter(|_| config.tls);
     let first_key = config.keys.first().map(|k| k.key.clone());
     // Handlers go in before anything can announce readiness: a signal sent right after the start line must
     // find them, or it kills the process with the default action.
@@ -67,25 +76,33 @@ async fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Some((program, args)) => {
-            run_command(program, args, &emulator.base_url(), first_key.as_deref(), &mut signals).await
+            let env = CommandEnv { base_url: emulator.base_url(), key: first_key, ca_bundle };
+            run_command(program, args, &env, &mut signals).await
         }
     };
     emulator.shutdown().await;
+    if let Some(path) = temp_ca {
+        let _ = std::fs::remove_file(path);
+    }
     code
 }
 
+/// What the trailing command is told about the emulator.
+struct CommandEnv {
+    base_url: String,
+    key: Option<String>,
+    ca_bundle: Option<std::path::PathBuf>,
+}
+
 /// Runs the trailing command; a terminal's Ctrl-C reaches it directly, so we only keep ourselves alive.
-async fn run_command(
-    program: &str,
-    args: &[String],
-    base_url: &str,
-    key: Option<&str>,
-    signals: &mut ShutdownSignals,
-) -> ExitCode {
+async fn run_command(program: &str, args: &[String], env: &CommandEnv, signals: &mut ShutdownSignals) -> ExitCode {
     let mut command = tokio::process::Command::new(program);
-    command.args(args).env("LANGDOCK_BASE_URL", base_url);
-    if let Some(key) = key {
+    command.args(args).env("LANGDOCK_BASE_URL", &env.base_url);
+    if let Some(key) = &env.key {
         command.env("LANGDOCK_API_KEY", key);
+    }
+    if let Some(path) = &env.ca_bundle {
+        command.env("LANGDOCK_CA_BUNDLE", path);
     }
     let mut child = match command.spawn() {
         Ok(child) => child,

@@ -1,6 +1,7 @@
 //! Accepts connections and serves each with hyper directly, so that a handler can close its connection
 //! without answering (dropped-connection faults): each connection task waits on the connection and on a
-//! per-connection signal, and dropping the connection future closes the socket unanswered.
+//! per-connection signal, and dropping the connection future closes the socket unanswered. In HTTPS mode each
+//! connection task first completes the TLS handshake, so a slow or broken handshake never holds up accepting.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,25 +9,40 @@ use std::time::Duration;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 
 use crate::app::App;
 use crate::pipeline::{self, ConnSignal};
 
 /// How long a graceful shutdown waits for open requests before cutting connections.
 const GRACE: Duration = Duration::from_secs(5);
+/// How long a client may take to complete the TLS handshake before its connection is closed.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves until `shutdown` turns true (or its sender is dropped), then stops accepting, lets open requests
-/// finish for up to [`GRACE`], and closes what is left.
-pub(crate) async fn run(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+/// finish for up to [`GRACE`], and closes what is left. With `tls`, every connection is HTTPS.
+pub(crate) async fn run(
+    listener: TcpListener,
+    app: Arc<App>,
+    tls: Option<TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve(stream, Arc::clone(&app), shutdown.clone()));
+                    // Small JSON answers should not wait for Nagle's algorithm.
+                    let _ = stream.set_nodelay(true);
+                    let (app, shutdown) = (Arc::clone(&app), shutdown.clone());
+                    match &tls {
+                        None => connections.spawn(serve(stream, app, shutdown)),
+                        Some(acceptor) => connections.spawn(serve_tls(acceptor.clone(), stream, app, shutdown)),
+                    };
                 }
                 Err(e) => {
                     // Typically out of file descriptors: back off instead of spinning.
@@ -45,10 +61,21 @@ pub(crate) async fn run(listener: TcpListener, app: Arc<App>, mut shutdown: watc
     }
 }
 
+/// Completes the TLS handshake, then serves the connection; a failed handshake (an untrusting client, plain
+/// HTTP sent to the HTTPS port) only closes this connection.
+async fn serve_tls(acceptor: TlsAcceptor, stream: TcpStream, app: Arc<App>, shutdown: watch::Receiver<bool>) {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+        Ok(Ok(stream)) => serve(stream, app, shutdown).await,
+        Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+        Err(_) => tracing::debug!("TLS handshake timed out"),
+    }
+}
+
 /// Serves one connection (HTTP/1.1 with keep-alive).
-async fn serve(stream: TcpStream, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
-    // Small JSON answers should not wait for Nagle's algorithm.
-    let _ = stream.set_nodelay(true);
+async fn serve<S>(stream: S, app: Arc<App>, mut shutdown: watch::Receiver<bool>)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let signal = Arc::new(Notify::new());
     let conn_signal = ConnSignal(Arc::clone(&signal));
     let service = service_fn(move |req| pipeline::handle(Arc::clone(&app), conn_signal.clone(), req));
