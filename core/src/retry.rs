@@ -44,6 +44,9 @@ pub enum Failure {
     Timeout,
     /// The connection broke after the request may have been sent (reset, truncated answer).
     Interrupted,
+    /// The TLS handshake refused the server's certificate (an unknown CA, another host's name, expired):
+    /// nothing was sent, and another attempt would meet the same certificate, so it is final.
+    Certificate,
     /// The server answered with an error status.
     Status {
         /// The HTTP status.
@@ -58,7 +61,7 @@ impl Failure {
     /// a connect failure, a 429, or a 503 that says when to come back.
     pub fn provably_not_applied(self) -> bool {
         match self {
-            Failure::Connect => true,
+            Failure::Connect | Failure::Certificate => true,
             Failure::Status { status: 429, .. } => true,
             Failure::Status { status: 503, retry_after } => retry_after.is_some(),
             _ => false,
@@ -69,6 +72,7 @@ impl Failure {
     pub fn is_retryable(self) -> bool {
         match self {
             Failure::Connect | Failure::Timeout | Failure::Interrupted => true,
+            Failure::Certificate => false,
             Failure::Status { status, .. } => RETRYABLE_STATUSES.contains(&status),
         }
     }
@@ -238,11 +242,13 @@ mod tests {
         assert!(Failure::Connect.is_retryable());
         assert!(Failure::Timeout.is_retryable());
         assert!(Failure::Interrupted.is_retryable());
+        assert!(!Failure::Certificate.is_retryable(), "the same certificate would be refused again");
     }
 
     #[test]
-    fn only_connect_429_and_503_with_retry_after_prove_nothing_happened() {
+    fn only_connect_certificate_429_and_503_with_retry_after_prove_nothing_happened() {
         assert!(Failure::Connect.provably_not_applied());
+        assert!(Failure::Certificate.provably_not_applied(), "the handshake failed before the request");
         assert!(status(429).provably_not_applied());
         assert!(Failure::Status { status: 503, retry_after: Some(Duration::from_secs(1)) }.provably_not_applied());
         assert!(!status(503).provably_not_applied());
