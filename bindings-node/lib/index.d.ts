@@ -489,8 +489,10 @@ export declare class LangdockError extends Error {
   /** Every violation found by client-side validation (empty for other classes). */
   readonly violations: Violation[];
   /**
-   * True when an integration create failed ambiguously (timeout, reset, 5xx after the body was sent): the
-   * integration may exist. List the integrations before creating it again.
+   * True when a create may have taken effect although it failed: an integration create that failed ambiguously
+   * (timeout, reset, 5xx after the body was sent), or any create answered 2xx with a body that could not be read
+   * (an action or trigger is then read back; this is set when it was not found). List or get before creating
+   * again. Never set when a 4xx (other than 409) or a redirect proves nothing was applied.
    */
   readonly maybeCreated: boolean;
   /** The underlying failure (e.g. the connection error), as an `Error` with its own `cause` chain. */

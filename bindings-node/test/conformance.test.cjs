@@ -165,6 +165,9 @@ function checkError(expected, error) {
   if (typeof expected.messageContains === 'string' && !error.message.includes(expected.messageContains)) {
     throw new Error(`expected the message to contain ${JSON.stringify(expected.messageContains)}: ${described}`);
   }
+  if (typeof expected.messageExcludes === 'string' && error.message.includes(expected.messageExcludes)) {
+    throw new Error(`expected the message not to contain ${JSON.stringify(expected.messageExcludes)}: ${described}`);
+  }
 }
 
 async function run(emulator, scenario) {

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const iconUrl: string | null = (await client.integrations.icon(id)).iconUrl;
 
   try {
-    await client.integrations.get('nope');
+    await client.integrations.get('0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11');
   } catch (error) {
     if (error instanceof RateLimitError) {
       const wait: number | null = error.retryAfter;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Callable
 
 import pytest
 
@@ -11,6 +12,17 @@ from langdock import _native
 from langdock.testing import Emulator
 
 from .conftest import PNG
+
+
+async def settles(condition: Callable[[], bool], within: float = 30.0) -> bool:
+    """Whether `condition` becomes true within `within` seconds: a bound for a loaded machine, not a wait."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        if loop.time() > deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
 
 
 @pytest.mark.asyncio
@@ -62,21 +74,12 @@ async def test_errors_are_raised_on_await(aclient: langdock.AsyncClient, emulato
 async def test_cancelling_the_task_drops_the_rust_request(aclient: langdock.AsyncClient, emulator: Emulator) -> None:
     emulator.inject("list_integrations", latency_ms=30_000)
     task = asyncio.ensure_future(aclient.integrations.list())
-    for _ in range(500):
-        if _native._in_flight() == 1:
-            break
-        await asyncio.sleep(0.01)
-    assert _native._in_flight() == 1
-    await asyncio.sleep(0.05)
+    assert await settles(lambda: _native._in_flight() == 1)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     # The request would take 30 s; the future is dropped (and the request cancelled) long before.
-    for _ in range(500):
-        if _native._in_flight() == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert _native._in_flight() == 0
+    assert await settles(lambda: _native._in_flight() == 0)
     # The client keeps working.
     emulator.clear_faults()
     assert len(await aclient.integrations.list()) == 2
@@ -87,11 +90,7 @@ async def test_wait_for_timeout_cancels_too(aclient: langdock.AsyncClient, emula
     emulator.inject("list_integrations", latency_ms=30_000)
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(aclient.integrations.list(), timeout=0.2)
-    for _ in range(500):
-        if _native._in_flight() == 0:
-            break
-        await asyncio.sleep(0.01)
-    assert _native._in_flight() == 0
+    assert await settles(lambda: _native._in_flight() == 0)
 
 
 def test_asyncio_run_works_from_plain_code(emulator: Emulator) -> None:

@@ -42,7 +42,7 @@ def test_one_client_serves_many_threads(client: langdock.Client) -> None:
 
 
 def test_blocking_calls_release_the_gil(client: langdock.Client, emulator: Emulator) -> None:
-    emulator.inject("list_integrations", latency_ms=300)
+    emulator.inject("list_integrations", latency_ms=1000)
     ticks = 0
     done = threading.Event()
 

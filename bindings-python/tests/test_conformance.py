@@ -287,6 +287,10 @@ def check_error(expected: Mapping[str, Any], error: BaseException) -> None:
         assert expected["messageContains"] in error.message, (
             f"expected the message to contain {expected['messageContains']!r}: {described}"
         )
+    if isinstance(expected.get("messageExcludes"), str):
+        assert expected["messageExcludes"] not in error.message, (
+            f"expected the message not to contain {expected['messageExcludes']!r}: {described}"
+        )
 
 
 def run(emulator: Emulator, scenario: Mapping[str, Any], asynchronous: bool = False) -> None:

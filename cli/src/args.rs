@@ -7,11 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use langdock::Client;
 use langdock_emulator::{Emulator, EmulatorArgs};
 
-use crate::failure::Failure;
+use crate::failure::{self, Failure};
 
 /// Manage Langdock custom integrations: every API endpoint, and integrations as code.
 #[derive(Debug, Parser)]
-#[command(name = "langdock", version, about, propagate_version = true)]
+#[command(name = "langdock", version, about, propagate_version = true, after_help = failure::exit_codes_help())]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -55,7 +55,7 @@ impl Global {
         let emulator = if self.emulator {
             let emulator = Emulator::start(langdock_emulator::Config::default())
                 .await
-                .map_err(|e| Failure::usage(format!("cannot start the emulator: {e}")))?;
+                .map_err(|e| Failure::local(format!("cannot start the emulator: {e}")))?;
             builder = builder.base_url(emulator.base_url()).api_key(langdock_emulator::DEFAULT_API_KEY);
             Some(emulator)
         } else {
@@ -112,7 +112,7 @@ pub enum Command {
         /// Also show the actions and triggers that `apply --prune` would delete.
         #[arg(long)]
         prune: bool,
-        /// Exit with 2 when there are changes (0 when none).
+        /// Exit with 2 when there are changes (0 when none; failures keep their own codes).
         #[arg(long)]
         exit_code: bool,
     },

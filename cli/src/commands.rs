@@ -8,7 +8,7 @@ use langdock_emulator::{Emulator, EmulatorArgs, ShutdownSignals};
 
 use crate::args::{ActionsCommand, IntegrationsCommand, ItemFlags, TriggersCommand};
 use crate::bodies;
-use crate::failure::Failure;
+use crate::failure::{Exit, Failure};
 use crate::manifest;
 use crate::output::{self, Output, fields, table, text};
 use crate::plan;
@@ -56,7 +56,10 @@ pub async fn integrations(client: &Client, out: &Output, command: IntegrationsCo
             out.show(updated.data(), || println!("updated integration {} ({})", updated.name, updated.id));
         }
         IntegrationsCommand::Auth { id, auth_type, fields: specs, test_code_file, file } => {
-            let mut body: UpdateAuth = bodies::from_file(&file)?;
+            let mut body = match &file.path {
+                Some(path) => bodies::parse::<manifest::AuthBody>(path, &bodies::read_text(path)?)?.resolve(path)?,
+                None => UpdateAuth::default(),
+            };
             if let Some(auth_type) = auth_type {
                 body.auth_type = AuthType::from(auth_type.to_ascii_uppercase().as_str());
             }
@@ -211,7 +214,7 @@ pub async fn plan(
     let local = manifest::load(dir)?;
     let plan = plan::Plan::make(client, &local, prune).await?;
     out.show(&plan.summary(), || plan.print());
-    Ok(if exit_code && plan.has_changes() { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if exit_code && plan.has_changes() { Exit::ChangesPending } else { Exit::Success }.into())
 }
 
 pub async fn apply(client: &Client, out: &Output, dir: &Path, prune: bool) -> Result<ExitCode, Failure> {
@@ -232,13 +235,22 @@ pub async fn serve_emulator(args: EmulatorArgs) -> Result<ExitCode, Failure> {
     let (config, addr) = args.into_config().map_err(Failure::usage)?;
     // Handlers first: a SIGTERM sent as soon as the start line shows must find them.
     let mut signals =
-        ShutdownSignals::install().map_err(|e| Failure::usage(format!("cannot install signal handlers: {e}")))?;
+        ShutdownSignals::install().map_err(|e| Failure::local(format!("cannot install signal handlers: {e}")))?;
     let key = config.keys.first().map(|k| k.key.clone()).unwrap_or_default();
+    // A client can only trust an HTTPS emulator through the CA file, so the export line names it.
+    let ca_bundle = match (&config.ca_out, config.tls) {
+        (Some(path), _) => format!(" LANGDOCK_CA_BUNDLE={}", path.display()),
+        (None, true) => {
+            eprintln!("note: pass --ca-out PATH to write the CA certificate that clients must trust");
+            String::new()
+        }
+        (None, false) => String::new(),
+    };
     let emulator = Emulator::start_on(config, addr)
         .await
-        .map_err(|e| Failure::usage(format!("cannot start the emulator on {addr}: {e}")))?;
+        .map_err(|e| Failure::local(format!("cannot start the emulator on {addr}: {e}")))?;
     println!("langdock-emulator listening on {}", emulator.base_url());
-    println!("export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}", emulator.base_url());
+    println!("export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}{ca_bundle}", emulator.base_url());
     signals.recv().await;
     emulator.shutdown().await;
     Ok(ExitCode::SUCCESS)

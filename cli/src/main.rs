@@ -15,24 +15,57 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command};
-use crate::failure::Failure;
+use crate::failure::{Exit, Failure};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_failure(&error),
+    };
+    let json = cli.global.json;
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            let failure = Failure::local(format!("cannot start the async runtime: {e}"));
+            failure.print(json);
+            return failure.exit().into();
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(failure) => {
-            failure.print();
-            ExitCode::FAILURE
+            failure.print(json);
+            failure.exit().into()
         }
     }
+}
+
+/// `--help` and `--version` print and succeed; misuse is a usage error, in clap's words, with the usage exit
+/// code (clap's own would be 2, which `plan --exit-code` uses for "changes pending").
+fn clap_failure(error: &clap::Error) -> ExitCode {
+    if !error.use_stderr() {
+        return match error.print() {
+            Ok(()) => Exit::Success.into(),
+            Err(_) => Exit::Other.into(),
+        };
+    }
+    // The flags could not be parsed, so `--json` is looked for among the raw arguments (before any `--`).
+    let json = std::env::args_os().skip(1).take_while(|arg| arg != "--").any(|arg| arg == "--json");
+    if json {
+        let text = error.render().to_string();
+        let message = text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_owned();
+        let mut failure = Failure::usage(message);
+        for line in text.lines().skip(1).filter(|line| !line.trim().is_empty()) {
+            failure = match line.strip_prefix("For more information, ") {
+                Some(hint) => failure.hint(hint),
+                None => failure.detail(line.trim()),
+            };
+        }
+        failure.print(true);
+    } else {
+        let _ = error.print();
+    }
+    Exit::Usage.into()
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
@@ -55,5 +88,5 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
 
 /// Handled before a client is built; kept as a value so that the match above stays exhaustive.
 fn unreachable_emulator() -> Result<ExitCode, Failure> {
-    Err(Failure::usage("the emulator command runs on its own"))
+    Err(Failure::local("the emulator command runs on its own"))
 }

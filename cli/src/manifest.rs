@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use langdock::{
     ActionInput, AuthField, AuthType, InputField, Integration, OAuthClient, TriggerInput, UpdateAuth, Validate,
+    Violation,
 };
 use serde::{Deserialize, Serialize};
 
@@ -68,11 +69,62 @@ pub struct AuthSpec {
 #[serde(rename_all = "camelCase")] // serde cannot deny unknown fields beside a flattened struct
 pub struct OAuthSpec {
     /// The environment variable that holds the client secret (never the secret itself).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", alias = "client_secret_env")]
     pub client_secret_env: Option<String>,
     /// Every other property of the OAuth client (clientId, authUrl, tokenUrl, scopes, label, codes).
     #[serde(flatten)]
     pub client: OAuthClient,
+}
+
+impl OAuthSpec {
+    /// The OAuth client to send: the secret read from the variable `clientSecretEnv` names, so that the
+    /// manifest-only key itself is never sent. The error says what is wrong, naming the variable.
+    pub fn resolve(&self) -> Result<OAuthClient, String> {
+        let mut client = self.client.clone();
+        if let Some(variable) = &self.client_secret_env {
+            if client.client_secret.is_some() {
+                return Err(format!("give clientSecret or clientSecretEnv ({variable}), not both"));
+            }
+            match std::env::var(variable) {
+                Ok(secret) if !secret.is_empty() => client.client_secret = Some(secret),
+                _ => return Err(format!("the environment variable {variable} is not set")),
+            }
+        }
+        Ok(client)
+    }
+}
+
+/// The body of `integrations auth --file`: an auth update whose OAuth client may name its secret's
+/// variable with `clientSecretEnv`, as the manifest's does.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthBody {
+    /// The OAuth client, before its secret is read from the environment.
+    #[serde(default, alias = "oauth_client")]
+    oauth_client: Option<OAuthSpec>,
+    /// Everything else of the update.
+    #[serde(flatten)]
+    update: UpdateAuth,
+}
+
+impl AuthBody {
+    /// The update to send, its OAuth client's secret read from the environment; a variable that is not
+    /// set is a usage error naming it (read from `path`), and nothing is sent.
+    pub fn resolve(self, path: &Path) -> Result<UpdateAuth, Failure> {
+        let mut update = self.update;
+        if let Some(oauth) = self.oauth_client {
+            let client = oauth.resolve().map_err(|problem| {
+                let variable = oauth.client_secret_env.as_deref().unwrap_or_default();
+                Failure::file(
+                    path,
+                    format!("invalid request body (nothing was sent): oauthClient.clientSecretEnv: {problem}"),
+                )
+                .hint(format!("set {variable} to the OAuth client secret, or give clientSecret in the file"))
+            })?;
+            update.oauth_client = Some(client);
+        }
+        Ok(update)
+    }
 }
 
 /// One action.
@@ -132,13 +184,14 @@ pub struct Local {
 pub fn load(dir: &Path) -> Result<Local, Failure> {
     let path = dir.join(MANIFEST);
     let manifest: Manifest = bodies::parse(&path, &bodies::read_text(&path)?)?;
-    let mut problems = Vec::new();
-    let read = |relative: &Option<String>, problems: &mut Vec<String>, at: &str| -> Option<String> {
+    let mut problems: Vec<Violation> = Vec::new();
+    // `field` is where the file is named, e.g. `actions[0].file`.
+    let read = |relative: &Option<String>, problems: &mut Vec<Violation>, field: &str| -> Option<String> {
         let relative = relative.as_ref()?;
         match std::fs::read_to_string(dir.join(relative)) {
             Ok(text) => Some(text),
             Err(e) => {
-                problems.push(format!("{at}.file: cannot read {relative}: {e}"));
+                problems.push(problem(field, format!("cannot read {relative}: {e}")));
                 None
             }
         }
@@ -146,22 +199,19 @@ pub fn load(dir: &Path) -> Result<Local, Failure> {
 
     let mut oauth_client = None;
     if let Some(oauth) = &manifest.auth.oauth {
-        let mut client = oauth.client.clone();
-        if client.client_secret.is_some() {
-            problems.push(
-                "auth.oauth.clientSecret: secrets never go in the manifest; name a variable with clientSecretEnv"
-                    .into(),
-            );
+        if oauth.client.client_secret.is_some() {
+            problems.push(problem(
+                "auth.oauth.clientSecret",
+                "secrets never go in the manifest; name a variable with clientSecretEnv",
+            ));
         }
-        if let Some(variable) = &oauth.client_secret_env {
-            match std::env::var(variable) {
-                Ok(secret) if !secret.is_empty() => client.client_secret = Some(secret),
-                _ => {
-                    problems.push(format!("auth.oauth.clientSecretEnv: the environment variable {variable} is not set"))
-                }
+        match oauth.resolve() {
+            Ok(client) => oauth_client = Some(client),
+            Err(problem) => {
+                problems.push(self::problem("auth.oauth.clientSecretEnv", problem));
+                oauth_client = Some(oauth.client.clone());
             }
         }
-        oauth_client = Some(client);
     }
     let auth = UpdateAuth {
         auth_type: manifest.auth.auth_type.clone(),
@@ -180,12 +230,12 @@ pub fn load(dir: &Path) -> Result<Local, Failure> {
     for (index, spec) in manifest.actions.iter().enumerate() {
         let at = format!("actions[{index}]");
         if !names.insert(spec.name.as_str()) {
-            problems.push(format!("{at}.name: {:?} is used by an earlier action", spec.name));
+            problems.push(problem(&format!("{at}.name"), format!("{:?} is used by an earlier action", spec.name)));
         }
         let body = ActionInput {
             name: spec.name.clone(),
             description: spec.description.clone(),
-            code: read(&spec.file, &mut problems, &at),
+            code: read(&spec.file, &mut problems, &format!("{at}.file")),
             input_fields: Some(spec.input_fields.clone()),
             requires_confirmation: spec.requires_confirmation,
             ..ActionInput::default()
@@ -198,12 +248,12 @@ pub fn load(dir: &Path) -> Result<Local, Failure> {
     for (index, spec) in manifest.triggers.iter().enumerate() {
         let at = format!("triggers[{index}]");
         if !names.insert(spec.name.as_str()) {
-            problems.push(format!("{at}.name: {:?} is used by an earlier trigger", spec.name));
+            problems.push(problem(&format!("{at}.name"), format!("{:?} is used by an earlier trigger", spec.name)));
         }
         let body = TriggerInput {
             name: spec.name.clone(),
             description: spec.description.clone(),
-            polling_code: read(&spec.file, &mut problems, &at),
+            polling_code: read(&spec.file, &mut problems, &format!("{at}.file")),
             input_fields: Some(spec.input_fields.clone()),
             ..TriggerInput::default()
         };
@@ -219,14 +269,14 @@ pub fn load(dir: &Path) -> Result<Local, Failure> {
     if let Some(id) = &manifest.id
         && uuid_like(id).is_none()
     {
-        problems.push(format!("id: must be a UUID, got {id:?}"));
+        problems.push(problem("id", format!("must be a UUID, got {id:?}")));
     }
 
     if !problems.is_empty() {
         let mut failure =
             Failure::file(&path, format!("invalid manifest ({} problems, nothing was sent)", problems.len()));
         for problem in problems {
-            failure = failure.detail(problem);
+            failure = failure.violation(problem);
         }
         return Err(failure.hint("fix the fields listed above"));
     }
@@ -237,14 +287,18 @@ fn uuid_like(id: &str) -> Option<()> {
     (id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')).then_some(())
 }
 
-fn collect(problems: &mut Vec<String>, at: &str, violations: Vec<langdock::Violation>) {
+fn problem(path: &str, message: impl Into<String>) -> Violation {
+    Violation { path: path.to_owned(), message: message.into() }
+}
+
+fn collect(problems: &mut Vec<Violation>, at: &str, violations: Vec<Violation>) {
     for violation in violations {
         let path = match (at.is_empty(), violation.path.is_empty()) {
             (true, _) => violation.path,
             (false, true) => at.to_owned(),
             (false, false) => format!("{at}.{}", violation.path),
         };
-        problems.push(format!("{path}: {}", violation.message));
+        problems.push(Violation { path, message: violation.message });
     }
 }
 
@@ -264,9 +318,10 @@ pub fn export(integration: &Integration, dir: &Path) -> Result<Exported, Failure
     let mut write = |relative: String, text: &str| -> Result<String, Failure> {
         let path = dir.join(&relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Failure::file(parent, format!("cannot create it: {e}")))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::local(format!("{}: cannot create it: {e}", parent.display())))?;
         }
-        std::fs::write(&path, text).map_err(|e| Failure::file(&path, format!("cannot write it: {e}")))?;
+        std::fs::write(&path, text).map_err(|e| Failure::local(format!("{}: cannot write it: {e}", path.display())))?;
         files.push(relative.clone());
         Ok(relative)
     };
@@ -332,7 +387,7 @@ pub fn export(integration: &Integration, dir: &Path) -> Result<Exported, Failure
         triggers,
     };
     let yaml =
-        serde_norway::to_string(&manifest).map_err(|e| Failure::usage(format!("cannot write the manifest: {e}")))?;
+        serde_norway::to_string(&manifest).map_err(|e| Failure::local(format!("cannot write the manifest: {e}")))?;
     write(MANIFEST.into(), &yaml)?;
     Ok(Exported { files, notes })
 }
@@ -362,4 +417,29 @@ pub fn record_id(dir: &Path, id: &str) -> Result<(), Failure> {
     let text = bodies::read_text(&path)?;
     let updated = format!("id: {id}\n{text}");
     crate::state::write_atomically(&path, updated.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth_body(yaml: &str) -> Result<UpdateAuth, Failure> {
+        let path = Path::new("auth.yaml");
+        bodies::parse::<AuthBody>(path, yaml)?.resolve(path)
+    }
+
+    #[test]
+    fn an_auth_body_without_client_secret_env_is_sent_as_written() {
+        let body = auth_body("authType: OAUTH\noauthClient:\n  clientId: abc\n  clientSecret: s3cret\n").unwrap();
+        let client = body.oauth_client.unwrap();
+        assert_eq!((client.client_id.as_deref(), client.client_secret.as_deref()), (Some("abc"), Some("s3cret")));
+        assert!(client.extra.is_empty());
+    }
+
+    #[test]
+    fn an_auth_body_with_both_a_secret_and_its_variable_is_refused() {
+        let yaml = "authType: OAUTH\noauthClient:\n  clientSecret: s3cret\n  clientSecretEnv: PATH\n";
+        let failure = auth_body(yaml).unwrap_err();
+        assert!(failure.to_string().contains("not both"), "{failure}");
+    }
 }

@@ -79,6 +79,9 @@ pub struct Plan {
     pub notes: Vec<String>,
     #[serde(skip)]
     state: State,
+    /// What went wrong on this machine during apply without stopping it (e.g. the manifest not taking the id).
+    #[serde(skip)]
+    warnings: Vec<String>,
 }
 
 impl Plan {
@@ -91,6 +94,7 @@ impl Plan {
             unchanged: Vec::new(),
             notes: Vec::new(),
             state: State::default(),
+            warnings: Vec::new(),
         };
         let remote = match &local.manifest.id {
             None => {
@@ -303,8 +307,12 @@ impl Plan {
     pub async fn apply(mut self, client: &Client, local: &Local, out: &Output) -> Result<Report, Failure> {
         let bar = out.progress(self.steps.len());
         let steps = std::mem::take(&mut self.steps);
-        let mut report =
-            Report { integration_id: self.integration_id.clone(), applied: Vec::new(), not_applied: Vec::new() };
+        let mut report = Report {
+            integration_id: self.integration_id.clone(),
+            applied: Vec::new(),
+            not_applied: Vec::new(),
+            warnings: Vec::new(),
+        };
         self.state.integration_id = self.integration_id.clone();
         for (position, step) in steps.iter().enumerate() {
             bar.set_message(describe(step));
@@ -313,6 +321,9 @@ impl Plan {
                 report.not_applied = steps[position..].iter().map(describe).collect();
                 self.state.save(&local.dir)?;
                 let mut failure = Failure::from(error);
+                for warning in &self.warnings {
+                    failure = failure.detail(format!("warning: {warning}"));
+                }
                 failure = failure.detail(format!("failed at: {}", describe(step)));
                 for done in &report.applied {
                     failure = failure.detail(format!("applied: {done}"));
@@ -337,6 +348,7 @@ impl Plan {
         if self.integration_id.is_some() {
             self.state.save(&local.dir)?;
         }
+        report.warnings = self.warnings;
         Ok(report)
     }
 
@@ -353,7 +365,7 @@ impl Plan {
                 self.integration_id = Some(created.id.clone());
                 self.state.integration_id = Some(created.id.clone());
                 if let Err(failure) = manifest::record_id(&local.dir, &created.id) {
-                    failure.print();
+                    self.warnings.push(format!("{failure}: add `id: {}` to the manifest", created.id));
                 }
                 self.state.save(&local.dir).ok();
             }
@@ -410,11 +422,17 @@ pub struct Report {
     pub applied: Vec<String>,
     /// The steps not made (after a failure).
     pub not_applied: Vec<String>,
+    /// What went wrong without stopping apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl Report {
     /// Prints the report for people.
     pub fn print(&self) {
+        for warning in &self.warnings {
+            eprintln!("warning: {warning}");
+        }
         if self.applied.is_empty() {
             println!("Nothing to apply: the workspace matches the directory.");
         } else {

@@ -44,7 +44,7 @@ impl State {
     /// Writes the state next to the manifest, atomically.
     pub fn save(&self, dir: &Path) -> Result<(), Failure> {
         let text =
-            serde_json::to_vec_pretty(self).map_err(|e| Failure::usage(format!("cannot encode the state: {e}")))?;
+            serde_json::to_vec_pretty(self).map_err(|e| Failure::local(format!("cannot encode the state: {e}")))?;
         write_atomically(&path(dir), &text)
     }
 }
@@ -64,5 +64,5 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let temporary = path.with_extension("tmp");
     std::fs::write(&temporary, bytes)
         .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| Failure::file(path, format!("cannot write it: {e}")))
+        .map_err(|e| Failure::local(format!("{}: cannot write it: {e}", path.display())))
 }

@@ -123,11 +123,11 @@ async fn every_endpoint_has_a_command_with_table_and_json_output() {
 }
 
 #[tokio::test]
-async fn errors_are_one_line_with_a_hint_and_exit_code_1() {
+async fn errors_are_one_line_with_a_hint_and_details_under_it_without_json() {
     let cli = Cli::start().await;
     let missing = uuid_v4();
     let output = cli.run(&["integrations", "get", &missing]).await;
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(6));
     let text = stderr(&output);
     assert!(text.starts_with("error: 404 Not Found"), "{text}");
     assert!(text.contains("hint: check the id"), "{text}");
@@ -135,7 +135,7 @@ async fn errors_are_one_line_with_a_hint_and_exit_code_1() {
 
     let output =
         cli.run(&["integrations", "create", "--name", &"x".repeat(41), "--description", &"d".repeat(91)]).await;
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(4));
     let text = stderr(&output);
     assert!(
         text.contains("  name: must be at most 40") && text.contains("  description: must be at most 90"),
@@ -148,6 +148,225 @@ async fn errors_are_one_line_with_a_hint_and_exit_code_1() {
     cli.inject(json!({"operation": "create_integration", "status": 500}));
     let output = cli.run(&["integrations", "create", "--name", "Maybe"]).await;
     assert!(stderr(&output).contains("integrations list"), "{}", stderr(&output));
+}
+
+/// The one JSON object a `--json` failure prints: stderr is exactly one line of JSON, stdout is empty,
+/// and the object's `exit_code` is the process's.
+fn json_error(output: &Output) -> Value {
+    let text = stderr(output);
+    assert_eq!(text.lines().count(), 1, "one line on stderr: {text}");
+    assert!(output.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&output.stdout));
+    let error: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    assert_eq!(error["exit_code"], json!(output.status.code().unwrap()), "{error}");
+    error
+}
+
+#[tokio::test]
+async fn with_json_a_404_is_one_json_object_on_stderr_with_exit_code_6() {
+    let cli = Cli::start().await;
+    let output = cli.run(&["--json", "integrations", "get", &uuid_v4()]).await;
+    assert_eq!(output.status.code(), Some(6));
+    let error = json_error(&output);
+    assert_eq!(error["kind"], "NotFoundError");
+    assert_eq!(error["status"], 404);
+    assert_eq!(error["attempts"], 1);
+    assert_eq!(error["maybe_created"], false);
+    assert_eq!(error["retry_after"], Value::Null);
+    assert_eq!(error["violations"], json!([]));
+    assert!(error["message"].as_str().unwrap().starts_with("404 Not Found"), "{error}");
+    assert!(error["hint"].as_str().unwrap().starts_with("check the id"), "{error}");
+    let sent = cli.emulator.journal().into_iter().find(|e| e.method == "GET").expect("the request");
+    assert_eq!(error["request_id"].as_str(), sent.request_id.as_deref(), "the id of the request the emulator saw");
+}
+
+#[tokio::test]
+async fn with_json_a_validation_error_lists_its_violations_and_sends_nothing() {
+    let cli = Cli::start().await;
+    let output = cli
+        .run(&["--json", "integrations", "create", "--name", &"x".repeat(41), "--description", &"d".repeat(91)])
+        .await;
+    assert_eq!(output.status.code(), Some(4));
+    let error = json_error(&output);
+    assert_eq!(error["kind"], "ValidationError");
+    assert_eq!((error["status"].clone(), error["attempts"].clone()), (Value::Null, json!(0)));
+    let violations = error["violations"].as_array().unwrap();
+    let paths: Vec<&str> = violations.iter().map(|v| v["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["name", "description"], "{error}");
+    assert!(violations[0]["message"].as_str().unwrap().starts_with("must be at most 40"), "{error}");
+    assert!(cli.emulator.journal().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn with_json_a_429_asking_for_more_than_the_cap_gives_retry_after_and_exit_code_8() {
+    let cli = Cli::start().await;
+    // The client waits at most 60 s for a Retry-After, so a 120 s one fails at once.
+    cli.inject(json!({"operation": "list_integrations", "status": 429, "headers": {"Retry-After": "120"}}));
+    let output = cli.run(&["--json", "integrations", "list"]).await;
+    assert_eq!(output.status.code(), Some(8));
+    let error = json_error(&output);
+    assert_eq!(error["kind"], "RateLimitError");
+    assert_eq!(error["status"], 429);
+    assert_eq!(error["retry_after"], 120.0);
+    assert_eq!(error["attempts"], 1);
+    assert!(error["hint"].as_str().unwrap().contains("try again in 120 s"), "{error}");
+}
+
+#[tokio::test]
+async fn with_json_an_integration_create_that_may_have_happened_says_maybe_created_with_exit_code_11() {
+    let cli = Cli::start().await;
+    cli.inject(json!({"operation": "create_integration", "status": 500, "apply": true}));
+    let output = cli.run(&["--json", "integrations", "create", "--name", "Maybe"]).await;
+    assert_eq!(output.status.code(), Some(11));
+    let error = json_error(&output);
+    assert_eq!(error["kind"], "InternalServerError");
+    assert_eq!(error["status"], 500);
+    assert_eq!(error["maybe_created"], true);
+    assert_eq!(error["attempts"], 1, "an integration create is not retried");
+    assert!(error["hint"].as_str().unwrap().contains("langdock integrations list"), "{error}");
+    let list = cli.json(&["integrations", "list"]).await;
+    assert!(list.as_array().unwrap().iter().any(|i| i["name"] == "Maybe"), "it was created: {list}");
+}
+
+#[tokio::test]
+async fn each_kind_of_failure_has_its_own_exit_code_and_json_kind() {
+    let cli = Cli::start().await;
+    let id = cli.json(&["integrations", "create", "--name", "Codes"]).await["id"].as_str().unwrap().to_owned();
+    let bad_manifest = tempfile::tempdir().unwrap();
+    write(bad_manifest.path(), "integration.yaml", "name: Codes\ncolour: red\n");
+    let manifest_path = bad_manifest.path().to_str().unwrap().to_owned();
+    let missing = uuid_v4();
+    let get = ["integrations", "get", id.as_str()];
+    let list = ["integrations", "list"];
+    let answer = |operation: &str, status: u16| Some(json!({"operation": operation, "status": status}));
+    let none = None;
+    // (exit code, JSON kind, arguments after `--json --max-retries 0`, a fault to inject, environment)
+    type Case<'a> = (i32, &'a str, Vec<&'a str>, Option<Value>, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
+        (1, "BadRequestError", get.to_vec(), answer("get_integration", 400), vec![]),
+        (3, "ConfigurationError", list.to_vec(), none.clone(), vec![("LANGDOCK_API_KEY", "")]),
+        (3, "ConfigurationError", list.to_vec(), none.clone(), vec![("LANGDOCK_BASE_URL", "ftp://example.com")]),
+        (4, "ValidationError", vec!["integrations", "create", "--name", ""], none.clone(), vec![]),
+        (5, "AuthenticationError", list.to_vec(), none.clone(), vec![("LANGDOCK_API_KEY", "sk-ld-wrong")]),
+        (5, "PermissionDeniedError", get.to_vec(), answer("get_integration", 403), vec![]),
+        (6, "NotFoundError", vec!["integrations", "get", &missing], none.clone(), vec![]),
+        (7, "ConflictError", get.to_vec(), answer("get_integration", 409), vec![]),
+        (8, "RateLimitError", list.to_vec(), answer("list_integrations", 429), vec![]),
+        (
+            9,
+            "APIConnectionError",
+            list.to_vec(),
+            Some(json!({"operation": "list_integrations", "drop": "before_body"})),
+            vec![],
+        ),
+        (
+            9,
+            "APITimeoutError",
+            vec!["--timeout", "0.2", "integrations", "list"],
+            Some(json!({"operation": "list_integrations", "latencyMs": 5000})),
+            vec![],
+        ),
+        (10, "InternalServerError", list.to_vec(), answer("list_integrations", 503), vec![]),
+        (
+            11,
+            "InternalServerError",
+            vec!["integrations", "create", "--name", "Twice?"],
+            Some(json!({"operation": "create_integration", "status": 502, "apply": true})),
+            vec![],
+        ),
+        (64, "UsageError", vec!["apply", &manifest_path], none.clone(), vec![]),
+        (64, "UsageError", vec!["integrations", "auth", &id, "--field", "lonely"], none.clone(), vec![]),
+        (64, "UsageError", vec!["integrations", "list", "--frobnicate"], none.clone(), vec![]),
+        (64, "UsageError", vec!["integrations", "get"], none, vec![]),
+    ];
+    for (code, kind, args, fault, env) in cases {
+        if let Some(fault) = fault {
+            cli.inject(fault);
+        }
+        let all = [&["--json", "--max-retries", "0"], args.as_slice()].concat();
+        let output = cli.run_with(&all, &env).await;
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {}", stderr(&output));
+        assert_eq!(json_error(&output)["kind"], kind, "{args:?}");
+    }
+    // Without --json the codes are the same, and the message is text.
+    for (args, code) in [(vec!["integrations", "get", &missing], 6), (vec!["integrations", "list", "--frobnicate"], 64)]
+    {
+        let output = cli.run(&args).await;
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
+        assert!(stderr(&output).starts_with("error: "), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[tokio::test]
+async fn help_lists_every_exit_code_and_help_itself_exits_0() {
+    let cli = Cli::start().await;
+    let output = cli.run(&["--help"]).await;
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&output.stdout);
+    let codes = help.split("Exit codes:").nth(1).unwrap_or_else(|| panic!("no exit codes in the help: {help}"));
+    for line in [
+        "   2  plan --exit-code: there are changes to apply",
+        "  11  the integration may have been created",
+        "  64  usage:",
+    ] {
+        assert!(codes.contains(line), "{line:?} in {codes}");
+    }
+}
+
+#[tokio::test]
+async fn auth_from_a_file_reads_client_secret_env_and_never_sends_the_key() {
+    let cli = Cli::start().await;
+    let id = cli.json(&["integrations", "create", "--name", "Mail"]).await["id"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    for (file, key) in [("camel.yaml", "clientSecretEnv"), ("snake.yaml", "client_secret_env")] {
+        write(
+            dir.path(),
+            file,
+            &format!(
+                "authType: OAUTH\noauthClient:\n  clientId: abc\n  {key}: LANGDOCK_CLI_TEST_MAIL_SECRET\n  \
+                 authUrl: https://auth.example.com/a\n  tokenUrl: https://auth.example.com/t\n"
+            ),
+        );
+        cli.emulator.clear_journal();
+        let path = dir.path().join(file);
+        let output = cli
+            .run_with(
+                &["--json", "integrations", "auth", &id, "-f", path.to_str().unwrap()],
+                &[("LANGDOCK_CLI_TEST_MAIL_SECRET", "super-secret-value")],
+            )
+            .await;
+        assert!(output.status.success(), "{file}: {}", stderr(&output));
+        let sent = cli.emulator.journal().into_iter().find(|e| e.method != "GET").expect("the auth update");
+        let body = sent.body.expect("a JSON body");
+        assert_eq!(body["oauthClient"]["clientSecret"], "super-secret-value", "{file}: {body}");
+        assert_eq!(body["oauthClient"]["clientId"], "abc", "{file}: {body}");
+        let text = body.to_string();
+        assert!(
+            !text.contains("SecretEnv") && !text.contains("secret_env"),
+            "{file}: the manifest-only key was sent: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn auth_from_a_file_naming_an_unset_variable_is_a_usage_error_and_sends_nothing() {
+    let cli = Cli::start().await;
+    let id = cli.json(&["integrations", "create", "--name", "Mail"]).await["id"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "auth.yaml",
+        "authType: OAUTH\noauthClient:\n  clientId: abc\n  clientSecretEnv: LANGDOCK_CLI_TEST_UNSET_SECRET\n",
+    );
+    let path = dir.path().join("auth.yaml");
+    cli.emulator.clear_journal();
+    let output = cli.run(&["--json", "integrations", "auth", &id, "-f", path.to_str().unwrap()]).await;
+    assert_eq!(output.status.code(), Some(64));
+    let error = json_error(&output);
+    assert_eq!(error["kind"], "UsageError");
+    assert!(error["message"].as_str().unwrap().contains("LANGDOCK_CLI_TEST_UNSET_SECRET is not set"), "{error}");
+    assert!(cli.emulator.journal().is_empty(), "nothing was sent");
+    let output = cli.run(&["integrations", "auth", &id, "-f", path.to_str().unwrap()]).await;
+    assert!(stderr(&output).contains("hint: set LANGDOCK_CLI_TEST_UNSET_SECRET"), "{}", stderr(&output));
 }
 
 #[tokio::test]
@@ -359,7 +578,7 @@ async fn an_invalid_manifest_is_reported_with_file_and_field_before_anything_is_
         .replace("type: PASSWORD", "type: PASSWORD\n      colour: red");
     write(dir.path(), "integration.yaml", &manifest);
     let output = cli.run(&["apply", dir.path().to_str().unwrap()]).await;
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(64), "a usage error");
     assert!(stderr(&output).contains("integration.yaml"), "{}", stderr(&output));
     write(
         dir.path(),
@@ -372,6 +591,10 @@ async fn an_invalid_manifest_is_reported_with_file_and_field_before_anything_is_
         text.contains("integration.yaml: invalid manifest") && text.contains("actions[0].name: must be at most 100"),
         "{text}"
     );
+    let output = cli.run(&["--json", "apply", dir.path().to_str().unwrap()]).await;
+    let error = json_error(&output);
+    assert_eq!((error["kind"].as_str(), error["exit_code"].as_i64()), (Some("UsageError"), Some(64)));
+    assert_eq!(error["violations"][0]["path"], "actions[0].name", "{error}");
     assert!(cli.emulator.journal().is_empty(), "nothing was sent");
 }
 
@@ -427,6 +650,44 @@ async fn the_emulator_command_serves_the_api_until_terminated() {
     assert!(output.status.success(), "{}", stderr(&output));
     let list: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2, "the two seeded integrations");
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");
+}
+
+#[tokio::test]
+async fn an_https_emulator_names_its_ca_bundle_and_the_cli_trusts_it_only_through_that() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
+        .args(["emulator", "--port", "0", "--ca-out"])
+        .arg(&ca)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().expect("the listening line");
+    let url = first.strip_prefix("langdock-emulator listening on ").expect(&first).to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let export = lines.next_line().await.unwrap().expect("the export line");
+    assert!(export.ends_with(&format!("LANGDOCK_CA_BUNDLE={}", ca.display())), "{export}");
+    let list = |bundle: Option<&std::path::Path>| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"));
+        command.args(["--json", "--base-url", &url, "--api-key", DEFAULT_API_KEY, "integrations", "list"]);
+        command.env_remove("LANGDOCK_CA_BUNDLE");
+        if let Some(bundle) = bundle {
+            command.env("LANGDOCK_CA_BUNDLE", bundle);
+        }
+        command.output()
+    };
+    let trusted = list(Some(&ca)).await.unwrap();
+    assert!(trusted.status.success(), "{}", stderr(&trusted));
+    let untrusted = list(None).await.unwrap();
+    assert_eq!(untrusted.status.code(), Some(9), "a connection failure: {}", stderr(&untrusted));
+    let error: Value = serde_json::from_str(stderr(&untrusted).trim()).unwrap();
+    assert_eq!(error["kind"], "APIConnectionError");
     let pid = child.id().unwrap().to_string();
     std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");

@@ -294,9 +294,13 @@ impl Error {
         self.0.retry_after
     }
 
-    /// True when an integration create failed ambiguously (timeout, reset, 5xx after the body was
-    /// sent): the integration may exist. The client does not retry such a create because integration
-    /// names are not unique; list the integrations to check before creating it again.
+    /// True when a create may have taken effect although it failed, so creating again could make a
+    /// duplicate: an integration create that failed ambiguously (timeout, reset, 5xx after the body
+    /// was sent; the client does not retry it because integration names are not unique), or any
+    /// create answered 2xx with a body that could not be read (an action or trigger create then
+    /// reads the item back and returns it; this is set when it was not found). List or get to check
+    /// before creating again. Never set when the answer proves nothing was applied (a redirect, a
+    /// 4xx other than 409).
     pub fn maybe_created(&self) -> bool {
         self.0.maybe_created
     }
@@ -304,6 +308,11 @@ impl Error {
     /// Whether an earlier attempt of this call failed in a way that may have taken effect.
     pub(crate) fn after_ambiguous_attempt(&self) -> bool {
         self.0.after_ambiguous_attempt
+    }
+
+    /// Whether the server answered 2xx (it applied the request) but the body could not be read.
+    pub(crate) fn is_unreadable_success(&self) -> bool {
+        self.0.kind == ErrorKind::Api && self.0.status.is_some_and(|status| (200..300).contains(&status))
     }
 
     /// Every violation found by client-side validation (empty for other kinds).

@@ -49,6 +49,7 @@ mod operation;
 pub mod pacing;
 #[cfg(test)]
 mod properties;
+mod redirect;
 mod resources;
 mod response;
 pub mod retry;

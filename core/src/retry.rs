@@ -57,12 +57,16 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// True when the request provably did not take effect, so that even a create may be repeated:
-    /// a connect failure, a 429, or a 503 that says when to come back.
+    /// True when the request provably did not take effect, so that even a create may be repeated
+    /// and a failed create is not `maybe_created`: a connect failure (a refused server certificate
+    /// included), a redirect that was not
+    /// followed, a 4xx other than 409 (the service refused the request: bad input, no scope, rate
+    /// limited...), or a 503 that says when to come back. A 409 says the item exists.
     pub fn provably_not_applied(self) -> bool {
         match self {
             Failure::Connect | Failure::Certificate => true,
-            Failure::Status { status: 429, .. } => true,
+            Failure::Status { status: 409, .. } => false,
+            Failure::Status { status: 300..=499, .. } => true,
             Failure::Status { status: 503, retry_after } => retry_after.is_some(),
             _ => false,
         }
@@ -246,10 +250,13 @@ mod tests {
     }
 
     #[test]
-    fn only_connect_certificate_429_and_503_with_retry_after_prove_nothing_happened() {
+    fn connect_certificate_3xx_4xx_but_409_and_503_with_retry_after_prove_nothing_happened() {
         assert!(Failure::Connect.provably_not_applied());
         assert!(Failure::Certificate.provably_not_applied(), "the handshake failed before the request");
-        assert!(status(429).provably_not_applied());
+        for code in [301, 307, 308, 400, 401, 403, 404, 408, 413, 422, 429] {
+            assert!(status(code).provably_not_applied(), "{code}");
+        }
+        assert!(!status(409).provably_not_applied(), "a 409 says the item exists");
         assert!(Failure::Status { status: 503, retry_after: Some(Duration::from_secs(1)) }.provably_not_applied());
         assert!(!status(503).provably_not_applied());
         assert!(!status(500).provably_not_applied());
@@ -313,9 +320,12 @@ mod tests {
         for failure in [Failure::Timeout, Failure::Interrupted, status(500), status(502), status(503), status(504)] {
             assert_eq!(decide(&policy, unique, failure, 0, 0.0), Decision::GiveUp(GiveUp::MaybeApplied), "{failure:?}");
         }
-        for failure in
-            [Failure::Connect, status(429), Failure::Status { status: 503, retry_after: Some(Duration::from_secs(1)) }]
-        {
+        for failure in [
+            Failure::Connect,
+            status(408),
+            status(429),
+            Failure::Status { status: 503, retry_after: Some(Duration::from_secs(1)) },
+        ] {
             assert!(matches!(decide(&policy, unique, failure, 0, 0.0), Decision::Retry(_)), "{failure:?}");
         }
     }

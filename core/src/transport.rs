@@ -14,6 +14,7 @@ use crate::client::{ApiKey, CallSettings};
 use crate::error::{Error, ErrorKind, Result};
 use crate::operation::{Operation, WriteSafety};
 use crate::pacing::Pacer;
+use crate::redirect::{self, Hop};
 use crate::response::Response;
 use crate::retry::{self, Decision, Failure, GiveUp, RetryBudget};
 
@@ -74,8 +75,16 @@ struct Answer {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
-    oversized: bool,
+    /// The size announced by `Content-Length`, or read so far, when it passed [`MAX_RESPONSE_BYTES`]:
+    /// the body is then dropped (and, when announced, never read).
+    oversized: Option<u64>,
+    /// Why a redirect answer was not followed, for the error message.
+    redirect_refused: Option<String>,
 }
+
+/// Appended to the error of an integration create that may have taken effect.
+const MAYBE_CREATED_HINT: &str =
+    " - the integration may have been created: list your integrations before creating it again";
 
 pub(crate) struct Transport {
     http: reqwest::Client,
@@ -149,7 +158,8 @@ impl Transport {
         let started = Instant::now();
         let deadline = started + settings.deadline;
         let request_id = uuid::Uuid::new_v4().to_string();
-        let url = format!("{}{}", self.api_root, request.path);
+        let url = Url::parse(&format!("{}{}", self.api_root, request.path))
+            .map_err(|e| Error::new(ErrorKind::Connection, format!("cannot build the request URL: {e}")))?;
         let op = request.op.name();
         let mut attempts = 0u32;
         let mut ambiguous = false;
@@ -184,7 +194,8 @@ impl Transport {
                     }
                     if answer.status.is_success() {
                         self.budget.refund(spent);
-                        return decode(answer, attempts, &request_id);
+                        return decode(answer, attempts, &request_id)
+                            .map_err(|error| unreadable_success(error, request.op.write_safety()));
                     }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
                 }
@@ -243,9 +254,7 @@ impl Transport {
                     error = error.append_message(note);
                 }
                 if maybe_created {
-                    error = error.append_message(
-                        " - the integration may have been created: list your integrations before creating it again",
-                    );
+                    error = error.append_message(MAYBE_CREATED_HINT);
                 } else if attempts > 1 && reason == GiveUp::RetriesExhausted && note.is_none() {
                     error = error.append_message(&format!(" (gave up after {attempts} attempts)"));
                 }
@@ -254,35 +263,66 @@ impl Transport {
         }
     }
 
+    /// One attempt: the request, and the same-origin redirects [`redirect::next_hop`] allows, all
+    /// within `timeout`. Redirects are followed here, not by reqwest, so that the key never leaves
+    /// the configured origin and a refused redirect can say where it pointed.
     async fn attempt(
         &self,
         request: &ApiRequest,
-        url: &str,
+        url: &Url,
         timeout: Duration,
         request_id: &str,
     ) -> std::result::Result<Answer, reqwest::Error> {
-        let mut builder = self
-            .http
-            .request(request.method.clone(), url)
-            .timeout(timeout)
-            .headers(self.default_headers.clone())
-            .header(REQUEST_ID, request_id);
-        if let Some(body) = &request.body {
-            builder = builder.header(header::CONTENT_TYPE, body.content_type.as_str()).body(body.bytes.clone());
-        }
-        let mut response = builder.send().await?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
-        let mut oversized = false;
-        while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                oversized = true;
-                break;
+        let until = Instant::now() + timeout;
+        let mut url = url.clone();
+        let mut method = request.method.clone();
+        let mut hops = 0;
+        loop {
+            let mut builder = self
+                .http
+                .request(method.clone(), url.clone())
+                .timeout(until.saturating_duration_since(Instant::now()))
+                .headers(self.default_headers.clone())
+                .header(REQUEST_ID, request_id);
+            if let Some(body) = &request.body {
+                builder = builder.header(header::CONTENT_TYPE, body.content_type.as_str()).body(body.bytes.clone());
             }
-            body.extend_from_slice(&chunk);
+            let mut response = builder.send().await?;
+            let status = response.status();
+            let mut redirect_refused = None;
+            if redirect::is_redirect(status) {
+                match redirect::next_hop(status, &method, &url, response.headers().get(header::LOCATION), hops) {
+                    Hop::Follow { url: next, method: next_method } => {
+                        tracing::debug!(status = status.as_u16(), to = %next, "following a redirect");
+                        (url, method, hops) = (next, next_method, hops + 1);
+                        continue;
+                    }
+                    Hop::Refuse(why) => redirect_refused = Some(why),
+                }
+            }
+            let headers = std::mem::take(response.headers_mut());
+            // Refused unread when announced too large; a body without a length is cut at the cap.
+            if let Some(announced) = response.content_length().filter(|&n| n > MAX_RESPONSE_BYTES as u64) {
+                return Ok(Answer {
+                    status,
+                    headers,
+                    body: Bytes::new(),
+                    oversized: Some(announced),
+                    redirect_refused,
+                });
+            }
+            let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
+            let mut oversized = None;
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                    oversized = Some((body.len() + chunk.len()) as u64);
+                    body.clear();
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            return Ok(Answer { status, headers, body: body.into(), oversized, redirect_refused });
         }
-        Ok(Answer { status, headers, body: body.into(), oversized })
     }
 }
 
@@ -321,8 +361,11 @@ fn is_html(headers: &HeaderMap, body: &[u8]) -> bool {
 fn decode<T: DeserializeOwned>(answer: Answer, attempts: u32, request_id: &str) -> Result<Response<T>> {
     let status = answer.status.as_u16();
     let request_id = request_id_of(&answer.headers, request_id);
-    let problem = if answer.oversized {
-        format!("the answer is larger than {} MiB", MAX_RESPONSE_BYTES >> 20)
+    let problem = if let Some(size) = answer.oversized {
+        format!(
+            "the answer ({size} bytes or more) is larger than the {} MiB this client reads",
+            MAX_RESPONSE_BYTES >> 20
+        )
     } else {
         match serde_json::from_slice::<T>(&answer.body) {
             Ok(data) => return Ok(Response::new(data, status, attempts, Some(request_id))),
@@ -341,6 +384,17 @@ fn decode<T: DeserializeOwned>(answer: Answer, attempts: u32, request_id: &str) 
         .with_attempts(attempts))
 }
 
+/// Shapes the error of a 2xx answer whose body could not be read. A create answered 2xx took effect:
+/// `maybe_created` says so (an action or trigger create then reads the item back and clears it when
+/// found); an integration create also gets the hint.
+fn unreadable_success(error: Error, safety: WriteSafety) -> Error {
+    match safety {
+        WriteSafety::CreateWithoutUniqueName => error.with_maybe_created(true).append_message(MAYBE_CREATED_HINT),
+        WriteSafety::CreateWithUniqueName => error.with_maybe_created(true),
+        _ => error,
+    }
+}
+
 /// Decodes a 200 answer's body as `T`, as the transport does (for the property tests).
 #[cfg(test)]
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
@@ -348,7 +402,8 @@ pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
         status: StatusCode::OK,
         headers: HeaderMap::new(),
         body: Bytes::copy_from_slice(body),
-        oversized: false,
+        oversized: None,
+        redirect_refused: None,
     };
     decode(answer, 1, "test").map(Response::into_inner)
 }
@@ -389,7 +444,9 @@ fn status_error(answer: Answer, settings: &CallSettings, reason: GiveUp, sent_re
     let retry_after_header = answer.headers.get(header::RETRY_AFTER).and_then(|value| value.to_str().ok());
     let retry_after = retry_after_header.and_then(|value| retry::parse_retry_after(value, SystemTime::now()));
     let reason_phrase = answer.status.canonical_reason().unwrap_or("error");
-    let detail = if is_html(&answer.headers, &answer.body) {
+    let detail = if let Some(why) = answer.redirect_refused {
+        Some(why)
+    } else if is_html(&answer.headers, &answer.body) {
         Some("the server answered with an HTML page".to_owned())
     } else {
         server_message(&answer.body)

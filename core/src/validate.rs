@@ -89,8 +89,24 @@ impl Checker {
     }
 
     pub(crate) fn uuid(&mut self, path: &str, value: &str) {
-        if uuid::Uuid::try_parse(value).is_err() {
-            self.push(path, format!("must be a UUID, got {value:?}"));
+        if !is_canonical_uuid(value) {
+            self.push(
+                path,
+                format!(
+                    "must be a UUID in canonical form (8-4-4-4-12 hex digits, with hyphens, no braces), got {value:?}"
+                ),
+            );
+        }
+    }
+
+    /// An absolute http(s) URL without whitespace; internationalised hosts are fine.
+    fn http_url(&mut self, path: &str, value: &str) {
+        let absolute_http = reqwest::Url::parse(value)
+            .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
+        // The URL parser would quietly percent-encode a space; the service refuses it.
+        let clean = !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        if !(absolute_http && clean) {
+            self.push(path, format!("must be an absolute http(s) URL without spaces, got {value:?}"));
         }
     }
 
@@ -150,6 +166,17 @@ pub(crate) fn ids(ids: &[(&str, &str)]) -> Result<()> {
     }
     let violations = checker.finish();
     if violations.is_empty() { Ok(()) } else { Err(Error::validation(violations)) }
+}
+
+/// Whether `value` is a UUID in the canonical hyphenated form the API takes (8-4-4-4-12 hex digits, either
+/// case): the service answers 400 to the forms `uuid` also parses (no hyphens, braces, `urn:uuid:`).
+pub fn is_canonical_uuid(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => *byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
 }
 
 /// Checks an icon file: PNG, JPEG or WebP by content, at most 20 MB. Returns its MIME type.
@@ -219,10 +246,7 @@ impl Validate for UpdateIntegration {
             checker.push("color", format!("must be a hex color like #1A73E8, got {color:?}"));
         }
         if let Some(url) = &self.icon_url {
-            let scheme = reqwest::Url::parse(url).map(|url| url.scheme().to_owned());
-            if !matches!(scheme.as_deref(), Ok("http" | "https")) {
-                checker.push("iconUrl", format!("must be an http(s) URL, got {url:?}"));
-            }
+            checker.http_url("iconUrl", url);
         }
         checker.finish()
     }
@@ -444,6 +468,49 @@ mod tests {
         assert!(ids(&[("integrationId", "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11")]).is_ok());
         let error = ids(&[("integrationId", "42"), ("actionId", "")]).unwrap_err();
         assert_eq!(paths(error.violations()), ["integrationId", "actionId"]);
+    }
+
+    #[test]
+    fn only_the_canonical_hyphenated_uuid_form_is_accepted() {
+        for good in ["0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11", "0B6F1C9E-8A53-4C47-9A4E-6C2F0E3F6A11"] {
+            assert!(is_canonical_uuid(good), "{good}");
+        }
+        for bad in [
+            "0b6f1c9e8a534c479a4e6c2f0e3f6a11",
+            "{0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11}",
+            "urn:uuid:0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11",
+            "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a1g",
+            "0b6f1c9e-8a534-c47-9a4e-6c2f0e3f6a11",
+            " 0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a1",
+            "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11\n",
+            "0b6f1c9e\u{2011}8a53-4c47-9a4e-6c2f0e3f6a1",
+        ] {
+            assert!(!is_canonical_uuid(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_icon_url_is_an_absolute_http_url_without_spaces() {
+        let violations = |url: &str| {
+            let update = UpdateIntegration { icon_url: Some(url.into()), ..UpdateIntegration::default() };
+            paths(&update.violations()).len()
+        };
+        for good in ["https://cdn.example.com/icon.png", "http://127.0.0.1:8080/i.png", "https://bücher.de/ikone.png"]
+        {
+            assert_eq!(violations(good), 0, "{good}");
+        }
+        for bad in [
+            "https://cdn.example.com/my icon.png",
+            " https://cdn.example.com/icon.png",
+            "https://cdn.example.com/icon.png\n",
+            "/relative/icon.png",
+            "cdn.example.com/icon.png",
+            "ftp://cdn.example.com/icon.png",
+            "data:image/png;base64,AAAA",
+            "",
+        ] {
+            assert_eq!(violations(bad), 1, "{bad:?}");
+        }
     }
 
     #[test]

@@ -241,6 +241,11 @@ fn check_error(expected: &Value, error: &langdock::Error) -> Result<(), String> 
     {
         return Err(format!("expected the message to contain {text:?}: {error}"));
     }
+    if let Some(text) = expected.get("messageExcludes").and_then(Value::as_str)
+        && error.message().contains(text)
+    {
+        return Err(format!("expected the message not to contain {text:?}: {error}"));
+    }
     Ok(())
 }
 

@@ -8,6 +8,12 @@ use std::time::{Duration, SystemTime};
 use langdock::{ActionInput, CreateIntegration, ErrorKind, RequestOptions, TriggerInput};
 use serde_json::json;
 
+/// An attempt timeout for tests that make the emulator slow on purpose. An answer without injected latency must
+/// arrive well within it even on a loaded 2-core machine, or the test makes an extra attempt and flakes.
+const SHORT_TIMEOUT: Duration = Duration::from_secs(2);
+/// Injected latency, far beyond [`SHORT_TIMEOUT`].
+const SLOW_MS: u64 = 8000;
+
 #[tokio::test]
 async fn retryable_statuses_are_retried_until_success() {
     let h = common::start().await;
@@ -117,13 +123,13 @@ async fn a_dropped_connection_is_retried_for_reads_and_updates() {
 #[tokio::test]
 async fn a_slow_answer_times_out_and_is_retried() {
     let h = common::start().await;
-    let client = common::builder(&h.emulator).timeout(Duration::from_millis(200)).build().unwrap();
-    h.inject(json!({"operation": "list_integrations", "latencyMs": 1500}));
+    let client = common::builder(&h.emulator).timeout(SHORT_TIMEOUT).build().unwrap();
+    h.inject(json!({"operation": "list_integrations", "latencyMs": SLOW_MS}));
     let list = client.integrations().list().await.unwrap();
     assert_eq!(list.attempts(), 2);
     assert_eq!(h.seen("list_integrations").len(), 2);
 
-    h.inject(json!({"operation": "list_integrations", "latencyMs": 1500, "times": 3}));
+    h.inject(json!({"operation": "list_integrations", "latencyMs": SLOW_MS, "times": 3}));
     let error = client.integrations().list().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert_eq!(error.attempts(), 3);
@@ -133,7 +139,7 @@ async fn a_slow_answer_times_out_and_is_retried() {
 #[tokio::test]
 async fn the_deadline_bounds_all_attempts_and_waits() {
     let h = common::start().await;
-    h.inject(json!({"operation": "list_integrations", "latencyMs": 2000, "times": null}));
+    h.inject(json!({"operation": "list_integrations", "latencyMs": 10000, "times": null}));
     let client = common::builder(&h.emulator).timeout(Duration::from_secs(10)).max_retries(10).build().unwrap();
     let started = std::time::Instant::now();
     let error = client
@@ -144,20 +150,22 @@ async fn the_deadline_bounds_all_attempts_and_waits() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert_eq!(error.attempts(), 1, "the one attempt used the whole deadline");
-    assert!(started.elapsed() < Duration::from_millis(1900), "stopped at the deadline, not the latency");
+    // Far below the latency, with room for a loaded machine.
+    assert!(started.elapsed() < Duration::from_secs(5), "stopped at the deadline, not the latency");
 }
 
 #[tokio::test]
 async fn a_wait_that_would_pass_the_deadline_is_not_slept() {
     let h = common::start().await;
     h.inject(json!({"operation": "list_integrations", "status": 503, "headers": {"Retry-After": "30"}}));
-    let client = common::builder(&h.emulator).deadline(Duration::from_secs(2)).build().unwrap();
+    let client = common::builder(&h.emulator).deadline(Duration::from_secs(10)).build().unwrap();
     let started = std::time::Instant::now();
     let error = client.integrations().list().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InternalServer);
     assert_eq!(error.retry_after(), Some(Duration::from_secs(30)));
     assert!(error.message().contains("deadline"), "{error}");
-    assert!(started.elapsed() < Duration::from_secs(1));
+    // Sleeping until the deadline would take 10 s; a loaded machine still answers one request well within 5.
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
@@ -202,8 +210,8 @@ async fn integration_create_is_not_retried_after_an_ambiguous_failure() {
 #[tokio::test]
 async fn integration_create_is_not_retried_after_a_timeout() {
     let h = common::start().await;
-    let client = common::builder(&h.emulator).timeout(Duration::from_millis(200)).build().unwrap();
-    h.inject(json!({"operation": "create_integration", "latencyMs": 1000}));
+    let client = common::builder(&h.emulator).timeout(SHORT_TIMEOUT).build().unwrap();
+    h.inject(json!({"operation": "create_integration", "latencyMs": SLOW_MS}));
     let error = client.integrations().create(&CreateIntegration::new("Slow")).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Timeout);
     assert!(error.maybe_created());
@@ -224,6 +232,47 @@ async fn integration_create_is_retried_when_it_provably_did_not_happen() {
         let list = h.client.integrations().list().await.unwrap();
         assert_eq!(list.iter().filter(|i| i.name == "Retried").count(), 1, "{fault}");
     }
+}
+
+#[tokio::test]
+async fn an_integration_create_answered_201_with_an_unreadable_body_may_have_been_created() {
+    let h = common::start().await;
+    h.inject(json!({"operation": "create_integration", "status": 201, "apply": true, "body": "{\"integration\": 7}"}));
+    let error = h.client.integrations().create(&CreateIntegration::new("Made")).await.unwrap_err();
+    assert_eq!((error.kind(), error.status()), (ErrorKind::Api, Some(201)));
+    assert!(error.maybe_created(), "{error}");
+    assert!(error.message().contains("list your integrations before creating it again"), "{error}");
+    assert_eq!(error.body(), Some("{\"integration\": 7}"), "the body is kept");
+    assert_eq!(error.request_id(), h.seen("create_integration")[0].request_id.as_deref());
+    assert_eq!(error.attempts(), 1, "not retried");
+    let list = h.client.integrations().list().await.unwrap();
+    assert_eq!(list.iter().filter(|i| i.name == "Made").count(), 1, "it exists, once");
+}
+
+#[tokio::test]
+async fn an_integration_create_refused_with_a_4xx_is_not_maybe_created() {
+    let h = common::start().await;
+    for status in [400, 403, 404, 413, 422] {
+        h.emulator.clear_journal();
+        h.inject(json!({"operation": "create_integration", "status": status}));
+        let error = h.client.integrations().create(&CreateIntegration::new("Refused")).await.unwrap_err();
+        assert_eq!(error.status(), Some(status));
+        assert!(!error.maybe_created(), "{status}: {error}");
+        assert!(!error.message().contains("may have been created"), "{status}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn an_action_create_answered_201_with_an_unreadable_body_reads_the_action_back_once() {
+    let h = common::start().await;
+    let id = h.integration().await;
+    h.inject(json!({"operation": "create_action", "status": 201, "apply": true, "body": "<html>ok</html>"}));
+    let input = ActionInput::new("Once").code("return 1;");
+    let action = h.client.actions().create(&id, &input).await.unwrap();
+    assert_eq!((action.name.as_str(), action.code.as_deref()), ("Once", Some("return 1;")));
+    assert_eq!(action.attempts(), 2, "the create and the read");
+    assert_eq!(h.seen("create_action").len(), 1, "not sent again");
+    assert_eq!(h.client.integrations().get(&id).await.unwrap().actions.len(), 1);
 }
 
 #[tokio::test]
@@ -283,9 +332,9 @@ async fn a_plain_409_is_not_resolved() {
 #[tokio::test]
 async fn trigger_create_after_a_timeout_returns_the_trigger_once() {
     let h = common::start().await;
-    let client = common::builder(&h.emulator).timeout(Duration::from_millis(200)).build().unwrap();
+    let client = common::builder(&h.emulator).timeout(SHORT_TIMEOUT).build().unwrap();
     let id = h.integration().await;
-    h.inject(json!({"operation": "create_trigger", "latencyMs": 800}));
+    h.inject(json!({"operation": "create_trigger", "latencyMs": SLOW_MS}));
     let trigger = client.triggers().create(&id, &TriggerInput::new("Poll").description("d")).await.unwrap();
     assert_eq!(trigger.name, "Poll");
     assert_eq!(trigger.attempts(), 3);

@@ -1,10 +1,10 @@
 //! The shared state of a running emulator: the workspace, keys, limiter, faults and journal, behind short-lived
 //! locks (never held across an await).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -20,7 +20,7 @@ use crate::reply::ApiError;
 use crate::state::Store;
 use crate::sync::{lock, read, write};
 
-/// An uploaded icon, kept in memory only (the latest per integration).
+/// An uploaded icon (the latest per integration), kept in the state file when there is one.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredIcon {
     pub ext: &'static str,
@@ -40,6 +40,9 @@ pub(crate) struct App {
     pub store: Mutex<Store>,
     pub icons: Mutex<HashMap<Uuid, StoredIcon>>,
     pub keys: RwLock<HashMap<String, Vec<Scope>>>,
+    /// The keys added (or re-scoped) at run time: what the state file keeps of the keys, since the others come
+    /// from the configuration again at the next start.
+    pub added_keys: Mutex<BTreeMap<String, Vec<Scope>>>,
     pub limiter: RateLimiter,
     pub faults: FaultQueue,
     pub journal: Journal,
@@ -48,13 +51,19 @@ pub(crate) struct App {
 }
 
 impl App {
-    /// Builds the state from `config`, loading the state file when there is one.
+    /// Builds the state from `config`, loading the state file when there is one; keys added at run time before
+    /// come back on top of the configured ones.
     pub fn new(config: Config, base_url: String) -> io::Result<App> {
-        let store = match &config.state_file {
-            Some(path) => persist::load(path)?.unwrap_or_else(|| Store::seeded(config.seed)),
-            None => Store::seeded(config.seed),
+        let loaded = match &config.state_file {
+            Some(path) => persist::load(path)?,
+            None => None,
         };
-        let keys = config.keys.into_iter().map(|k| (k.key, k.scopes)).collect();
+        let (store, icons, added_keys) = match loaded {
+            Some(loaded) => (loaded.store, loaded.icons, loaded.keys.into_iter().map(|k| (k.key, k.scopes)).collect()),
+            None => (Store::seeded(config.seed), HashMap::new(), BTreeMap::new()),
+        };
+        let mut keys: HashMap<String, Vec<Scope>> = config.keys.into_iter().map(|k| (k.key, k.scopes)).collect();
+        keys.extend(added_keys.iter().map(|(key, scopes)| (key.clone(), scopes.clone())));
         Ok(App {
             seed: config.seed,
             max_body_bytes: config.max_body_bytes,
@@ -62,8 +71,9 @@ impl App {
             base_url,
             started: Instant::now(),
             store: Mutex::new(store),
-            icons: Mutex::new(HashMap::new()),
+            icons: Mutex::new(icons),
             keys: RwLock::new(keys),
+            added_keys: Mutex::new(added_keys),
             limiter: RateLimiter::new(config.rate_limit_per_minute),
             faults: FaultQueue::default(),
             journal: Journal::default(),
@@ -76,9 +86,10 @@ impl App {
         lock(&self.store)
     }
 
-    /// Adds or replaces a key.
+    /// Adds or replaces a key (the caller writes the state file).
     pub fn add_key(&self, key: ApiKey) {
-        write(&self.keys).insert(key.key, key.scopes);
+        write(&self.keys).insert(key.key.clone(), key.scopes.clone());
+        lock(&self.added_keys).insert(key.key, key.scopes);
     }
 
     /// Checks the bearer token against the keys and the scopes `op` needs: 401 for a missing or unknown key,
@@ -118,8 +129,25 @@ impl App {
             return Ok(());
         };
         let _writing = lock(&self.persist_lock);
-        let bytes = persist::snapshot(&self.store())?;
+        let bytes = self.snapshot()?;
         persist::write_atomic(path, &bytes)
+    }
+
+    /// Writes the state file, if there is one, on the blocking pool. Every acknowledged change goes through
+    /// here before its answer is sent; the spawned write finishes even if the request is dropped meanwhile.
+    pub async fn persist_async(self: &Arc<Self>) -> io::Result<()> {
+        if self.state_file.is_none() {
+            return Ok(());
+        }
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || app.persist()).await.map_err(io::Error::other)?
+    }
+
+    /// The state as the file holds it. Locks in the order store, icons, keys, as everywhere.
+    pub fn snapshot(&self) -> io::Result<Vec<u8>> {
+        let store = self.store();
+        let icons = lock(&self.icons);
+        persist::snapshot(&store, &icons, &lock(&self.added_keys))
     }
 
     /// Writes the state file and logs, rather than returns, a failure: the change is already made in memory.

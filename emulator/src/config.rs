@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 /// Documented so that examples, the README and the bindings can talk to a fresh emulator without setup.
 pub const DEFAULT_API_KEY: &str = "sk-ld-emulator-local";
 
+/// The service's documented rate limit (API.md, "Rate limits"): what `--rate-limit` without a number means.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 500;
+
 /// Default limit for JSON request bodies (1 MiB): far above every field limit of the API together.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -21,8 +24,10 @@ pub struct Config {
     pub keys: Vec<ApiKey>,
     /// Requests per minute and key; `None` (the default) disables rate limiting.
     pub rate_limit_per_minute: Option<u32>,
-    /// When set, the state is loaded from this file at start and written back (temp file + rename) after every
-    /// mutation and at shutdown.
+    /// When set, the state (integrations, uploaded icons, keys added at run time) is loaded from this file at
+    /// start and written back after every change, before the change is answered, and at shutdown. Each write
+    /// is atomic and durable (temp file, fsync, rename, fsync of the directory): a crash, even `SIGKILL`, leaves
+    /// the last complete state, holding every acknowledged change.
     pub state_file: Option<PathBuf>,
     /// Seed two Langdock-built integrations (default `true`); also what [`crate::Emulator::reset`] returns to.
     pub seed: bool,
@@ -37,6 +42,10 @@ pub struct Config {
     /// [`crate::Emulator::start`] returns, for clients in other processes (`LANGDOCK_CA_BUNDLE`). Ignored
     /// without TLS.
     pub ca_out: Option<PathBuf>,
+    /// Faults queued at start, in order, as if posted to `/_emulator/faults` (default none).
+    pub faults: Vec<crate::faults::Fault>,
+    /// Chaos from the start, as if posted to `/_emulator/chaos` (default off).
+    pub chaos: Option<crate::faults::Chaos>,
 }
 
 impl Default for Config {
@@ -49,6 +58,8 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             tls: false,
             ca_out: None,
+            faults: Vec::new(),
+            chaos: None,
         }
     }
 }

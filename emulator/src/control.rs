@@ -34,16 +34,15 @@ pub(crate) async fn handle(app: &std::sync::Arc<App>, parts: &Parts, body: Incom
         }
         (&Method::POST, "reset") => {
             app.reset();
-            persist(app).await;
-            Ok(Reply::ok(&json!({ "ok": true })))
+            persisted(app, Reply::ok(&json!({ "ok": true }))).await
         }
         (&Method::GET, "rate-limit") => Ok(Reply::ok(&json!({ "perMinute": app.limiter.get() }))),
         (&Method::POST, "rate-limit") => match read_json(app, parts, body).await {
             Ok(value) => set_rate_limit(app, &value),
             Err(e) => Err(e),
         },
-        (&Method::POST, "keys") => match read_json(app, parts, body).await {
-            Ok(value) => add_key(app, value),
+        (&Method::POST, "keys") => match read_json(app, parts, body).await.and_then(|value| add_key(app, value)) {
+            Ok(reply) => persisted(app, reply).await,
             Err(e) => Err(e),
         },
         (&Method::POST, "chaos") => match read_json(app, parts, body).await {
@@ -80,10 +79,14 @@ async fn read_json(app: &App, parts: &Parts, body: Incoming) -> Result<Value, Ap
     serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("request body: invalid JSON: {e}")))
 }
 
-async fn persist(app: &std::sync::Arc<App>) {
-    if app.state_file.is_some() {
-        let app = std::sync::Arc::clone(app);
-        let _ = tokio::task::spawn_blocking(move || app.persist_logged()).await;
+/// Answers `reply` once the state file holds the change, or 500 when it could not be written.
+async fn persisted(app: &std::sync::Arc<App>, reply: Reply) -> Result<Reply, ApiError> {
+    match app.persist_async().await {
+        Ok(()) => Ok(reply),
+        Err(e) => {
+            tracing::error!(error = %e, "could not write the state file");
+            Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("could not write the state file: {e}")))
+        }
     }
 }
 
@@ -105,9 +108,7 @@ fn add_faults(app: &App, value: Value) -> Result<Reply, ApiError> {
 }
 
 fn parse_fault(value: Value) -> Result<Fault, ApiError> {
-    let fault: Fault = serde_json::from_value(value).map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
-    fault.check().map_err(|e| ApiError::bad_request(format!("fault: {e}")))?;
-    Ok(fault)
+    Fault::from_json(value).map_err(|e| ApiError::bad_request(format!("fault: {e}")))
 }
 
 fn set_chaos(app: &App, value: Value) -> Result<Reply, ApiError> {
@@ -154,7 +155,7 @@ fn add_key(app: &App, value: Value) -> Result<Reply, ApiError> {
 /// The whole stored state, including what the API never shows (trigger polling code and input fields, the
 /// OAuth client secret): tests use it to check that such data is kept.
 fn state(app: &App) -> Reply {
-    match crate::persist::snapshot(&app.store()) {
+    match app.snapshot() {
         Ok(bytes) => {
             let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
             Reply::ok(&value)

@@ -61,7 +61,12 @@ impl Emulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let base_url = base_url_for(addr, tls.is_some());
+        let (faults, chaos) = (std::mem::take(&mut config.faults), config.chaos.take());
         let app = Arc::new(App::new(config, base_url.clone())?);
+        for fault in faults {
+            app.faults.push(fault);
+        }
+        app.faults.set_chaos(chaos);
         // Write the file once at start, so that it exists (and is valid) from the beginning.
         let persisted = Arc::clone(&app);
         tokio::task::spawn_blocking(move || persisted.persist()).await.map_err(io::Error::other)??;
@@ -141,9 +146,11 @@ impl Emulator {
         self.app.limiter.set(per_minute);
     }
 
-    /// Adds a key, or changes the scopes of an existing one.
+    /// Adds a key, or changes the scopes of an existing one; with a state file, the key is kept there and
+    /// accepted again after a restart. Writes the state file.
     pub fn add_key(&self, key: ApiKey) {
         self.app.add_key(key);
+        self.app.persist_logged();
     }
 
     /// Stops accepting, lets open requests finish (up to 5 s), then writes the state file.

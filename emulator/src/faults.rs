@@ -239,6 +239,13 @@ impl Fault {
         self
     }
 
+    /// A fault from its control-API JSON, checked: what `POST /_emulator/faults` and `--fault` accept.
+    pub(crate) fn from_json(value: serde_json::Value) -> Result<Fault, String> {
+        let fault: Fault = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        fault.check()?;
+        Ok(fault)
+    }
+
     /// Checks what JSON cannot: a real status code, valid header names and values, a valid method.
     pub fn check(&self) -> Result<(), String> {
         if let Some(status) = self.status
@@ -279,6 +286,17 @@ impl Fault {
             FaultTarget::Operation(wanted) => wanted == op,
         };
         target && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method.as_str()))
+    }
+}
+
+impl FromStr for Fault {
+    type Err = String;
+
+    /// Parses the JSON of one fault, as `POST /_emulator/faults` takes it, e.g.
+    /// `{"operation": "create_action", "status": 503}`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let value = serde_json::from_str(s).map_err(|e| format!("not JSON: {e}"))?;
+        Fault::from_json(value)
     }
 }
 
@@ -343,6 +361,30 @@ impl Chaos {
             return Err(format!("statuses: {bad} is not an HTTP status"));
         }
         Ok(())
+    }
+}
+
+impl Chaos {
+    /// Chaos at `rate` with the defaults of the control API: seed 0, 100 ms latency, every kind.
+    pub fn with_rate(rate: f64) -> Chaos {
+        Chaos { rate, seed: 0, latency_ms: default_chaos_latency(), statuses: None }
+    }
+}
+
+impl FromStr for Chaos {
+    type Err = String;
+
+    /// A rate from 0 to 1 (`0.3`), or the JSON `POST /_emulator/chaos` takes (`{"rate": 0.3, "seed": 7}`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let chaos = if s.starts_with('{') {
+            serde_json::from_str(s).map_err(|e| format!("not chaos JSON: {e}"))?
+        } else {
+            let rate = s.parse::<f64>().map_err(|_| format!("{s:?} is not a rate from 0 to 1, nor chaos JSON"))?;
+            Chaos::with_rate(rate)
+        };
+        Chaos::check(&chaos)?;
+        Ok(chaos)
     }
 }
 

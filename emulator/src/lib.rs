@@ -1,9 +1,12 @@
 //! A local emulator of the Langdock Integrations API, for tests and offline development.
 //!
 //! It serves every endpoint of the API contract (`/integrations/v1/…`) with in-memory state, optionally
-//! persisted to a JSON file; checks API keys and scopes; enforces the API's limits; and lets a test script
-//! failures (statuses, latency, dropped connections, truncated or malformed answers), a rate limit and read a
-//! journal of the requests it received. The same controls are reachable over HTTP under `/_emulator/`.
+//! persisted to a JSON file ([`Config::state_file`]: written atomically and durably before each change is
+//! answered, so it survives even `SIGKILL`); checks API keys and scopes; enforces the API's limits; and lets a
+//! test script failures (statuses, latency, dropped connections, truncated or malformed answers), a rate limit
+//! and read a journal of the requests it received. The same controls are reachable over HTTP under
+//! `/_emulator/`, and faults and chaos can also be set from the start ([`Config::faults`], [`Config::chaos`];
+//! `--fault`, `--chaos` on the command line).
 //!
 //! With [`Config::tls`] it serves HTTPS instead, with a certificate authority generated at start
 //! ([`Emulator::ca_pem`]), so that a client's custom-CA path is exercised for real.
@@ -52,7 +55,7 @@ mod views;
 
 pub use args::EmulatorArgs;
 pub use blocking::{BlockingEmulator, run_blocking};
-pub use config::{ApiKey, Config, DEFAULT_API_KEY, DEFAULT_MAX_BODY_BYTES, Scope};
+pub use config::{ApiKey, Config, DEFAULT_API_KEY, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMIT_PER_MINUTE, Scope};
 pub use emulator::Emulator;
 pub use faults::{Chaos, DropPoint, Fault, FaultKind, FaultTarget};
 pub use journal::{JOURNAL_CAPACITY, JournalEntry};

@@ -214,10 +214,15 @@ async fn api(ctx: &Ctx, parts: &Parts, body: Incoming, route: ApiRoute) -> Respo
     let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let request = routes::Request { route, content_type, body: &bytes, parsed: &parsed };
     let mut reply = routes::dispatch(app, &request).await.unwrap_or_else(ApiError::into_reply);
-    if reply.applied && app.state_file.is_some() {
-        let app = Arc::clone(app);
-        // The write is blocking file I/O; the spawned task finishes even if this request is dropped.
-        let _ = tokio::task::spawn_blocking(move || app.persist_logged()).await;
+    if reply.applied
+        && let Err(e) = app.persist_async().await
+    {
+        // Only what is on disk is acknowledged: a change the file does not hold is answered as a failure
+        // (still `applied`, since memory has it and the next write will store it).
+        tracing::error!(error = %e, "could not write the state file");
+        reply = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("could not write the state file: {e}"))
+            .into_reply();
+        reply.applied = true;
     }
 
     let Some(f) = fault else {

@@ -159,14 +159,16 @@ add("retries_stop_after_max_retries", "retries", LIST, err("InternalServerError"
     faults=[{"operation": "list_integrations", "status": 503, "times": None}], journal=j(*[("list_integrations", 503)] * 3))
 add("max_retries_zero_makes_one_attempt", "retries", LIST, err("InternalServerError", status=503, attempts=1),
     faults=[{"operation": "list_integrations", "status": 503, "times": None}], client={"maxRetries": 0})
+# Timeouts leave room for a loaded machine: an answer without latency must arrive well within them, or a
+# slow test machine makes an extra attempt and the scenario flakes.
 add("a_timeout_is_retried", "retries", GET, ok({"name": "Fixture"}, attempts=2),
-    faults=[{"operation": "get_integration", "latencyMs": 1500}], client={"timeoutMs": 250},
+    faults=[{"operation": "get_integration", "latencyMs": 8000}], client={"timeoutMs": 2000},
     journal=j(("get_integration", 200), ("get_integration", 200)))
 add("the_deadline_bounds_the_whole_call", "retries", GET, err("APITimeoutError", attempts=1, messageContains="deadline"),
     faults=[{"operation": "get_integration", "latencyMs": 3000, "times": None}], client={"timeoutMs": 10000, "deadlineMs": 400, "maxRetries": 5})
 add("a_wait_past_the_deadline_is_not_slept", "retries", GET,
     err("InternalServerError", status=503, retryAfter=30, messageContains="deadline"),
-    faults=[{"operation": "get_integration", "status": 503, "headers": {"Retry-After": "30"}}], client={"deadlineMs": 2000})
+    faults=[{"operation": "get_integration", "status": 503, "headers": {"Retry-After": "30"}}], client={"deadlineMs": 10000})
 add("a_connection_dropped_before_the_body_is_retried", "retries", GET, ok(attempts=2),
     faults=[{"operation": "get_integration", "drop": "before_body"}], journal=j(("get_integration", None), ("get_integration", 200)))
 add("a_truncated_answer_is_retried", "retries", GET, ok({"name": "Fixture"}, attempts=2),
@@ -186,8 +188,8 @@ add("integration_create_is_not_retried_after_a_drop", "retries", CREATE_INTEGRAT
     err("APIConnectionError", maybeCreated=True), faults=[{"operation": "create_integration", "drop": "after_body"}],
     journal=j(("create_integration", None)))
 add("integration_create_is_not_retried_after_a_timeout", "retries", CREATE_INTEGRATION,
-    err("APITimeoutError", maybeCreated=True), faults=[{"operation": "create_integration", "latencyMs": 1500}],
-    client={"timeoutMs": 250}, journal=j(("create_integration", 201)))
+    err("APITimeoutError", maybeCreated=True), faults=[{"operation": "create_integration", "latencyMs": 8000}],
+    client={"timeoutMs": 2000}, journal=j(("create_integration", 201)))
 add("integration_create_is_not_retried_after_a_503_without_retry_after", "retries", CREATE_INTEGRATION,
     err("InternalServerError", status=503, maybeCreated=True), faults=[{"operation": "create_integration", "status": 503}])
 add("integration_create_is_retried_after_429", "retries", CREATE_INTEGRATION, ok({"name": "Created"}, attempts=2),
@@ -295,6 +297,109 @@ add("an_html_error_page_is_read_as_an_internal_server_error", "malformed", LIST,
              "body": "<!doctype html><title>502 Bad Gateway</title>"}])
 add("a_very_large_answer_is_read", "malformed", LIST, ok([{}, {}, {"name": "Fixture"}]),
     faults=[{"operation": "list_integrations", "padBytes": 8000000}], doc="8 MB of trailing whitespace: still valid JSON.")
+
+
+# ---- a create the server performed is never misreported ----------------------------------
+# A 2xx answer to a create means it took effect, even when its body cannot be read; an answer that proves
+# nothing was applied (a 3xx, a 4xx other than 409) never says "may have been created".
+OVERSIZED = 64 * 1024 * 1024 + 1  # one byte over the client's cap: refused from its Content-Length, unread
+UNREADABLE = (
+    ("invalid_json", {"body": "{not json"}, "JSON"),
+    ("the_wrong_shape", {"body": "{\"created\": true}"}, "JSON"),
+    ("an_oversized_body", {"padBytes": OVERSIZED}, "64 MiB"),
+)
+CREATE_TRIGGER = {"op": "triggers.create", "args": {"integrationId": "$integration", "body": {"name": "Fresh trigger"}}}
+for case, answer, said in UNREADABLE:
+    # padBytes pads the real 201; a raw body replaces it (status 201, applied first).
+    fault = answer if "padBytes" in answer else {"status": 201, "apply": True, **answer}
+    add(f"integration_create_answered_201_with_{case}_may_have_been_created", "creates", CREATE_INTEGRATION,
+        err("APIError", status=201, maybeCreated=True, messageContains=said),
+        faults=[{"operation": "create_integration", **fault}], journal=j(("create_integration", 201)))
+    add(f"action_create_answered_201_with_{case}_reads_the_action_back", "creates", CREATE_ACTION,
+        ok({"id": "$uuid", "name": "Fresh", "code": "return 2;", "slug": "fresh"}, attempts=2),
+        faults=[{"operation": "create_action", **fault}], journal=j(("create_action", 201), ("get_integration", 200)))
+    if "padBytes" in fault:
+        continue  # the trigger takes the action's path; each oversized answer costs the emulator 64 MiB
+    add(f"trigger_create_answered_201_with_{case}_reads_the_trigger_back", "creates", CREATE_TRIGGER,
+        ok({"id": "$uuid", "name": "Fresh trigger", "slug": "fresh_trigger"}, attempts=2),
+        faults=[{"operation": "create_trigger", **fault}], journal=j(("create_trigger", 201), ("get_integration", 200)))
+add("action_create_answered_201_but_not_found_may_have_been_created", "creates", CREATE_ACTION,
+    err("APIError", status=201, attempts=2, maybeCreated=True, messageContains="did not find it"),
+    faults=[{"operation": "create_action", "status": 201, "body": "{not json"}],
+    journal=j(("create_action", 201), ("get_integration", 200)),
+    doc="The injected 201 is not applied, so reading the integration back cannot find the action.")
+add("trigger_create_answered_201_but_not_found_may_have_been_created", "creates", CREATE_TRIGGER,
+    err("APIError", status=201, attempts=2, maybeCreated=True, messageContains="did not find it"),
+    faults=[{"operation": "create_trigger", "status": 201, "body": "{not json"}],
+    journal=j(("create_trigger", 201), ("get_integration", 200)))
+add("action_create_answered_201_whose_read_back_fails_may_have_been_created", "creates", CREATE_ACTION,
+    err("APIError", status=201, attempts=2, maybeCreated=True, messageContains="reading it back failed"),
+    faults=[{"operation": "create_action", "status": 201, "apply": True, "body": "{not json"},
+            {"operation": "get_integration", "status": 404}],
+    journal=j(("create_action", 201), ("get_integration", 404)))
+add("integration_create_refused_403_is_not_maybe_created", "creates", CREATE_INTEGRATION,
+    err("PermissionDeniedError", status=403, maybeCreated=False, messageExcludes="may have been created"),
+    setup={"keys": [{"key": "sk-ld-assistant-only", "scopes": ["ASSISTANT_API"]}]}, client={"apiKey": "sk-ld-assistant-only"},
+    journal=j(("create_integration", 403)), doc="A key without the INTEGRATION_API scope: nothing was created.")
+add("integration_create_refused_400_is_not_maybe_created", "creates",
+    {"op": "integrations.create", "args": {"body": {"name": rep("x", 41)}}},
+    err("BadRequestError", status=400, maybeCreated=False, messageExcludes="may have been created"),
+    client={"validation": False}, journal=j(("create_integration", 400)))
+
+# ---- redirects and the size cap -----------------------------------------------------------
+# Same-origin 307/308 keep method and body, 301/302/303 are followed for GET only, at most 5 in a row; another
+# origin is never followed (the key stays home). A followed redirect is part of its attempt.
+add("a_same_origin_307_on_a_create_is_followed_with_its_body", "redirects", CREATE_INTEGRATION,
+    ok({"name": "Created"}),
+    faults=[{"operation": "create_integration", "status": 307, "headers": {"Location": "/integrations/v1/create"}}],
+    journal=j(("create_integration", 307), ("create_integration", 201)))
+add("a_same_origin_308_on_an_update_is_followed_with_its_body", "redirects",
+    {"op": "actions.update", "args": {"integrationId": "$integration", "actionId": "$action", "body": {"name": "Moved"}}},
+    ok({"id": "$action", "name": "Moved"}),
+    faults=[{"operation": "update_action", "status": 308, "headers": {"Location": "?moved=1"}}],
+    journal=j(("update_action", 308), ("update_action", 200)), doc="A relative Location: the same path, a query added.")
+add("a_302_on_a_get_is_followed", "redirects", LIST, ok([{}, {}, {"name": "Fixture"}]),
+    faults=[{"operation": "list_integrations", "status": 302, "headers": {"Location": "/integrations/v1/get"}}],
+    journal=j(("list_integrations", 302), ("list_integrations", 200)))
+add("a_303_on_a_create_is_not_followed_nor_maybe_created", "redirects", CREATE_INTEGRATION,
+    err("APIError", status=303, maybeCreated=False, messageContains="GET only"),
+    faults=[{"operation": "create_integration", "status": 303, "headers": {"Location": "/integrations/v1/create"}}],
+    journal=j(("create_integration", 303)))
+add("a_cross_origin_redirect_is_not_followed_and_the_key_stays", "redirects", CREATE_INTEGRATION,
+    err("APIError", status=308, maybeCreated=False,
+        messageContains="http://localhost:9/integrations/v1/create, another origin: not followed, and the API key was not sent"),
+    faults=[{"operation": "create_integration", "status": 308, "headers": {"Location": "http://localhost:9/integrations/v1/create"}}],
+    journal=j(("create_integration", 308)))
+add("five_redirects_in_a_row_are_followed", "redirects", LIST, ok([{}, {}, {"name": "Fixture"}]),
+    faults=[{"operation": "list_integrations", "status": 307, "times": 5, "headers": {"Location": "/integrations/v1/get"}}],
+    journal=j(*[("list_integrations", 307)] * 5, ("list_integrations", 200)))
+add("a_sixth_redirect_in_a_row_is_not_followed", "redirects", LIST,
+    err("APIError", status=307, messageContains="5 redirects"),
+    faults=[{"operation": "list_integrations", "status": 307, "times": 6, "headers": {"Location": "/integrations/v1/get"}}],
+    journal=j(*[("list_integrations", 307)] * 6))
+add("an_answer_over_64_mib_is_refused", "redirects", LIST, err("APIError", status=200, messageContains="64 MiB"),
+    faults=[{"operation": "list_integrations", "padBytes": OVERSIZED}],
+    doc="Its Content-Length is over the cap, so the client refuses it without reading the body.")
+
+# ---- ids and URLs in canonical form -------------------------------------------------------
+WELL_FORMED = "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11"
+invalid("a_uuid_without_hyphens_is_refused", {"op": "integrations.get", "args": {"integrationId": WELL_FORMED.replace("-", "")}},
+        ["integrationId"])
+invalid("a_braced_uuid_is_refused",
+        {"op": "actions.delete", "args": {"integrationId": "$integration", "actionId": "{" + WELL_FORMED + "}"}}, ["actionId"])
+invalid("every_malformed_path_id_is_listed",
+        {"op": "triggers.update", "args": {"integrationId": "urn:uuid:" + WELL_FORMED, "triggerId": WELL_FORMED.upper().replace("-", ""),
+                                           "body": {"name": "t"}}}, ["integrationId", "triggerId"])
+invalid("a_context_action_id_must_be_a_canonical_uuid", {"op": "actions.create", "args": {"integrationId": "$integration", "body": {
+    "name": "a", "inputFields": [{"label": "f", "type": "SELECT", "contextActionId": WELL_FORMED.replace("-", "")}]}}},
+    ["inputFields[0].contextActionId"])
+invalid("an_icon_url_with_a_space_is_refused", {"op": "integrations.update", "args": {"integrationId": "$integration", "body": {
+    "iconUrl": "https://cdn.example.com/my icon.png"}}}, ["iconUrl"])
+invalid("a_relative_icon_url_is_refused", {"op": "integrations.update", "args": {"integrationId": "$integration", "body": {
+    "iconUrl": "/icons/weather.png"}}}, ["iconUrl"])
+add("an_icon_url_with_an_internationalised_host_is_allowed", "validation",
+    {"op": "integrations.update", "args": {"integrationId": "$integration", "body": {"iconUrl": "https://bücher.example/ikone.png"}}},
+    ok({"id": "$integration"}), journal=j(("update_integration", 200)))
 
 
 def main():

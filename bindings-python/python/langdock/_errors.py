@@ -69,8 +69,11 @@ class LangdockError(Exception):
         request_id: the server's ``x-request-id``, else the one the client sent.
         attempts: how many HTTP attempts were made (0 when nothing was sent).
         retry_after: the wait in seconds the server asked for with ``Retry-After``, when it did.
-        maybe_created: True when an integration create failed ambiguously: it may exist; list the
-            integrations before creating it again.
+        maybe_created: True when a create may have taken effect although it failed: an integration
+            create that failed ambiguously, or any create answered 2xx with a body that could not be
+            read (an action or trigger is then read back; this is set when it was not found). List or
+            get before creating again. Never set when a 4xx (other than 409) or a redirect proves
+            nothing was applied.
         violations: every problem found by client-side validation (``ValidationError`` only).
         code: a stable machine-readable code, e.g. ``"rate_limit"``.
     """

@@ -31,20 +31,21 @@ impl<'a> Actions<'a> {
     ///
     /// Safe to retry: when an attempt failed ambiguously and the retry meets a 409 (the name
     /// exists), the client reads the integration and returns the existing action if it holds
-    /// what was sent; otherwise the 409 stands.
+    /// what was sent; otherwise the 409 stands. A 2xx whose body cannot be read (invalid JSON,
+    /// wrong shape, too large) means the action exists: it is read back the same way, and when it
+    /// is not found the error has [`maybe_created`](crate::Error::maybe_created) set.
     pub async fn create(&self, integration_id: &str, body: &ActionInput) -> Result<Response<Action>> {
         self.client.check_ids(&[("integrationId", integration_id)])?;
         let path = format!("/{}/actions/create", segment(integration_id));
         match self.client.call_json::<Envelope>(Operation::CreateAction, Method::POST, path, body).await {
             Ok(response) => Ok(response.map(|envelope| envelope.action)),
-            Err(error) if error.kind() == ErrorKind::Conflict && error.after_ambiguous_attempt() => {
+            Err(error) => {
                 self.client
-                    .resolve_conflict(error, integration_id, |integration| {
+                    .recover_create(error, "action", integration_id, |integration| {
                         integration.actions.iter().find(|action| body.matches(action)).cloned()
                     })
                     .await
             }
-            Err(error) => Err(error),
         }
     }
 

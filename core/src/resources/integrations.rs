@@ -46,7 +46,8 @@ impl<'a> Integrations<'a> {
     /// Creates an integration (auth type `NONE`, no actions, no triggers).
     ///
     /// Names are not unique, so a create that failed ambiguously (timeout, reset, 5xx) is not
-    /// retried: its error has [`maybe_created`](crate::Error::maybe_created) set.
+    /// retried: its error has [`maybe_created`](crate::Error::maybe_created) set, as has the error
+    /// of a 2xx answer whose body cannot be read (the integration exists).
     pub async fn create(&self, body: &CreateIntegration) -> Result<Response<IntegrationRef>> {
         let response: Response<Envelope<IntegrationRef>> =
             self.client.call_json(Operation::CreateIntegration, Method::POST, "/create".into(), body).await?;

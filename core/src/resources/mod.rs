@@ -14,7 +14,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::operation::Operation;
 use crate::response::Response;
 use crate::transport::ApiRequest;
@@ -80,24 +80,55 @@ impl Client {
 }
 
 impl Client {
-    /// Resolves a 409 met after an ambiguous create attempt: reads the integration and returns
-    /// the item `find` recognises as what was sent; without one, the 409 stands.
-    pub(crate) async fn resolve_conflict<T>(
+    /// Recovers an action or trigger create whose outcome the answer hid, by reading the integration
+    /// and returning the item `find` recognises as what was sent:
+    /// - a 409 met after an ambiguous attempt: without a match, the 409 stands;
+    /// - a 2xx whose body could not be read (the item exists): without a match, or when the read
+    ///   fails, the error stands with `maybe_created` and says what to check.
+    ///
+    /// Any other error is returned as it is.
+    pub(crate) async fn recover_create<T>(
         &self,
-        conflict: crate::Error,
+        error: crate::Error,
+        what: &str,
         integration_id: &str,
         find: impl FnOnce(&crate::models::Integration) -> Option<T>,
     ) -> Result<Response<T>> {
-        let integration = self.integrations().get(integration_id).await?;
-        let read_attempts = integration.attempts();
+        let conflict = error.kind() == ErrorKind::Conflict && error.after_ambiguous_attempt();
+        let unreadable = error.is_unreadable_success();
+        if !conflict && !unreadable {
+            return Err(error);
+        }
+        let integration = match self.integrations().get(integration_id).await {
+            Ok(integration) => integration,
+            Err(read) if unreadable => {
+                let attempts = error.attempts() + read.attempts();
+                return Err(error.with_attempts(attempts).append_message(&format!(
+                    " - the {what} was created, but reading it back failed ({read}): get the integration before \
+                     creating it again"
+                )));
+            }
+            Err(read) => return Err(read),
+        };
         match find(&integration) {
             Some(item) => {
-                tracing::info!("resolved a 409 after an ambiguous create attempt: the item exists as sent");
-                Ok(integration.map(|_| item).add_attempts(conflict.attempts()))
+                tracing::info!(
+                    what,
+                    "the create's answer hid its outcome; reading the integration back found the item as sent"
+                );
+                Ok(integration.map(|_| item).add_attempts(error.attempts()))
             }
             None => {
-                let attempts = conflict.attempts() + read_attempts;
-                Err(conflict.with_attempts(attempts))
+                let attempts = error.attempts() + integration.attempts();
+                let error = error.with_attempts(attempts);
+                Err(if unreadable {
+                    error.append_message(&format!(
+                        " - the {what} may have been created, but reading the integration back did not find it \
+                         as sent: get the integration before creating it again"
+                    ))
+                } else {
+                    error
+                })
             }
         }
     }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::segment;
 use crate::client::Client;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::models::{Deleted, Trigger, TriggerInput};
 use crate::operation::Operation;
 use crate::response::Response;
@@ -29,20 +29,21 @@ impl<'a> Triggers<'a> {
     /// Adds a polling trigger to an integration.
     ///
     /// Safe to retry, as [`Actions::create`](crate::resources::Actions::create) is: a 409 after
-    /// an ambiguous attempt resolves to the existing trigger when its name and description match.
+    /// an ambiguous attempt resolves to the existing trigger when its name and description match,
+    /// and so does a 2xx whose body cannot be read (the trigger exists; when it is not found the
+    /// error has [`maybe_created`](crate::Error::maybe_created) set).
     pub async fn create(&self, integration_id: &str, body: &TriggerInput) -> Result<Response<Trigger>> {
         self.client.check_ids(&[("integrationId", integration_id)])?;
         let path = format!("/{}/triggers/create", segment(integration_id));
         match self.client.call_json::<Envelope>(Operation::CreateTrigger, Method::POST, path, body).await {
             Ok(response) => Ok(response.map(|envelope| envelope.trigger)),
-            Err(error) if error.kind() == ErrorKind::Conflict && error.after_ambiguous_attempt() => {
+            Err(error) => {
                 self.client
-                    .resolve_conflict(error, integration_id, |integration| {
+                    .recover_create(error, "trigger", integration_id, |integration| {
                         integration.triggers.iter().find(|trigger| body.matches(trigger)).cloned()
                     })
                     .await
             }
-            Err(error) => Err(error),
         }
     }
 

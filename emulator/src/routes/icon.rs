@@ -16,7 +16,7 @@ use crate::sync::lock;
 use crate::validate::limits;
 
 /// Image formats accepted, by their leading bytes: (extension, content type).
-fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some(("png", "image/png"))
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -60,11 +60,13 @@ pub(super) async fn put(app: &App, req: &Request<'_>) -> Result<Reply, ApiError>
     let (ext, content_type) =
         sniff(&file).ok_or_else(|| ApiError::bad_request("icon: not a PNG, JPEG or WebP image"))?;
     {
+        // Both under the store lock (taken first, as everywhere), so a state-file snapshot never sees the
+        // icon's URL without its bytes.
         let mut store = app.store();
         let integration = writable(&mut store, id)?;
         integration.icon = Some(Icon::Uploaded { ext: ext.to_owned() });
+        lock(&app.icons).insert(id, StoredIcon { ext, content_type, bytes: file });
     }
-    lock(&app.icons).insert(id, StoredIcon { ext, content_type, bytes: file });
     Ok(Reply::ok(&json!({ "iconUrl": app.icon_url(id, ext) })).applied())
 }
 

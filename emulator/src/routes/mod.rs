@@ -11,7 +11,7 @@ use bytes::Bytes;
 use serde_json::Value;
 use uuid::Uuid;
 
-pub(crate) use icon::serve_icon_file;
+pub(crate) use icon::{serve_icon_file, sniff as sniff_icon};
 
 use crate::app::App;
 use crate::operation::Operation;
