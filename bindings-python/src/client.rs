@@ -409,7 +409,11 @@ macro_rules! endpoints {
                     deadline: Option<f64>,
                     max_retries: Option<u32>,
                 ) -> PyResult<Bound<'py, PyAny>> {
-                    let call = self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)?;
+                    let call = catch_panic(py, || {
+                        #[cfg(debug_assertions)]
+                        langdock::binding::debug::checkpoint("dispatch");
+                        self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)
+                    })?;
                     self.blocking(py, call)
                 }
 
@@ -425,7 +429,11 @@ macro_rules! endpoints {
                     deadline: Option<f64>,
                     max_retries: Option<u32>,
                 ) -> PyResult<Bound<'py, PyAny>> {
-                    let call = self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)?;
+                    let call = catch_panic(py, || {
+                        #[cfg(debug_assertions)]
+                        langdock::binding::debug::checkpoint("dispatch");
+                        self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)
+                    })?;
                     self.awaitable(py, call)
                 }
             )*

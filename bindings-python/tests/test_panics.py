@@ -1,6 +1,7 @@
 """A panic in the native code (a bug in langdock) reaches Python as ``InternalError``, a ``LangdockError`` that
-``except Exception`` catches, never pyo3's ``PanicException`` (a ``BaseException``): in a blocking call, in an
-asyncio call (where the call runs in a task of the Rust runtime), and while an answer becomes a Python object.
+``except Exception`` catches, never pyo3's ``PanicException`` (a ``BaseException``): while a call's arguments are
+converted, in a blocking call, in an asyncio call (where the call runs in a task of the Rust runtime), and while an
+answer becomes a Python object.
 The panics are armed through ``_native._debug_panic_next``, which only debug builds have."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.skipif(
     not hasattr(_native, "_debug_panic_next"), reason="a release build has no switch to make a call panic"
 )
 
-SITES = ["call", "convert"]
+SITES = ["dispatch", "call", "convert"]
 
 
 def arm(site: str) -> None:

@@ -26,8 +26,9 @@ def _drain_tasks(timeout: float) -> None:
     """Waits (GIL released) until no native task runs, at most ``timeout`` seconds; run at exit."""
 
 def _debug_panic_next(site: str) -> None:
-    """Debug builds only: makes the next call panic at ``site``, ``"call"`` (in the call itself) or
-    ``"convert"`` (while its answer becomes a Python object), to test that a panic is an InternalError."""
+    """Debug builds only: makes the next call panic at ``site``: ``"dispatch"`` (while its arguments are
+    converted), ``"call"`` (in the call itself) or ``"convert"`` (while its answer becomes a Python object), to
+    test that a panic is an InternalError."""
 
 class _Model:
     @property
