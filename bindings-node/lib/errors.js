@@ -44,6 +44,8 @@ class APITimeoutError extends APIConnectionError {}
 class ValidationError extends LangdockError {}
 /** The client is misconfigured. */
 class ConfigurationError extends LangdockError {}
+/** A bug in langdock, not in your code or the service: its native code panicked. The message says what panicked. */
+class InternalError extends LangdockError {}
 /** The call was cancelled through its AbortSignal. `name` is `'AbortError'`, as for `fetch`. */
 class APIUserAbortError extends LangdockError {
   constructor(message, fields, options) {
@@ -66,6 +68,7 @@ const classes = {
   APITimeoutError,
   ValidationError,
   ConfigurationError,
+  InternalError,
   APIUserAbortError,
 };
 

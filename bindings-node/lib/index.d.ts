@@ -435,6 +435,7 @@ export declare class Langdock {
   static APITimeoutError: typeof APITimeoutError;
   static ValidationError: typeof ValidationError;
   static ConfigurationError: typeof ConfigurationError;
+  static InternalError: typeof InternalError;
   static APIUserAbortError: typeof APIUserAbortError;
 }
 
@@ -523,6 +524,11 @@ export declare class APITimeoutError extends APIConnectionError {}
 export declare class ValidationError extends LangdockError {}
 /** The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle, a bad option. */
 export declare class ConfigurationError extends LangdockError {}
+/**
+ * A bug in langdock, not in your code or the service: its native (Rust) code panicked, and instead of ending the
+ * process the call fails with this error (`code` `'internal'`). The message says what panicked; please report it.
+ */
+export declare class InternalError extends LangdockError {}
 /**
  * The call was cancelled through its `AbortSignal`. Its `name` is `'AbortError'` (as for `fetch`), its `code`
  * `'aborted'`, its `cause` the signal's reason.

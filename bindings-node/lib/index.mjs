@@ -19,5 +19,6 @@ export const {
   APITimeoutError,
   ValidationError,
   ConfigurationError,
+  InternalError,
   APIUserAbortError,
 } = cjs;

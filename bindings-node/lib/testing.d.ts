@@ -45,6 +45,12 @@ export interface EmulatorOptions {
   stateFile?: string;
   /** The port on 127.0.0.1 (default 0: a free one). */
   port?: number;
+  /**
+   * Serve HTTPS (`https://127.0.0.1:PORT`) with a certificate authority generated for this run (default false):
+   * see {@link Emulator.caPem}. `clientOptions()` trusts it; any other client needs it as `caPem` or in a file
+   * named by `LANGDOCK_CA_BUNDLE`.
+   */
+  tls?: boolean;
 }
 
 /**
@@ -106,14 +112,16 @@ export declare class Emulator {
   constructor(options?: EmulatorOptions);
   /** Starts an emulator: the same as `new Emulator(options)`. */
   static start(options?: EmulatorOptions): Emulator;
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (`https://` with `tls`). */
   readonly baseUrl: string;
   /** The first accepted key (`sk-ld-emulator-local` by default). */
   readonly apiKey: string;
+  /** With `tls`, the PEM of the CA that signed the emulator's certificate (a client's `caPem`); else null. */
+  readonly caPem: string | null;
   /** False once stopped. */
   readonly running: boolean;
-  /** `{ baseUrl, apiKey }` for `new Langdock(...)`. */
-  clientOptions(): { baseUrl: string; apiKey: string };
+  /** `{ baseUrl, apiKey }` for `new Langdock(...)`, and with `tls` `caPem`, so that the client trusts the emulator. */
+  clientOptions(): { baseUrl: string; apiKey: string; caPem?: string[] };
   /** Queues a fault. Throws when the fault is malformed. */
   inject(fault: Fault): this;
   /** The next `times` (default 1) requests of `operation` are answered with `status` (not applied). */

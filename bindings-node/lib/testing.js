@@ -20,12 +20,18 @@ class Emulator {
   get apiKey() {
     return this._native.apiKey;
   }
+  /** With `tls`, the PEM of the CA that signed the emulator's certificate; else null. */
+  get caPem() {
+    return this._native.caPem ?? null;
+  }
   get running() {
     return this._native.runningNow;
   }
-  /** Options for `new Langdock(...)` that point at this emulator. */
+  /** Options for `new Langdock(...)` that point at this emulator (and, with `tls`, trust its CA). */
   clientOptions() {
-    return { baseUrl: this.baseUrl, apiKey: this.apiKey };
+    const options = { baseUrl: this.baseUrl, apiKey: this.apiKey };
+    if (this.caPem !== null) options.caPem = [this.caPem];
+    return options;
   }
   inject(fault) {
     this._native.inject(fault);

@@ -77,6 +77,8 @@ where
     let alive = Alive::new(Arc::clone(calls));
     let (call, handle) = abortable(async move {
         let _alive = alive;
+        #[cfg(debug_assertions)]
+        langdock::binding::debug::checkpoint("call");
         call.await
     });
     if let Some(id) = call_id {
@@ -85,18 +87,25 @@ where
     let calls = Arc::clone(calls);
     env.spawn_future_with_callback(
         async move {
-            let result = AssertUnwindSafe(call).catch_unwind().await;
+            // Everything of ours that runs in the task is inside the catch, the answer's conversion included.
+            let result = AssertUnwindSafe(async move {
+                match call.await {
+                    Ok(Ok(response)) => {
+                        #[cfg(debug_assertions)]
+                        langdock::binding::debug::checkpoint("convert");
+                        outcome::to_json(&response).map_err(|e| Failure::panic(&format!("unserializable answer: {e}")))
+                    }
+                    Ok(Err(error)) => Err(Failure::from(&error)),
+                    Err(_aborted) => Err(Failure::aborted()),
+                }
+            })
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| Err(Failure::panic(panic.as_ref())));
             if let Some(id) = call_id {
                 calls.forget(id);
             }
-            Ok(match result {
-                Ok(Ok(Ok(response))) => {
-                    outcome::to_json(&response).map_err(|e| Failure::panic(&format!("unserializable answer: {e}")))
-                }
-                Ok(Ok(Err(error))) => Err(Failure::from(&error)),
-                Ok(Err(_aborted)) => Err(Failure::aborted()),
-                Err(panic) => Err(Failure::panic(panic.as_ref())),
-            })
+            Ok(result)
         },
         |env, result| result.map_err(|failure| failure.into_napi(env)),
     )

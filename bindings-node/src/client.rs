@@ -33,8 +33,12 @@ impl NativeClient {
     #[napi(constructor, catch_unwind)]
     pub fn new(env: Env, options: Option<ClientOptions>) -> napi::Result<Self> {
         logging::install();
-        let built = options::builder(options.unwrap_or_default())
-            .and_then(|builder| builder.build().map_err(|e| Failure::from(&e)));
+        let built = Failure::catch_panic(|| {
+            #[cfg(debug_assertions)]
+            langdock::binding::debug::checkpoint("construct");
+            options::builder(options.unwrap_or_default())
+                .and_then(|builder| builder.build().map_err(|e| Failure::from(&e)))
+        });
         match built {
             Ok(inner) => Ok(NativeClient { inner, calls: Arc::default() }),
             Err(failure) => Err(failure.into_napi(&env)),
@@ -335,8 +339,14 @@ impl NativeClient {
         F: FnOnce(langdock::Client) -> Fut,
         Fut: Future<Output = langdock::Result<Response<T>>> + Send + 'static,
     {
-        match options::request_options(options) {
-            Ok(options) => calls::spawn(env, &self.calls, call_id, call(self.inner.with_options(options))),
+        // A panic here, before the call has a Promise, still rejects one (with an `InternalError`).
+        let planned = Failure::catch_panic(|| {
+            #[cfg(debug_assertions)]
+            langdock::binding::debug::checkpoint("dispatch");
+            options::request_options(options).map(|options| call(self.inner.with_options(options)))
+        });
+        match planned {
+            Ok(call) => calls::spawn(env, &self.calls, call_id, call),
             Err(failure) => calls::reject(env, failure),
         }
     }

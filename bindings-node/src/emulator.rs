@@ -22,6 +22,8 @@ pub struct EmulatorOptions {
     pub state_file: Option<String>,
     /// The port on 127.0.0.1 (default 0: a free one).
     pub port: Option<u16>,
+    /// Serve HTTPS with a CA generated for this run (default false); see `caPem`.
+    pub tls: Option<bool>,
 }
 
 /// The native emulator. Use `Emulator` from `langdock/testing` instead.
@@ -29,6 +31,7 @@ pub struct EmulatorOptions {
 pub struct NativeEmulator {
     inner: Option<BlockingEmulator>,
     api_key: String,
+    ca_pem: Option<String>,
 }
 
 #[napi]
@@ -46,12 +49,14 @@ impl NativeEmulator {
         config.rate_limit_per_minute = options.rate_limit;
         config.seed = options.seed.unwrap_or(config.seed);
         config.state_file = options.state_file.map(Into::into);
+        config.tls = options.tls.unwrap_or(config.tls);
         let api_key = config.keys.first().map_or_else(|| DEFAULT_API_KEY.to_owned(), |key| key.key.clone());
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], options.port.unwrap_or(0)));
         let inner = langdock_emulator::run_blocking(config, addr).map_err(|e| {
             Failure::invalid_argument(format!("cannot start the emulator on {addr}: {e}")).into_napi(&env)
         })?;
-        Ok(NativeEmulator { inner: Some(inner), api_key })
+        let ca_pem = inner.ca_pem();
+        Ok(NativeEmulator { inner: Some(inner), api_key, ca_pem })
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -64,6 +69,12 @@ impl NativeEmulator {
     #[napi(getter, catch_unwind)]
     pub fn api_key(&self) -> String {
         self.api_key.clone()
+    }
+
+    /// With `tls`, the PEM of this run's CA; else null.
+    #[napi(getter, catch_unwind)]
+    pub fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// Queues a fault (the JSON of `POST /_emulator/faults`).

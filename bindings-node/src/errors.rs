@@ -89,18 +89,17 @@ impl Failure {
         )
     }
 
-    /// A panic in the native code (a bug): it becomes an error instead of ending the process.
+    /// A panic in the native code (a bug): it becomes an `InternalError` instead of ending the process, with
+    /// the core's message for it.
     pub(crate) fn panic(payload: &(dyn std::any::Any + Send)) -> Failure {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Failure::bare(
-            "LangdockError",
-            "internal",
-            format!("internal error in the langdock native module (please report it): {what}"),
-        )
+        Failure::from(&langdock::binding::panic_error(payload))
+    }
+
+    /// Runs the synchronous part of a native function, turning a panic inside it into [`Failure::panic`]
+    /// (napi's own `catch_unwind` would make it a plain `Error`, not a `LangdockError`).
+    pub(crate) fn catch_panic<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|payload| Err(Failure::panic(&*payload)))
     }
 
     /// A misuse of the testing helpers, e.g. a fault the emulator cannot parse (a plain `Error`, code
@@ -209,7 +208,10 @@ mod tests {
     #[test]
     fn panics_become_internal_errors() {
         let failure = Failure::panic(&"boom");
-        assert_eq!((failure.kind, failure.code), ("LangdockError", "internal"));
+        assert_eq!((failure.kind, failure.code), ("InternalError", "internal"));
         assert!(failure.message.contains("boom"));
+        let caught = Failure::catch_panic(|| -> Result<(), Failure> { panic!("bang") }).unwrap_err();
+        assert_eq!(caught.kind, "InternalError");
+        assert!(caught.message.contains("bang"));
     }
 }

@@ -9,12 +9,15 @@
 //! - [`outcome`]: successful answers to JavaScript;
 //! - [`errors`]: the one place where errors become JavaScript error objects;
 //! - [`emulator`]: `NativeEmulator`, the in-process emulator behind `langdock/testing`;
-//! - [`logging`]: `LANGDOCK_LOG` to stderr.
+//! - [`logging`]: `LANGDOCK_LOG` to stderr;
+//! - `debug` (debug builds only): a switch that makes the next call panic, for the tests of panic handling.
 
 #![deny(missing_docs)]
 
 mod calls;
 mod client;
+#[cfg(debug_assertions)]
+mod debug;
 mod emulator;
 mod errors;
 mod logging;

@@ -7,6 +7,7 @@ import {
   RateLimitError,
   ValidationError,
   APIUserAbortError,
+  InternalError,
   NotFoundError,
   type ActionInput,
   type Action,
@@ -22,6 +23,11 @@ import { Emulator, type Fault, type JournalEntry } from 'langdock/testing';
 
 async function main(): Promise<void> {
   const emulator = new Emulator({ rateLimit: 600 });
+  const https = new Emulator({ tls: true });
+  const pem: string | null = https.caPem;
+  const trusting: ClientOptions = { ...https.clientOptions(), caPem: pem === null ? [] : [pem] };
+  void trusting;
+  https.stop();
   const options: ClientOptions = { ...emulator.clientOptions(), timeout: 5_000, maxRetries: 1, backoff: { initial: 1, max: 5 } };
   const client = new Langdock(options);
   const list: WithMeta<IntegrationSummary[]> = await client.integrations.list();
@@ -62,6 +68,9 @@ async function main(): Promise<void> {
     } else if (error instanceof APIUserAbortError) {
       const name: 'AbortError' = error.name;
       void name;
+    } else if (error instanceof InternalError) {
+      const message: string = error.message;
+      void message;
     } else if (error instanceof NotFoundError || error instanceof LangdockError) {
       const fields = [error.code, error.requestId, error.attempts, error.body, error.headers, error.maybeCreated, error.cause];
       void fields;

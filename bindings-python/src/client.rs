@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::convert::{request, seconds};
-use crate::errors::to_py_err;
+use crate::errors::{catch_panic, to_py_err};
 use crate::models::{Action, Deleted, Icon, Integration, IntegrationList, IntegrationRef, Meta, Trigger};
 use crate::runtime::{block_on, into_awaitable};
 
@@ -66,10 +66,26 @@ impl<'py> IntoPyObject<'py> for Outcome {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self.0 {
-            Ok(answer) => answer.into_py(py),
+            // In an asyncio call this runs in the bridge's hand-back task, where an uncaught panic would
+            // leave the awaiting Python future pending forever.
+            Ok(answer) => catch_panic(py, || {
+                #[cfg(debug_assertions)]
+                langdock::binding::debug::checkpoint("convert");
+                answer.into_py(py)
+            }),
             Err(error) => Err(to_py_err(py, error)),
         }
     }
+}
+
+/// A call as it runs, blocking or in a task of the runtime: a panic inside it becomes an `InternalError`.
+async fn guarded(call: Call) -> langdock::Result<Answer> {
+    langdock::binding::catch_panic(async move {
+        #[cfg(debug_assertions)]
+        langdock::binding::debug::checkpoint("call");
+        call.await
+    })
+    .await
 }
 
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
@@ -187,7 +203,7 @@ pub struct Core {
 
 impl Core {
     fn from_settings(py: Python<'_>, settings: Settings) -> PyResult<Core> {
-        let client = settings.build().map_err(|e| to_py_err(py, e))?;
+        let client = catch_panic(py, || settings.build().map_err(|e| to_py_err(py, e)))?;
         Ok(Core { settings, client: Mutex::new((std::process::id(), client)) })
     }
 
@@ -196,7 +212,7 @@ impl Core {
         let pid = std::process::id();
         let mut slot = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.0 != pid {
-            *slot = (pid, self.settings.build().map_err(|e| to_py_err(py, e))?);
+            *slot = (pid, catch_panic(py, || self.settings.build().map_err(|e| to_py_err(py, e)))?);
         }
         Ok(slot.1.with_options(options.0.clone()))
     }
@@ -205,7 +221,7 @@ impl Core {
         let guard = InFlight::enter();
         let outcome = block_on(py, async move {
             let _guard = guard;
-            call.await
+            guarded(call).await
         })?;
         Outcome(outcome).into_pyobject(py)
     }
@@ -214,7 +230,7 @@ impl Core {
         let guard = InFlight::enter();
         into_awaitable(py, async move {
             let _guard = guard;
-            Ok(Outcome(call.await))
+            Ok(Outcome(guarded(call).await))
         })
     }
 }
@@ -393,7 +409,11 @@ macro_rules! endpoints {
                     deadline: Option<f64>,
                     max_retries: Option<u32>,
                 ) -> PyResult<Bound<'py, PyAny>> {
-                    let call = self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)?;
+                    let call = catch_panic(py, || {
+                        #[cfg(debug_assertions)]
+                        langdock::binding::debug::checkpoint("dispatch");
+                        self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)
+                    })?;
                     self.blocking(py, call)
                 }
 
@@ -409,7 +429,11 @@ macro_rules! endpoints {
                     deadline: Option<f64>,
                     max_retries: Option<u32>,
                 ) -> PyResult<Bound<'py, PyAny>> {
-                    let call = self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)?;
+                    let call = catch_panic(py, || {
+                        #[cfg(debug_assertions)]
+                        langdock::binding::debug::checkpoint("dispatch");
+                        self.$plan(py, Options::new(timeout, deadline, max_retries)?, $($arg),*)
+                    })?;
                     self.awaitable(py, call)
                 }
             )*

@@ -17,6 +17,7 @@ use crate::convert::{to_json, to_python};
 pub struct Emulator {
     inner: Mutex<Option<BlockingEmulator>>,
     base_url: String,
+    ca_pem: Option<String>,
 }
 
 impl Emulator {
@@ -32,9 +33,10 @@ fn parse_key(spec: &str) -> PyResult<ApiKey> {
 
 #[pymethods]
 impl Emulator {
-    /// Starts an emulator. `keys` ("KEY" or "KEY:SCOPE1,SCOPE2") replace the default key when given.
+    /// Starts an emulator. `keys` ("KEY" or "KEY:SCOPE1,SCOPE2") replace the default key when given; `tls`
+    /// serves HTTPS with a CA generated for this run.
     #[new]
-    #[pyo3(signature = (*, port=0, keys=None, rate_limit=None, seed=true, state_file=None))]
+    #[pyo3(signature = (*, port=0, keys=None, rate_limit=None, seed=true, state_file=None, tls=false))]
     fn new(
         py: Python<'_>,
         port: u16,
@@ -42,8 +44,9 @@ impl Emulator {
         rate_limit: Option<u32>,
         seed: bool,
         state_file: Option<PathBuf>,
+        tls: bool,
     ) -> PyResult<Emulator> {
-        let mut config = Config { rate_limit_per_minute: rate_limit, seed, state_file, ..Config::default() };
+        let mut config = Config { rate_limit_per_minute: rate_limit, seed, state_file, tls, ..Config::default() };
         if let Some(keys) = keys {
             config.keys = keys.iter().map(|spec| parse_key(spec)).collect::<PyResult<_>>()?;
         }
@@ -52,13 +55,20 @@ impl Emulator {
             .detach(|| langdock_emulator::run_blocking(config, addr))
             .map_err(|e| PyOSError::new_err(format!("cannot start the emulator: {e}")))?;
         let base_url = emulator.base_url();
-        Ok(Emulator { inner: Mutex::new(Some(emulator)), base_url })
+        let ca_pem = emulator.ca_pem();
+        Ok(Emulator { inner: Mutex::new(Some(emulator)), base_url, ca_pem })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with `tls`).
     #[getter]
     fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// With `tls`, the PEM of this run's CA; else None.
+    #[getter]
+    fn ca_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// Queues a fault given as the control API's JSON (camelCase).

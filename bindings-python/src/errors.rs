@@ -1,6 +1,9 @@
 //! The one place a `langdock::Error` becomes a Python exception: the class named by the error's kind
 //! (defined in pure Python in `langdock/_errors.py`, so that it pickles and subclasses normally), with
-//! every detail the core knows, and the Rust source chain as `__cause__`.
+//! every detail the core knows, and the Rust source chain as `__cause__`. A panic becomes `InternalError`
+//! here too, rather than pyo3's `PanicException`, a `BaseException` that `except Exception` misses.
+
+use std::panic::AssertUnwindSafe;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -20,6 +23,12 @@ pub fn to_py_err(py: Python<'_>, error: langdock::Error) -> PyErr {
         err.set_cause(py, Some(failure));
         err
     })
+}
+
+/// Runs `f` and raises a panic inside it as `InternalError` (a `LangdockError`).
+pub fn catch_panic<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|payload| Err(to_py_err(py, langdock::binding::panic_error(payload.as_ref()))))
 }
 
 fn build(py: Python<'_>, error: &langdock::Error) -> PyResult<PyErr> {

@@ -24,6 +24,20 @@ fn deployment_base_url(deployment_url: &str) -> String {
     langdock::deployment_base_url(deployment_url)
 }
 
+/// Makes the next call panic at `site`: `"dispatch"` (while its arguments are converted, before it runs),
+/// `"call"` (in the call's future: on the caller's thread for a blocking call, in a runtime task for an
+/// asyncio call) or `"convert"` (while its answer becomes a Python object). For the tests of panic handling;
+/// debug builds only.
+#[cfg(debug_assertions)]
+#[pyfunction]
+fn _debug_panic_next(site: &str) -> PyResult<()> {
+    if !["dispatch", "call", "convert"].contains(&site) {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!("unknown panic site {site:?}")));
+    }
+    langdock::binding::debug::panic_next(site);
+    Ok(())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::install();
@@ -38,5 +52,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logging::set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(logging::log_level, m)?)?;
     m.add_function(wrap_pyfunction!(deployment_base_url, m)?)?;
+    #[cfg(debug_assertions)]
+    m.add_function(wrap_pyfunction!(_debug_panic_next, m)?)?;
     Ok(())
 }

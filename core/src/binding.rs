@@ -1,15 +1,20 @@
 //! Helpers the Python and Node bindings share, so that what they decide is decided here once: the log level
-//! from `LANGDOCK_LOG`, how a request that is not even the right shape is reported, and a response model as
-//! JSON with the server-made fields that requests never send.
+//! from `LANGDOCK_LOG`, how a request that is not even the right shape is reported, a response model as
+//! JSON with the server-made fields that requests never send, and how a panic becomes an error.
 
+use std::any::Any;
 use std::cell::Cell;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::level_filters::LevelFilter;
 
 use crate::client::env;
-use crate::error::{Error, Result, Violation};
+use crate::error::{Error, ErrorKind, Result, Violation};
 
 /// The log level when `LANGDOCK_LOG` is unset, empty or not a level.
 pub const DEFAULT_LOG_LEVEL: LevelFilter = LevelFilter::WARN;
@@ -50,6 +55,61 @@ pub fn from_json<T: DeserializeOwned>(what: &str, value: serde_json::Value) -> R
     serde_json::from_value(value).map_err(|e| {
         Error::validation(vec![Violation { path: what.to_owned(), message: format!("is not a valid request: {e}") }])
     })
+}
+
+/// The error a binding raises for a panic it caught at the language boundary ([`ErrorKind::Internal`]): a
+/// panic is a bug in langdock, and the host process must get an error it can catch, not an abort (SDK.md
+/// section 3). The message says so and carries the panic's own message.
+///
+/// ```
+/// let error = langdock::binding::panic_error(&"index out of bounds");
+/// assert_eq!(error.kind(), langdock::ErrorKind::Internal);
+/// assert!(error.message().contains("bug in langdock") && error.message().contains("index out of bounds"));
+/// ```
+pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    Error::new(
+        ErrorKind::Internal,
+        format!(
+            "internal error: the langdock native code panicked, which is a bug in langdock (not in your code or \
+             the service); please report it with this message. It panicked with: {what}"
+        ),
+    )
+}
+
+/// Runs a call's future and turns a panic inside it into [`panic_error`], wherever the future is polled
+/// (the caller's thread or a spawned task).
+pub async fn catch_panic<T>(call: impl Future<Output = Result<T>>) -> Result<T> {
+    AssertUnwindSafe(call).catch_unwind().await.unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
+}
+
+/// A way to make the next call panic, so that the bindings' tests can check what a panic becomes. Compiled
+/// into debug builds only: release builds (the published wheels and addons) have no such switch.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub mod debug {
+    use std::sync::Mutex;
+
+    static ARMED: Mutex<Option<String>> = Mutex::new(None);
+
+    /// Makes the next [`checkpoint`] of `site` panic, once.
+    pub fn panic_next(site: &str) {
+        *ARMED.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(site.to_owned());
+    }
+
+    /// Panics if [`panic_next`] armed `site`; the bindings place one at each point a panic can cross.
+    pub fn checkpoint(site: &str) {
+        let mut armed = ARMED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if armed.as_deref() == Some(site) {
+            *armed = None;
+            drop(armed);
+            panic!("debug panic armed at {site:?} (langdock's own test of panic handling)");
+        }
+    }
 }
 
 thread_local! {
@@ -94,6 +154,16 @@ mod tests {
         assert_eq!(parse_log_level("info"), Some(LevelFilter::INFO));
         assert_eq!(parse_log_level(""), None);
         assert_eq!(DEFAULT_LOG_LEVEL, LevelFilter::WARN);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_call_becomes_an_internal_error() {
+        let answer: Result<u32> = catch_panic(async { panic!("the {} went wrong", "thing") }).await;
+        let error = answer.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert_eq!(error.kind().class_name(), "InternalError");
+        assert!(error.message().contains("the thing went wrong"), "{error}");
+        assert_eq!(catch_panic(async { Ok(7) }).await.unwrap(), 7);
     }
 
     #[test]

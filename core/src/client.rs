@@ -331,14 +331,14 @@ impl ClientBuilder {
         self
     }
 
-    /// A PEM file of extra CA certificates to trust besides the system's (else
-    /// `LANGDOCK_CA_BUNDLE`): dedicated deployments often use an internal CA.
+    /// A PEM file of extra CA certificates to trust besides the system's roots and the bundled Mozilla
+    /// (webpki) roots (else `LANGDOCK_CA_BUNDLE`): dedicated deployments often use an internal CA.
     pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
         self.ca_bundle = Some(path.into());
         self
     }
 
-    /// Extra CA certificates to trust, as PEM text.
+    /// Extra CA certificates to trust, as PEM text (besides the system's, the bundled and the bundle's).
     pub fn add_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.ca_pem.push(pem.into());
         self
@@ -416,6 +416,7 @@ impl ClientBuilder {
                 .map_err(|e| Error::configuration(format!("invalid PEM in the CA bundle: {e}")).with_source(e))?;
             http = http.tls_certs_merge(certificates);
         }
+        http = http.tls_certs_merge(bundled_roots());
         let http = http
             .build()
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")).with_source(e))?;
@@ -439,6 +440,12 @@ impl ClientBuilder {
             },
         })
     }
+}
+
+/// The bundled Mozilla roots (webpki), trusted beside the system's: a machine without a CA store (a slim
+/// container) still reaches public servers, and one whose store lacks a root still trusts it.
+fn bundled_roots() -> impl Iterator<Item = reqwest::Certificate> {
+    webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().filter_map(|der| reqwest::Certificate::from_der(der).ok())
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -528,6 +535,20 @@ mod tests {
             let error = error.unwrap_err();
             assert!(error.to_string().contains("LANGDOCK_API_KEY"));
             assert!(error.to_string().contains("INTEGRATION_API"));
+        }
+    }
+
+    #[test]
+    fn the_bundled_roots_include_well_known_public_roots() {
+        let roots: Vec<&[u8]> = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|der| der.as_ref()).collect();
+        assert_eq!(bundled_roots().count(), roots.len(), "every bundled root is handed to the TLS stack");
+        assert!(roots.len() > 100, "{} roots", roots.len());
+        // Subject names as they appear in the DER: Let's Encrypt's root and a widely used commercial one.
+        for name in ["ISRG Root X1", "DigiCert Global Root G2"] {
+            assert!(
+                roots.iter().any(|der| der.windows(name.len()).any(|window| window == name.as_bytes())),
+                "{name} is bundled"
+            );
         }
     }
 

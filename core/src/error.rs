@@ -10,7 +10,8 @@
 //! ├── APIConnectionError
 //! │   └── APITimeoutError
 //! ├── ValidationError   (client side, before anything is sent)
-//! └── ConfigurationError (no key, bad base URL, insecure URL)
+//! ├── ConfigurationError (no key, bad base URL, insecure URL)
+//! └── InternalError     (a bug: native code panicked; Python and Node only)
 //! ```
 
 use std::fmt;
@@ -47,6 +48,9 @@ pub enum ErrorKind {
     Validation,
     /// The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle.
     Configuration,
+    /// A bug in langdock: its native code panicked. The Python and Node surfaces report a caught panic as
+    /// this kind (see [`crate::binding::panic_error`]); in Rust a panic stays a panic.
+    Internal,
 }
 
 /// Which kind each status maps to; the statuses not listed here map to [`ErrorKind::Api`] (or
@@ -85,6 +89,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "APITimeoutError",
             ErrorKind::Validation => "ValidationError",
             ErrorKind::Configuration => "ConfigurationError",
+            ErrorKind::Internal => "InternalError",
         }
     }
 
@@ -103,6 +108,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Validation => "validation",
             ErrorKind::Configuration => "configuration",
+            ErrorKind::Internal => "internal",
         }
     }
 
@@ -381,7 +387,7 @@ mod tests {
         for kind in [ErrorKind::Connection, ErrorKind::Timeout] {
             assert!(kind.is_connection() && !kind.is_api());
         }
-        for kind in [ErrorKind::Validation, ErrorKind::Configuration] {
+        for kind in [ErrorKind::Validation, ErrorKind::Configuration, ErrorKind::Internal] {
             assert!(!kind.is_connection() && !kind.is_api());
         }
         assert!(ErrorKind::RateLimit.is_api());

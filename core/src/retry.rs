@@ -44,6 +44,9 @@ pub enum Failure {
     Timeout,
     /// The connection broke after the request may have been sent (reset, truncated answer).
     Interrupted,
+    /// The TLS handshake refused the server's certificate (an unknown CA, another host's name, expired):
+    /// nothing was sent, and another attempt would meet the same certificate, so it is final.
+    Certificate,
     /// The server answered with an error status.
     Status {
         /// The HTTP status.
@@ -55,12 +58,13 @@ pub enum Failure {
 
 impl Failure {
     /// True when the request provably did not take effect, so that even a create may be repeated
-    /// and a failed create is not `maybe_created`: a connect failure, a redirect that was not
+    /// and a failed create is not `maybe_created`: a connect failure (a refused server certificate
+    /// included), a redirect that was not
     /// followed, a 4xx other than 409 (the service refused the request: bad input, no scope, rate
     /// limited...), or a 503 that says when to come back. A 409 says the item exists.
     pub fn provably_not_applied(self) -> bool {
         match self {
-            Failure::Connect => true,
+            Failure::Connect | Failure::Certificate => true,
             Failure::Status { status: 409, .. } => false,
             Failure::Status { status: 300..=499, .. } => true,
             Failure::Status { status: 503, retry_after } => retry_after.is_some(),
@@ -72,6 +76,7 @@ impl Failure {
     pub fn is_retryable(self) -> bool {
         match self {
             Failure::Connect | Failure::Timeout | Failure::Interrupted => true,
+            Failure::Certificate => false,
             Failure::Status { status, .. } => RETRYABLE_STATUSES.contains(&status),
         }
     }
@@ -241,11 +246,13 @@ mod tests {
         assert!(Failure::Connect.is_retryable());
         assert!(Failure::Timeout.is_retryable());
         assert!(Failure::Interrupted.is_retryable());
+        assert!(!Failure::Certificate.is_retryable(), "the same certificate would be refused again");
     }
 
     #[test]
-    fn connect_3xx_4xx_but_409_and_503_with_retry_after_prove_nothing_happened() {
+    fn connect_certificate_3xx_4xx_but_409_and_503_with_retry_after_prove_nothing_happened() {
         assert!(Failure::Connect.provably_not_applied());
+        assert!(Failure::Certificate.provably_not_applied(), "the handshake failed before the request");
         for code in [301, 307, 308, 400, 401, 403, 404, 408, 413, 422, 429] {
             assert!(status(code).provably_not_applied(), "{code}");
         }

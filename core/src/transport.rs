@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
+use rustls::CertificateError;
 use serde::de::DeserializeOwned;
 
 use crate::client::{ApiKey, CallSettings};
@@ -326,7 +327,9 @@ impl Transport {
 }
 
 fn classify(error: &reqwest::Error) -> Failure {
-    if error.is_connect() {
+    if refused_certificate(error).is_some() {
+        Failure::Certificate
+    } else if error.is_connect() {
         Failure::Connect
     } else if error.is_timeout() {
         Failure::Timeout
@@ -474,6 +477,29 @@ fn connection_error(error: reqwest::Error, request: &ApiRequest, timeout: Durati
     let (kind, message) = match classify(&error) {
         Failure::Connect => (ErrorKind::Connection, format!("could not connect for {target}: {}", root_cause(&error))),
         Failure::Timeout => (ErrorKind::Timeout, format!("{target} timed out after {:.1} s", timeout.as_secs_f64())),
+        Failure::Certificate => {
+            let advice = match refused_certificate(&error) {
+                Some(CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }) => {
+                    "it was issued for another host name: check the host in the base URL"
+                }
+                Some(
+                    CertificateError::Expired
+                    | CertificateError::ExpiredContext { .. }
+                    | CertificateError::NotValidYet
+                    | CertificateError::NotValidYetContext { .. },
+                ) => "it has expired or is not valid yet: check the server's certificate and this machine's clock",
+                _ => {
+                    "if the server uses a certificate of your own CA (a dedicated deployment, a TLS-inspecting \
+                     proxy), give the client that CA's certificate (the ca_pem or ca_bundle option) or set \
+                     LANGDOCK_CA_BUNDLE to a PEM file with it"
+                }
+            };
+            let cause = root_cause(&error);
+            (
+                ErrorKind::Connection,
+                format!("could not connect for {target}: the server's certificate is not trusted ({cause}); {advice}"),
+            )
+        }
         _ => (ErrorKind::Connection, format!("the connection broke during {target}: {}", root_cause(&error))),
     };
     Error::new(kind, message).with_source(error)
@@ -499,6 +525,23 @@ fn deadline_error(
     .with_request_id(Some(request_id.to_owned()))
     .with_after_ambiguous_attempt(ambiguous)
     .with_maybe_created(request.op.write_safety() == WriteSafety::CreateWithoutUniqueName && ambiguous)
+}
+
+/// The reason the TLS handshake refused the server's certificate, if that is why the connection failed: rustls's
+/// error, found in the error's source chain, where it sits inside `io::Error`s.
+fn refused_certificate<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a CertificateError> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(rustls::Error::InvalidCertificate(reason)) = error.downcast_ref::<rustls::Error>() {
+            return Some(reason);
+        }
+        // An `io::Error` does not name what it wraps as its source(): step into it directly.
+        current = match error.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => error.source(),
+        };
+    }
+    None
 }
 
 /// The innermost cause, which says what actually happened ("connection refused").

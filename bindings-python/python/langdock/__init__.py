@@ -36,6 +36,7 @@ from ._errors import (
     BadRequestError,
     ConfigurationError,
     ConflictError,
+    InternalError,
     InternalServerError,
     LangdockError,
     NotFoundError,
@@ -110,6 +111,7 @@ __all__ = [
     "APITimeoutError",
     "ValidationError",
     "ConfigurationError",
+    "InternalError",
     "Violation",
     "RustError",
     # helpers

@@ -9,7 +9,8 @@
     ├── APIConnectionError        DNS, refused or reset connection, TLS, truncated answer
     │   └── APITimeoutError       an attempt timed out, or the whole-call deadline passed
     ├── ValidationError           client-side validation failed; nothing was sent
-    └── ConfigurationError        no API key, a bad or insecure base URL, an unreadable CA bundle
+    ├── ConfigurationError        no API key, a bad or insecure base URL, an unreadable CA bundle
+    └── InternalError             a bug in langdock: its native code panicked
 
 They are plain Python classes: catch any of them by a base class, pickle them, raise them in your own
 tests. The native module raises them with every detail the Rust core knows, and chains the Rust
@@ -35,6 +36,7 @@ __all__ = [
     "APITimeoutError",
     "ValidationError",
     "ConfigurationError",
+    "InternalError",
     "Violation",
     "RustError",
 ]
@@ -190,3 +192,11 @@ class ConfigurationError(LangdockError):
     """The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle."""
 
     code_default = "configuration"
+
+
+class InternalError(LangdockError):
+    """A bug in langdock itself, not in your code or the service: its native (Rust) code panicked. The
+    message says what panicked; please report it. Raised instead of pyo3's ``PanicException``, which is a
+    ``BaseException`` that ``except Exception`` would not catch. The client stays usable."""
+
+    code_default = "internal"

@@ -25,6 +25,11 @@ def _in_flight() -> int:
 def _drain_tasks(timeout: float) -> None:
     """Waits (GIL released) until no native task runs, at most ``timeout`` seconds; run at exit."""
 
+def _debug_panic_next(site: str) -> None:
+    """Debug builds only: makes the next call panic at ``site``: ``"dispatch"`` (while its arguments are
+    converted), ``"call"`` (in the call itself) or ``"convert"`` (while its answer becomes a Python object), to
+    test that a panic is an InternalError."""
+
 class _Model:
     @property
     def extra(self) -> Dict[str, Any]:
@@ -660,9 +665,12 @@ class Emulator:
         rate_limit: Optional[int] = None,
         seed: bool = True,
         state_file: Optional[str] = None,
+        tls: bool = False,
     ) -> None: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def ca_pem(self) -> Optional[str]: ...
     def inject(self, fault: Mapping[str, Any]) -> None: ...
     def faults(self) -> List[Dict[str, Any]]: ...
     def clear_faults(self) -> None: ...

@@ -82,6 +82,9 @@ class Emulator:
         rate_limit: requests per minute and key; None for no limit.
         seed: start with two Langdock-built integrations.
         state_file: keep the state in this JSON file across restarts.
+        tls: serve HTTPS (``https://127.0.0.1:PORT``) with a certificate authority generated for this run:
+            :attr:`ca_pem`. :meth:`client` trusts it; any other client needs it as ``ca_pem`` or in a file
+            named by ``LANGDOCK_CA_BUNDLE``.
     """
 
     def __init__(
@@ -92,6 +95,7 @@ class Emulator:
         rate_limit: Optional[int] = None,
         seed: bool = True,
         state_file: Optional[Union[str, "os.PathLike[str]"]] = None,
+        tls: bool = False,
     ) -> None:
         self._native = _native.Emulator(
             port=port,
@@ -99,13 +103,20 @@ class Emulator:
             rate_limit=rate_limit,
             seed=seed,
             state_file=os.fspath(state_file) if state_file is not None else None,
+            tls=tls,
         )
         self._api_key = keys[0].rsplit(":", 1)[0] if keys else _native.EMULATOR_API_KEY
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``: pass it as the client's ``base_url``."""
+        """``http://127.0.0.1:PORT`` (``https://`` with ``tls``): pass it as the client's ``base_url``."""
         return self._native.base_url
+
+    @property
+    def ca_pem(self) -> Optional[str]:
+        """With ``tls``, the PEM of the CA that signed the emulator's certificate (a client's ``ca_pem``, or the
+        content of a ``LANGDOCK_CA_BUNDLE`` file); None for plain HTTP."""
+        return self._native.ca_pem
 
     @property
     def api_key(self) -> str:
@@ -113,14 +124,20 @@ class Emulator:
         return self._api_key
 
     def client(self, **options: Any) -> Client:
-        """A :class:`langdock.Client` for this emulator; ``options`` go to the client (e.g. ``backoff``)."""
-        options.setdefault("api_key", self.api_key)
-        return Client(base_url=self.base_url, **options)
+        """A :class:`langdock.Client` for this emulator (trusting its CA with ``tls``); ``options`` go to the
+        client (e.g. ``backoff``)."""
+        return Client(base_url=self.base_url, **self._client_options(options))
 
     def async_client(self, **options: Any) -> AsyncClient:
-        """A :class:`langdock.AsyncClient` for this emulator; ``options`` go to the client."""
+        """A :class:`langdock.AsyncClient` for this emulator (trusting its CA with ``tls``); ``options`` go to
+        the client."""
+        return AsyncClient(base_url=self.base_url, **self._client_options(options))
+
+    def _client_options(self, options: Dict[str, Any]) -> Dict[str, Any]:
         options.setdefault("api_key", self.api_key)
-        return AsyncClient(base_url=self.base_url, **options)
+        if self.ca_pem is not None:
+            options.setdefault("ca_pem", self.ca_pem)
+        return options
 
     def inject(
         self,
