@@ -688,6 +688,9 @@ async fn an_https_emulator_names_its_ca_bundle_and_the_cli_trusts_it_only_throug
     assert_eq!(untrusted.status.code(), Some(9), "a connection failure: {}", stderr(&untrusted));
     let error: Value = serde_json::from_str(stderr(&untrusted).trim()).unwrap();
     assert_eq!(error["kind"], "APIConnectionError");
+    assert!(error["message"].as_str().unwrap().contains("certificate is not trusted"), "{error}");
+    assert!(error["hint"].as_str().unwrap().contains("LANGDOCK_CA_BUNDLE"), "{error}");
+    assert_eq!(error["attempts"], 1, "an untrusted certificate is not retried");
     let pid = child.id().unwrap().to_string();
     std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");
