@@ -20,7 +20,7 @@ $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 build-node: $(NODE_MODULES)
 	cd $(NODE_DIR) && npx napi build --platform --output-dir native
 
-## test-node: node --test (the 90 shared conformance scenarios, every endpoint, every error class, retries, abort,
+## test-node: node --test (the shared conformance scenarios, every endpoint, every error class, retries, abort,
 ## concurrency, CJS, ESM, tsc --strict on TypeScript consumers, npm pack + install into a fresh project)
 test-node: build-node
 	cd $(NODE_DIR) && node --test test/
