@@ -1,7 +1,7 @@
 // A strict TypeScript consumer (CommonJS flavour): compiled with `tsc --strict --noEmit` by test/types.test.cjs.
 // It must compile; the @ts-expect-error lines must not.
 
-import {
+import DefaultLangdock, {
   Langdock,
   LangdockError,
   RateLimitError,
@@ -23,7 +23,7 @@ import { Emulator, type Fault, type JournalEntry } from 'langdock/testing';
 async function main(): Promise<void> {
   const emulator = new Emulator({ rateLimit: 600 });
   const options: ClientOptions = { ...emulator.clientOptions(), timeout: 5_000, maxRetries: 1, backoff: { initial: 1, max: 5 } };
-  const client = new Langdock(options);
+  const client: Langdock = new DefaultLangdock(options);
   const list: WithMeta<IntegrationSummary[]> = await client.integrations.list();
   const attempts: number = list.attempts;
   const requestId: string | null = list.requestId;
