@@ -74,7 +74,7 @@ const tarballs = once(async () => {
   await ok(npm, ['pack', '--pack-destination', work], root);
   const stage = path.join(work, 'stage');
   fs.mkdirSync(stage);
-  fs.copyFileSync(path.join(platformDir, 'package.json'), path.join(stage, 'package.json'));
+  for (const file of ['package.json', 'README.md']) fs.copyFileSync(path.join(platformDir, file), path.join(stage, file));
   fs.copyFileSync(devAddon, path.join(stage, path.basename(devAddon)));
   await ok(npm, ['pack', '--ignore-scripts', '--pack-destination', work], stage);
   return { main, native };
@@ -171,7 +171,8 @@ test('the main tarball holds the JavaScript and types, the platform tarball the 
   assert.deepEqual(manifest.optionalDependencies, expectedDeps, 'one optional dependency per napi target');
   assert.equal(require('../package.json').optionalDependencies, undefined, 'postpack restored package.json');
   assert.equal(fs.existsSync(path.join(root, '.package.json.prepack')), false);
-  assert.deepEqual((await listing(native)).sort(), [`package/langdock.${platform}.node`, 'package/package.json']);
+  const addon = `package/langdock.${platform}.node`;
+  assert.deepEqual((await listing(native)).sort(), ['package/README.md', addon, 'package/package.json']);
 });
 
 test('every napi target has its platform package in npm/, at the same version, carrying os and cpu', () => {
