@@ -50,28 +50,31 @@ function main() {
     fail(`no addon at ${path.resolve(file ?? '.')}: build it first (make release-node)`);
   }
   const bytes = fs.readFileSync(file);
+  // Every problem is reported, not only the first: a host debug build is refused for all three reasons.
+  const problems = [];
 
   const at = bytes.indexOf(MARKER);
   const profile = at < 0 ? null : /^(debug|release)/.exec(bytes.subarray(at + MARKER.length, at + MARKER.length + 7))?.[1];
   if (profile !== 'release') {
-    fail(
+    problems.push(
       `${file} is ${profile ? `a ${profile}` : 'not a langdock'} build: only a release build ships ` +
         '(make release-node, or napi build --platform --release)',
     );
   }
 
-  const size = bytes.length;
-  const facts = [`${(size / 1024 / 1024).toFixed(2)} MB`, 'release build'];
-  if (size > MAX_BYTES) fail(`${file} is ${facts[0]}, over the 10 MB limit`);
+  const megabytes = `${(bytes.length / 1024 / 1024).toFixed(2)} MB`;
+  if (bytes.length > MAX_BYTES) problems.push(`${file} is ${megabytes}, over the 10 MB limit`);
+  const facts = [megabytes, `${profile ?? 'unknown'} build`];
 
   if (libc === 'glibc') {
     const max = maxGlibc(file);
     const shown = max ? `GLIBC_${max.join('.')}` : 'no GLIBC symbol';
     if (max && (max[0] > MAX_GLIBC[0] || (max[0] === MAX_GLIBC[0] && max[1] > MAX_GLIBC[1]))) {
-      fail(`${file} needs ${shown}, newer than glibc ${MAX_GLIBC.join('.')}: build it with --use-napi-cross`);
+      problems.push(`${file} needs ${shown}, newer than glibc ${MAX_GLIBC.join('.')}: build it with --use-napi-cross`);
     }
     facts.push(`max ${shown}`);
   }
+  if (problems.length) fail(problems.join('\ncheck-addon: '));
   console.log(`${path.basename(file)}: ${facts.join(', ')}`);
 }
 
