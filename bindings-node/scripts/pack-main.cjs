@@ -17,9 +17,16 @@ const backup = path.join(__dirname, '..', '.package.json.prepack');
 if (process.argv[2] === 'add') {
   const text = fs.readFileSync(manifest, 'utf8');
   const pkg = JSON.parse(text);
-  if (pkg.optionalDependencies) throw new Error('package.json already lists optionalDependencies: pack adds them');
+  const wanted = Object.fromEntries(supportedPlatforms().map((key) => [PREFIX + key, pkg.version]));
+  if (pkg.optionalDependencies) {
+    // Already added (e.g. by `napi prepublish` in the release pipeline): fine if they are the same.
+    const sorted = (deps) => JSON.stringify(Object.entries(deps).sort());
+    if (sorted(pkg.optionalDependencies) === sorted(wanted)) process.exit(0);
+    console.error(`pack-main: optionalDependencies must be one per napi target at ${pkg.version}: ${sorted(wanted)}`);
+    process.exit(1);
+  }
   fs.writeFileSync(backup, text);
-  pkg.optionalDependencies = Object.fromEntries(supportedPlatforms().map((key) => [PREFIX + key, pkg.version]));
+  pkg.optionalDependencies = wanted;
   fs.writeFileSync(manifest, `${JSON.stringify(pkg, null, 2)}\n`);
 } else if (process.argv[2] === 'restore') {
   if (fs.existsSync(backup)) fs.renameSync(backup, manifest);
