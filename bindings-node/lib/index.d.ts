@@ -536,3 +536,8 @@ export declare class InternalError extends LangdockError {}
 export declare class APIUserAbortError extends LangdockError {
   readonly name: 'AbortError';
 }
+
+/**
+ * `import Langdock from 'langdock'`: the client class, beside the named exports (CommonJS: `require('langdock').default`).
+ */
+export default Langdock;

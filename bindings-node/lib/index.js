@@ -149,3 +149,7 @@ const { fromNative: _fromNative, ...errorClasses } = errors;
 Object.assign(Langdock, errorClasses);
 
 module.exports = { Langdock, Integrations, Actions, Triggers, ...errorClasses };
+// `import Langdock from 'langdock'` in TypeScript compiled to CommonJS (esModuleInterop) and in bundlers: they read
+// `default` when `__esModule` is set. Node's own `import` takes index.mjs, whose default is the same class.
+module.exports.default = Langdock;
+Object.defineProperty(module.exports, '__esModule', { value: true });

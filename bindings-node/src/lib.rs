@@ -23,3 +23,14 @@ mod errors;
 mod logging;
 mod options;
 mod outcome;
+
+/// The build profile, as a marker that `npm pack` looks for in the addon's bytes (`scripts/check-addon.cjs`), so a
+/// debug build (60+ MB, slow) cannot be packed: a marker works for ELF, Mach-O and PE alike, and for addons built for
+/// another machine, which the packing machine cannot load. Exported, so no linker drops it.
+#[cfg(debug_assertions)]
+#[unsafe(no_mangle)]
+pub static LANGDOCK_BUILD_PROFILE: [u8; 28] = *b"langdock-build-profile:debug";
+/// The build profile, as a marker that `npm pack` looks for in the addon's bytes (see the debug one above).
+#[cfg(not(debug_assertions))]
+#[unsafe(no_mangle)]
+pub static LANGDOCK_BUILD_PROFILE: [u8; 30] = *b"langdock-build-profile:release";

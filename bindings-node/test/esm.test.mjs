@@ -4,7 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { Langdock, NotFoundError, LangdockError, APIUserAbortError } from 'langdock';
+import DefaultLangdock, { Langdock, NotFoundError, LangdockError, APIUserAbortError } from 'langdock';
 import { Emulator } from 'langdock/testing';
 
 const require = createRequire(import.meta.url);
@@ -14,6 +14,12 @@ test('ESM and CommonJS share one set of classes', () => {
   assert.equal(Langdock, cjs.Langdock);
   assert.equal(NotFoundError, cjs.NotFoundError);
   assert.equal(Emulator, require('langdock/testing').Emulator);
+});
+
+test('the default import is the Langdock class, beside the named exports', () => {
+  assert.equal(DefaultLangdock, Langdock);
+  assert.equal(DefaultLangdock.NotFoundError, NotFoundError);
+  assert.equal(require('langdock').default, Langdock, 'CommonJS keeps its shape and gains `default`');
 });
 
 test('a call from ESM, with instanceof on its error', async () => {

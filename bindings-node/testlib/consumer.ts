@@ -1,7 +1,7 @@
 // A strict TypeScript consumer (CommonJS flavour): compiled with `tsc --strict --noEmit` by test/types.test.cjs.
 // It must compile; the @ts-expect-error lines must not.
 
-import {
+import DefaultLangdock, {
   Langdock,
   LangdockError,
   RateLimitError,
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   void trusting;
   https.stop();
   const options: ClientOptions = { ...emulator.clientOptions(), timeout: 5_000, maxRetries: 1, backoff: { initial: 1, max: 5 } };
-  const client = new Langdock(options);
+  const client: Langdock = new DefaultLangdock(options);
   const list: WithMeta<IntegrationSummary[]> = await client.integrations.list();
   const attempts: number = list.attempts;
   const requestId: string | null = list.requestId;
