@@ -117,6 +117,7 @@ check-versions-python: build-python
 
 ## docs: the Rust, Python and TypeScript references in target/docs/ (warnings are errors); not part of `make test`
 docs: docs-rust docs-python docs-node
+	cp tools/docs-index.html $(DOCS_DIR)/index.html
 	@echo "docs: open $(DOCS_DIR)/index.html"
 
 # The public crates; their doc examples run as tests in `cargo test`.

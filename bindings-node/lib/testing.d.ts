@@ -83,8 +83,11 @@ export interface Fault {
 export interface JournalEntry {
   /** From 1, in the order requests finished. */
   seq: number;
+  /** The HTTP method. */
   method: string;
+  /** The request path, without the query. */
   path: string;
+  /** The API operation the request matched, or null for an unknown route. */
   operation: Operation | null;
   /** The status answered; null when the connection was dropped. */
   status: number | null;
@@ -113,7 +116,12 @@ export declare class Emulator {
   /** False once stopped. */
   readonly running: boolean;
   /** `{ baseUrl, apiKey }` for `new Langdock(...)`. */
-  clientOptions(): { baseUrl: string; apiKey: string };
+  clientOptions(): {
+    /** This emulator's base URL. */
+    baseUrl: string;
+    /** The API key this emulator accepts. */
+    apiKey: string;
+  };
   /** Queues a fault. Throws when the fault is malformed. */
   inject(fault: Fault): this;
   /** The next `times` (default 1) requests of `operation` are answered with `status` (not applied). */
