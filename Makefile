@@ -125,10 +125,12 @@ docs-rust:
 	RUSTDOCFLAGS="-D warnings -D missing_docs" $(CARGO) doc --no-deps -p langdock -p langdock-emulator
 	@mkdir -p $(DOCS_DIR) && rm -rf $(DOCS_DIR)/rust && cp -r $(TARGET_DIR)/../doc $(DOCS_DIR)/rust
 
-# From the built package and its stubs (_native.pyi); -W error: any warning pdoc raises fails the build.
+# pdoc, from the built package and the stubs of its native module (_native.pyi); every warning is an error, and
+# tools/python_docs.py fails on a public item without a description or a client, resource or error class
+# without an example.
 docs-python: build-python $(PDOC)
 	rm -rf $(DOCS_DIR)/python
-	$(PYTHON) -W error -m pdoc --docformat markdown -o $(DOCS_DIR)/python langdock langdock.testing
+	$(PYTHON) tools/python_docs.py $(DOCS_DIR)/python
 
 docs-node: $(TOOLS_NODE)
 	rm -rf $(DOCS_DIR)/node

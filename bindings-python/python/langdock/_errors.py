@@ -46,7 +46,9 @@ class Violation:
     e.g. ``inputFields[2].label``) and what is wrong (``message``)."""
 
     path: str
+    """Where, in the request's JSON names: ``name``, ``inputFields[2].label``, ``integrationId``, ``body``."""
     message: str
+    """What is wrong, e.g. ``must be at most 40 characters (UTF-16 code units), got 41``."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -59,24 +61,38 @@ class RustError(Exception):
 class LangdockError(Exception):
     """The base class of every error this package raises.
 
-    Attributes:
-        message: what happened, and what to do about it.
-        status: the HTTP status the server answered with (the ``APIError`` family), else None.
-        body: the raw response body (its first 64 KiB), when the server sent one.
-        headers: the response headers, lower-case names.
-        request_id: the server's ``x-request-id``, else the one the client sent.
-        attempts: how many HTTP attempts were made (0 when nothing was sent).
-        retry_after: the wait in seconds the server asked for with ``Retry-After``, when it did.
-        maybe_created: True when a create may have taken effect although it failed: an integration
-            create that failed ambiguously, or any create answered 2xx with a body that could not be
-            read (an action or trigger is then read back; this is set when it was not found). List or
-            get before creating again. Never set when a 4xx (other than 409) or a redirect proves
-            nothing was applied.
-        violations: every problem found by client-side validation (``ValidationError`` only).
-        code: a stable machine-readable code, e.g. ``"rate_limit"``.
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.LangdockError as e:
+        ...     print(e.code, e, e.request_id, e.attempts)
     """
 
+    message: str
+    """What happened, and what to do about it."""
+    status: Optional[int]
+    """The HTTP status the server answered with (the ``APIError`` family), else None."""
+    body: Optional[str]
+    """The raw response body (its first 64 KiB), when the server sent one."""
+    headers: Dict[str, str]
+    """The response headers, lower-case names."""
+    request_id: Optional[str]
+    """The server's ``x-request-id``, else the one the client sent."""
+    attempts: int
+    """How many HTTP attempts were made (0 when nothing was sent)."""
+    retry_after: Optional[float]
+    """The wait in seconds the server asked for with ``Retry-After``, when it did."""
+    maybe_created: bool
+    """True when a create may have taken effect although it failed: an integration create that failed
+    ambiguously, or any create answered 2xx with a body that could not be read (an action or trigger is then
+    read back; this is set when it was not found). List or get before creating again. Never set when a 4xx
+    (other than 409) or a redirect proves nothing was applied."""
+    violations: Tuple[Violation, ...]
+    """Every problem found by client-side validation (``ValidationError`` only)."""
+    code: str
+    """A stable machine-readable code, e.g. ``"rate_limit"``."""
     code_default: str = "langdock_error"
+    """The ``code`` of this class's errors when none is given."""
 
     def __init__(
         self,
@@ -96,13 +112,13 @@ class LangdockError(Exception):
         self.message = message
         self.status = status
         self.body = body
-        self.headers: Dict[str, str] = dict(headers or {})
+        self.headers = dict(headers or {})
         self.request_id = request_id
         self.attempts = attempts
         self.retry_after = retry_after
         self.maybe_created = maybe_created
-        self.violations: Tuple[Violation, ...] = tuple(violations)
-        self.code: str = code or self.code_default
+        self.violations = tuple(violations)
+        self.code = code or self.code_default
 
     def __str__(self) -> str:
         return self.message
@@ -120,73 +136,170 @@ class LangdockError(Exception):
 
 
 class APIError(LangdockError):
-    """The server answered with an error status (one without a class of its own here)."""
+    """The server answered with an error status (one without a class of its own here).
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.APIError as e:
+        ...     print(e.status, e.body, e.headers.get("content-type"))
+    """
 
     code_default = "api_error"
+    """The ``code`` of this class's errors: ``"api_error"``."""
 
 
 class BadRequestError(APIError):
-    """400: the server refused the request body or an id."""
+    """400: the server refused the request body or an id.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.BadRequestError as e:
+        ...     print("refused:", e.body)
+    """
 
     code_default = "bad_request"
+    """The ``code`` of this class's errors: ``"bad_request"``."""
 
 
 class AuthenticationError(APIError):
-    """401: the API key is missing, unknown or revoked."""
+    """401: the API key is missing, unknown or revoked.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.AuthenticationError:
+        ...     print("check LANGDOCK_API_KEY")
+    """
 
     code_default = "authentication"
+    """The ``code`` of this class's errors: ``"authentication"``."""
 
 
 class PermissionDeniedError(APIError):
-    """403: the key lacks the INTEGRATION_API scope, or the integration is built by Langdock."""
+    """403: the key lacks the INTEGRATION_API scope, or the integration is built by Langdock.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.PermissionDeniedError:
+        ...     print("the key needs the INTEGRATION_API scope")
+    """
 
     code_default = "permission_denied"
+    """The ``code`` of this class's errors: ``"permission_denied"``."""
 
 
 class NotFoundError(APIError):
-    """404: no such integration, action or trigger."""
+    """404: no such integration, action or trigger.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.NotFoundError:
+        ...     integration = None  # gone: nothing to do
+    """
 
     code_default = "not_found"
+    """The ``code`` of this class's errors: ``"not_found"``."""
 
 
 class ConflictError(APIError):
-    """409: an action or trigger with this name already exists in the integration."""
+    """409: an action or trigger with this name already exists in the integration.
+
+    Example:
+        >>> try:
+        ...     client.actions.create(integration_id, name="Get forecast")
+        ... except langdock.ConflictError:
+        ...     print("an action with this name exists")
+    """
 
     code_default = "conflict"
+    """The ``code`` of this class's errors: ``"conflict"``."""
 
 
 class RateLimitError(APIError):
     """429: rate limited, and retrying did not help (or the server asked for too long a wait:
-    see ``retry_after``)."""
+    see ``retry_after``).
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.RateLimitError as e:
+        ...     time.sleep(e.retry_after or 60)
+    """
 
     code_default = "rate_limit"
+    """The ``code`` of this class's errors: ``"rate_limit"``."""
 
 
 class InternalServerError(APIError):
-    """500 and above, after the retries."""
+    """500 and above, after the retries.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.InternalServerError as e:
+        ...     print(e.status, "after", e.attempts, "attempts")
+    """
 
     code_default = "internal_server"
+    """The ``code`` of this class's errors: ``"internal_server"``."""
 
 
 class APIConnectionError(LangdockError):
-    """The request could not be completed: DNS, refused or reset connection, TLS, truncated body."""
+    """The request could not be completed: DNS, refused or reset connection, TLS, truncated body.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.APIConnectionError as e:
+        ...     print("network:", e.__cause__)
+    """
 
     code_default = "connection"
+    """The ``code`` of this class's errors: ``"connection"``."""
 
 
 class APITimeoutError(APIConnectionError):
-    """An attempt timed out, or the whole-call deadline passed."""
+    """An attempt timed out, or the whole-call deadline passed.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.APITimeoutError as e:
+        ...     print("timed out after", e.attempts, "attempts")
+    """
 
     code_default = "timeout"
+    """The ``code`` of this class's errors: ``"timeout"``."""
 
 
 class ValidationError(LangdockError):
-    """Client-side validation failed and nothing was sent; ``violations`` lists every problem."""
+    """Client-side validation failed and nothing was sent; ``violations`` lists every problem.
+
+    Example:
+        >>> try:
+        ...     client.integrations.create(name="x" * 41)
+        ... except langdock.ValidationError as e:
+        ...     for violation in e.violations:
+        ...         print(violation.path, violation.message)
+    """
 
     code_default = "validation"
+    """The ``code`` of this class's errors: ``"validation"``."""
 
 
 class ConfigurationError(LangdockError):
-    """The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle."""
+    """The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle.
+
+    Example:
+        >>> try:
+        ...     client = langdock.Client(api_key=None)
+        ... except langdock.ConfigurationError as e:
+        ...     print(e)  # e.g. no API key
+    """
 
     code_default = "configuration"
+    """The ``code`` of this class's errors: ``"configuration"``."""

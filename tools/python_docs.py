@@ -1,0 +1,102 @@
+"""Builds the Python reference (``make docs-python``) with pdoc into the given folder, from the package and
+the stubs of its native module, and checks that it is complete: every public module, class, function,
+method, property and variable has a description, and the clients, each resource and each error class have
+an example (a ``>>>`` line). Every warning is an error.
+
+Usage (the .venv Python, with langdock built): ``python tools/python_docs.py OUTPUT_DIR``.
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from unittest import mock
+
+import pdoc
+import pdoc.doc
+import pdoc.doc_pyi
+import pdoc.render
+
+MODULES = ["langdock", "langdock.testing"]
+NATIVE = "langdock._native"
+_include_stubs = pdoc.doc_pyi.include_typeinfo_from_stub_files
+
+
+def include_stubs(module: pdoc.doc.Module) -> None:
+    """pdoc applies ``X.pyi`` to module ``X`` only; ``langdock`` re-exports the classes of ``_native``, whose
+    properties are described in ``_native.pyi`` alone (the compiled getters carry no docstrings)."""
+    _include_stubs(module)
+    if module.modulename not in MODULES:
+        return
+    stub_file = pdoc.doc_pyi.find_stub_file(NATIVE)
+    assert stub_file is not None, f"no stubs for {NATIVE}"
+    imported = pdoc.doc_pyi._import_stub_file(NATIVE, stub_file)
+    pdoc.doc_pyi._prepare_module(module)
+    stub_module = pdoc.doc.Module(imported)
+    native = sys.modules[NATIVE]
+    with mock.patch.dict("sys.modules", {NATIVE: imported}):
+        for member in module.members.values():
+            # The native classes say `__module__ == "langdock"`, so they are found by identity.
+            if getattr(native, member.name, None) is member.obj:
+                pdoc.doc_pyi._patch_doc(member, stub_module)
+    # pdoc reads a variable's docstring from the module it is documented in; a re-exported one keeps the
+    # docstring written where it is defined (the stub, or langdock._types).
+    types = pdoc.doc.Module.from_name("langdock._types")
+    for member in module.members.values():
+        if isinstance(member, pdoc.doc.Variable) and not member.docstring:
+            for origin in (stub_module, types):
+                found = origin.members.get(member.name)
+                if isinstance(found, pdoc.doc.Variable) and found.docstring:
+                    member.docstring = found.docstring
+                    break
+
+
+def undocumented(doc: pdoc.doc.Doc, problems: list[str]) -> None:  # type: ignore[type-arg]
+    """Every public member pdoc shows (``__all__`` of a module; a class's own members) without a description."""
+    # A constructor may leave its description to the class, which pdoc shows above it.
+    if not doc.docstring.strip() and doc.name != "__init__":
+        problems.append(f"{doc.fullname}: no description")
+    if isinstance(doc, pdoc.doc.Module):
+        members = list(doc.members.values())
+    elif isinstance(doc, pdoc.doc.Class):
+        members = doc.own_members
+    else:
+        return
+    for member in members:
+        if not member.name.startswith("_") or member.name == "__init__":
+            undocumented(member, problems)
+
+
+def main(out: str) -> int:
+    warnings.simplefilter("error")
+    pdoc.doc_pyi.include_typeinfo_from_stub_files = include_stubs
+    pdoc.render.configure(docformat="google")
+    pdoc.pdoc(*MODULES, output_directory=Path(out))
+
+    import langdock
+    from langdock import _client
+
+    problems: list[str] = []
+    for name in MODULES:
+        undocumented(pdoc.doc.Module.from_name(name), problems)
+    needs_example: list[type] = [langdock.Client, langdock.AsyncClient]
+    needs_example += [getattr(_client, n) for n in ("Integrations", "Actions", "Triggers",
+                                                    "AsyncIntegrations", "AsyncActions", "AsyncTriggers")]
+    needs_example += [c for c in vars(langdock).values() if isinstance(c, type) and issubclass(c, langdock.LangdockError)]
+    for cls in needs_example:
+        if ">>>" not in (cls.__doc__ or ""):
+            problems.append(f"{cls.__module__}.{cls.__qualname__}: no example")
+
+    for problem in sorted(set(problems)):
+        print(f"python docs: {problem}", file=sys.stderr)
+    if problems:
+        print(f"python docs: {len(set(problems))} problem(s)", file=sys.stderr)
+        return 1
+    print(f"python docs: {out}: every public item of {', '.join(MODULES)} has a description; "
+          f"{len(needs_example)} classes (clients, resources, errors) have examples")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
