@@ -107,13 +107,13 @@ lint-workflows: $(TOOLS_NODE) $(ZIZMOR)
 
 ## check-versions: the workspace version is the version of every crate, the Python package and every npm
 ## package (tools/check_versions.py), and its tests show it fails when one of them differs
-check-versions:
-	python3 tools/check_versions.py
-	python3 -m unittest discover -s tools -p 'test_*.py'
+check-versions: $(PY_TOOLS)
+	$(PYTHON) tools/check_versions.py
+	$(PYTHON) -m unittest discover -s tools -p 'test_*.py'
 
 ## check-versions-python: the wheel maturin built carries the workspace version in its metadata
 check-versions-python: build-python
-	python3 tools/check_versions.py --python $(PYTHON)
+	$(PYTHON) tools/check_versions.py --python $(PYTHON)
 
 ## docs: the Rust, Python and TypeScript references in target/docs/ (warnings are errors); not part of `make test`
 docs: docs-rust docs-python docs-node
@@ -132,6 +132,8 @@ docs-python: build-python $(PDOC)
 	rm -rf $(DOCS_DIR)/python
 	$(PYTHON) tools/python_docs.py $(DOCS_DIR)/python
 
+# typedoc (tools/typedoc.json): an export without a description is an error; then every class must have an example.
 docs-node: $(TOOLS_NODE)
 	rm -rf $(DOCS_DIR)/node
-	tools/node_modules/.bin/typedoc --options tools/typedoc.json
+	tools/node_modules/.bin/typedoc --options tools/typedoc.json --json $(DOCS_DIR)/node.json
+	node tools/check_ts_docs.cjs $(DOCS_DIR)/node.json

@@ -23,8 +23,11 @@ from typing import Any
 
 try:
     import tomllib
-except ModuleNotFoundError:  # Python < 3.11
-    sys.exit("check_versions.py needs Python 3.11+ (tomllib)")
+except ModuleNotFoundError:  # Python < 3.11: maturin brings tomli into .venv
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        sys.exit("check_versions.py needs Python 3.11+ (tomllib) or tomli")
 
 
 def _toml(path: str) -> dict[str, Any]:

@@ -103,7 +103,19 @@ export interface JournalEntry {
   receivedAt: number;
 }
 
-/** A local emulator of the Langdock Integrations API, started in-process on a free port. */
+/**
+ * A local emulator of the Langdock Integrations API, started in-process on a free port.
+ *
+ * @example
+ * ```ts
+ * const emulator = new Emulator();
+ * const client = new Langdock({ ...emulator.clientOptions(), maxRetries: 1 });
+ * emulator.failNext('list_integrations', 503);
+ * const integrations = await client.integrations.list(); // the 503 is retried
+ * console.log(integrations.attempts, emulator.journal().map((entry) => entry.status)); // 2 [503, 200]
+ * emulator.stop();
+ * ```
+ */
 export declare class Emulator {
   /** Starts the emulator; returns once it listens. */
   constructor(options?: EmulatorOptions);
