@@ -20,8 +20,9 @@ SOAK_ARGS = --calls $(SOAK_CALLS) --concurrency 32 --chaos 0.3
 -include bindings-node/make.mk
 -include cli/make.mk
 
-# The release pipeline (.github/workflows) and the one version it releases, checked offline in `make test`.
-TESTS += lint-workflows check-versions check-versions-python
+# The release pipeline (.github/workflows) and the one version it releases, checked offline in `make test`; and
+# the references (`make docs` takes about 30 s once the Rust and Python builds are warm).
+TESTS += lint-workflows check-versions check-versions-python docs
 TOOLS_NODE := tools/node_modules/.package-lock.json
 ZIZMOR_VERSION := 1.32.0
 ZIZMOR := $(VENV)/.langdock-zizmor-$(ZIZMOR_VERSION)
@@ -115,7 +116,7 @@ check-versions: $(PY_TOOLS)
 check-versions-python: build-python
 	$(PYTHON) tools/check_versions.py --python $(PYTHON)
 
-## docs: the Rust, Python and TypeScript references in target/docs/ (warnings are errors); not part of `make test`
+## docs: the Rust, Python and TypeScript references in target/docs/ (warnings are errors)
 docs: docs-rust docs-python docs-node
 	cp tools/docs-index.html $(DOCS_DIR)/index.html
 	@echo "docs: open $(DOCS_DIR)/index.html"

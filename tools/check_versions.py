@@ -25,7 +25,7 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python < 3.11: maturin brings tomli into .venv
     try:
-        import tomli as tomllib
+        import tomli as tomllib  # type: ignore[import-not-found,no-redef]
     except ModuleNotFoundError:
         sys.exit("check_versions.py needs Python 3.11+ (tomllib) or tomli")
 
@@ -108,10 +108,11 @@ def check(root: str, tag: str | None = None, python: str | None = None) -> tuple
     lock_path = os.path.join(node, "package-lock.json")
     if os.path.exists(lock_path):
         lock = _json(lock_path)
-        for where, found in (("version", lock.get("version")),
-                             ('packages[""].version', lock.get("packages", {}).get("", {}).get("version"))):
-            if found != version:
-                problems.append(f"{rel(lock_path)}: {where} {found!r}, not {version} (run npm install)")
+        lock_versions = {"version": lock.get("version"),
+                         'packages[""].version': lock.get("packages", {}).get("", {}).get("version")}
+        for where, locked in lock_versions.items():
+            if locked != version:
+                problems.append(f"{rel(lock_path)}: {where} {locked!r}, not {version} (run npm install)")
     pins = package.get("optionalDependencies", {})
     for name, pinned in sorted(pins.items()):
         if pinned != version:

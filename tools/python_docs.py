@@ -39,7 +39,7 @@ def include_stubs(module: pdoc.doc.Module) -> None:
         for member in module.members.values():
             # The native classes say `__module__ == "langdock"`, so they are found by identity.
             if getattr(native, member.name, None) is member.obj:
-                pdoc.doc_pyi._patch_doc(member, stub_module)
+                patch(member, stub_module)
     # pdoc reads a variable's docstring from the module it is documented in; a re-exported one keeps the
     # docstring written where it is defined (the stub, or langdock._types).
     types = pdoc.doc.Module.from_name("langdock._types")
@@ -50,6 +50,21 @@ def include_stubs(module: pdoc.doc.Module) -> None:
                 if isinstance(found, pdoc.doc.Variable) and found.docstring:
                     member.docstring = found.docstring
                     break
+
+
+def patch(member: pdoc.doc.Doc, stub_module: pdoc.doc.Module) -> None:  # type: ignore[type-arg]
+    """pdoc's stub patch, but for a class only its description, constructor and public members: the stubs
+    declare the dunders a type checker needs (``__eq__`` without ``__hash__`` reads as ``__hash__ = None``),
+    not what the compiled class has, and pdoc does not show them."""
+    if not isinstance(member, pdoc.doc.Class):
+        pdoc.doc_pyi._patch_doc(member, stub_module)
+        return
+    stub = stub_module.get(member.qualname)
+    if isinstance(stub, pdoc.doc.Class):
+        member.docstring = stub.docstring or member.docstring
+    for child in member.members.values():
+        if not child.name.startswith("_") or child.name == "__init__":
+            pdoc.doc_pyi._patch_doc(child, stub_module)
 
 
 def undocumented(doc: pdoc.doc.Doc, problems: list[str]) -> None:  # type: ignore[type-arg]
@@ -83,7 +98,8 @@ def main(out: str) -> int:
     needs_example: list[type] = [langdock.Client, langdock.AsyncClient]
     needs_example += [getattr(_client, n) for n in ("Integrations", "Actions", "Triggers",
                                                     "AsyncIntegrations", "AsyncActions", "AsyncTriggers")]
-    needs_example += [c for c in vars(langdock).values() if isinstance(c, type) and issubclass(c, langdock.LangdockError)]
+    needs_example += [c for c in vars(langdock).values()
+                      if isinstance(c, type) and issubclass(c, langdock.LangdockError)]
     for cls in needs_example:
         if ">>>" not in (cls.__doc__ or ""):
             problems.append(f"{cls.__module__}.{cls.__qualname__}: no example")
