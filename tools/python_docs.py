@@ -8,6 +8,7 @@ Usage (the .venv Python, with langdock built): ``python tools/python_docs.py OUT
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -67,20 +68,32 @@ def patch(member: pdoc.doc.Doc, stub_module: pdoc.doc.Module) -> None:  # type: 
             pdoc.doc_pyi._patch_doc(child, stub_module)
 
 
-def undocumented(doc: pdoc.doc.Doc, problems: list[str]) -> None:  # type: ignore[type-arg]
+def attributes_section(cls: type) -> set[str]:
+    """The names a Google-style ``Attributes:`` section of the class or a base class describes (``help()``
+    shows that section, so instance attributes may be described there instead of one by one)."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        doc = klass.__dict__.get("__doc__") or ""
+        section = re.search(r"^( *)Attributes:\n((?:\1 +.*\n|\s*\n)*)", doc, re.M)
+        if section:
+            names.update(re.findall(r"^ *(\w+): ", section.group(2), re.M))
+    return names
+
+
+def undocumented(doc: pdoc.doc.Doc, problems: list[str], described: set[str] = set()) -> None:  # type: ignore[type-arg]
     """Every public member pdoc shows (``__all__`` of a module; a class's own members) without a description."""
     # A constructor may leave its description to the class, which pdoc shows above it.
-    if not doc.docstring.strip() and doc.name != "__init__":
+    if not doc.docstring.strip() and doc.name != "__init__" and doc.name not in described:
         problems.append(f"{doc.fullname}: no description")
     if isinstance(doc, pdoc.doc.Module):
-        members = list(doc.members.values())
+        members, described = list(doc.members.values()), set()
     elif isinstance(doc, pdoc.doc.Class):
-        members = doc.own_members
+        members, described = doc.own_members, attributes_section(doc.obj)
     else:
         return
     for member in members:
         if not member.name.startswith("_") or member.name == "__init__":
-            undocumented(member, problems)
+            undocumented(member, problems, described)
 
 
 def main(out: str) -> int:

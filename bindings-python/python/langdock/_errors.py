@@ -61,6 +61,23 @@ class RustError(Exception):
 class LangdockError(Exception):
     """The base class of every error this package raises.
 
+    Attributes:
+        message: what happened, and what to do about it.
+        status: the HTTP status the server answered with (the ``APIError`` family), else None.
+        body: the raw response body (its first 64 KiB), when the server sent one.
+        headers: the response headers, lower-case names.
+        request_id: the server's ``x-request-id``, else the one the client sent.
+        attempts: how many HTTP attempts were made (0 when nothing was sent).
+        retry_after: the wait in seconds the server asked for with ``Retry-After``, when it did.
+        maybe_created: True when a create may have taken effect although it failed: an integration
+            create that failed ambiguously, or any create answered 2xx with a body that could not be
+            read (an action or trigger is then read back; this is set when it was not found). List or
+            get before creating again. Never set when a 4xx (other than 409) or a redirect proves
+            nothing was applied.
+        violations: every problem found by client-side validation (``ValidationError`` only).
+        code: a stable machine-readable code, e.g. ``"rate_limit"``.
+        code_default: the ``code`` of this class's errors when none is given.
+
     Example:
         >>> try:
         ...     client.integrations.get(integration_id)
@@ -68,31 +85,7 @@ class LangdockError(Exception):
         ...     print(e.code, e, e.request_id, e.attempts)
     """
 
-    message: str
-    """What happened, and what to do about it."""
-    status: Optional[int]
-    """The HTTP status the server answered with (the ``APIError`` family), else None."""
-    body: Optional[str]
-    """The raw response body (its first 64 KiB), when the server sent one."""
-    headers: Dict[str, str]
-    """The response headers, lower-case names."""
-    request_id: Optional[str]
-    """The server's ``x-request-id``, else the one the client sent."""
-    attempts: int
-    """How many HTTP attempts were made (0 when nothing was sent)."""
-    retry_after: Optional[float]
-    """The wait in seconds the server asked for with ``Retry-After``, when it did."""
-    maybe_created: bool
-    """True when a create may have taken effect although it failed: an integration create that failed
-    ambiguously, or any create answered 2xx with a body that could not be read (an action or trigger is then
-    read back; this is set when it was not found). List or get before creating again. Never set when a 4xx
-    (other than 409) or a redirect proves nothing was applied."""
-    violations: Tuple[Violation, ...]
-    """Every problem found by client-side validation (``ValidationError`` only)."""
-    code: str
-    """A stable machine-readable code, e.g. ``"rate_limit"``."""
     code_default: str = "langdock_error"
-    """The ``code`` of this class's errors when none is given."""
 
     def __init__(
         self,
@@ -112,13 +105,13 @@ class LangdockError(Exception):
         self.message = message
         self.status = status
         self.body = body
-        self.headers = dict(headers or {})
+        self.headers: Dict[str, str] = dict(headers or {})
         self.request_id = request_id
         self.attempts = attempts
         self.retry_after = retry_after
         self.maybe_created = maybe_created
-        self.violations = tuple(violations)
-        self.code = code or self.code_default
+        self.violations: Tuple[Violation, ...] = tuple(violations)
+        self.code: str = code or self.code_default
 
     def __str__(self) -> str:
         return self.message
@@ -146,7 +139,6 @@ class APIError(LangdockError):
     """
 
     code_default = "api_error"
-    """The ``code`` of this class's errors: ``"api_error"``."""
 
 
 class BadRequestError(APIError):
@@ -160,7 +152,6 @@ class BadRequestError(APIError):
     """
 
     code_default = "bad_request"
-    """The ``code`` of this class's errors: ``"bad_request"``."""
 
 
 class AuthenticationError(APIError):
@@ -174,7 +165,6 @@ class AuthenticationError(APIError):
     """
 
     code_default = "authentication"
-    """The ``code`` of this class's errors: ``"authentication"``."""
 
 
 class PermissionDeniedError(APIError):
@@ -188,7 +178,6 @@ class PermissionDeniedError(APIError):
     """
 
     code_default = "permission_denied"
-    """The ``code`` of this class's errors: ``"permission_denied"``."""
 
 
 class NotFoundError(APIError):
@@ -202,7 +191,6 @@ class NotFoundError(APIError):
     """
 
     code_default = "not_found"
-    """The ``code`` of this class's errors: ``"not_found"``."""
 
 
 class ConflictError(APIError):
@@ -216,7 +204,6 @@ class ConflictError(APIError):
     """
 
     code_default = "conflict"
-    """The ``code`` of this class's errors: ``"conflict"``."""
 
 
 class RateLimitError(APIError):
@@ -231,7 +218,6 @@ class RateLimitError(APIError):
     """
 
     code_default = "rate_limit"
-    """The ``code`` of this class's errors: ``"rate_limit"``."""
 
 
 class InternalServerError(APIError):
@@ -245,7 +231,6 @@ class InternalServerError(APIError):
     """
 
     code_default = "internal_server"
-    """The ``code`` of this class's errors: ``"internal_server"``."""
 
 
 class APIConnectionError(LangdockError):
@@ -259,7 +244,6 @@ class APIConnectionError(LangdockError):
     """
 
     code_default = "connection"
-    """The ``code`` of this class's errors: ``"connection"``."""
 
 
 class APITimeoutError(APIConnectionError):
@@ -273,7 +257,6 @@ class APITimeoutError(APIConnectionError):
     """
 
     code_default = "timeout"
-    """The ``code`` of this class's errors: ``"timeout"``."""
 
 
 class ValidationError(LangdockError):
@@ -288,7 +271,6 @@ class ValidationError(LangdockError):
     """
 
     code_default = "validation"
-    """The ``code`` of this class's errors: ``"validation"``."""
 
 
 class ConfigurationError(LangdockError):
@@ -302,4 +284,3 @@ class ConfigurationError(LangdockError):
     """
 
     code_default = "configuration"
-    """The ``code`` of this class's errors: ``"configuration"``."""
