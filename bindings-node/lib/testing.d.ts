@@ -89,8 +89,11 @@ export interface Fault {
 export interface JournalEntry {
   /** From 1, in the order requests finished. */
   seq: number;
+  /** The HTTP method. */
   method: string;
+  /** The request path, without the query. */
   path: string;
+  /** The API operation the request matched, or null for an unknown route. */
   operation: Operation | null;
   /** The status answered; null when the connection was dropped. */
   status: number | null;
@@ -106,7 +109,19 @@ export interface JournalEntry {
   receivedAt: number;
 }
 
-/** A local emulator of the Langdock Integrations API, started in-process on a free port. */
+/**
+ * A local emulator of the Langdock Integrations API, started in-process on a free port.
+ *
+ * @example
+ * ```ts
+ * const emulator = new Emulator();
+ * const client = new Langdock({ ...emulator.clientOptions(), maxRetries: 1 });
+ * emulator.failNext('list_integrations', 503);
+ * const integrations = await client.integrations.list(); // the 503 is retried
+ * console.log(integrations.attempts, emulator.journal().map((entry) => entry.status)); // 2 [503, 200]
+ * emulator.stop();
+ * ```
+ */
 export declare class Emulator {
   /** Starts the emulator; returns once it listens. */
   constructor(options?: EmulatorOptions);
@@ -121,7 +136,14 @@ export declare class Emulator {
   /** False once stopped. */
   readonly running: boolean;
   /** `{ baseUrl, apiKey }` for `new Langdock(...)`, and with `tls` `caPem`, so that the client trusts the emulator. */
-  clientOptions(): { baseUrl: string; apiKey: string; caPem?: string[] };
+  clientOptions(): {
+    /** This emulator's base URL. */
+    baseUrl: string;
+    /** The API key this emulator accepts. */
+    apiKey: string;
+    /** With `tls`: the emulator's CA, for the client to trust. */
+    caPem?: string[];
+  };
   /** Queues a fault. Throws when the fault is malformed. */
   inject(fault: Fault): this;
   /** The next `times` (default 1) requests of `operation` are answered with `status` (not applied). */

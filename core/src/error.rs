@@ -21,6 +21,29 @@ use std::time::Duration;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong, as a value to match on. The bindings map each kind to one exception class.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> langdock::Result<()> {
+/// # let emulator = langdock_emulator::Emulator::start(Default::default()).await.unwrap();
+/// # let client = langdock::Client::builder()
+/// #     .api_key(langdock_emulator::DEFAULT_API_KEY)
+/// #     .base_url(emulator.base_url())
+/// #     .build()?;
+/// use langdock::ErrorKind;
+///
+/// let unknown = "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11";
+/// match client.integrations().get(unknown).await {
+///     Ok(integration) => println!("{}", integration.name),
+///     Err(e) if e.kind() == ErrorKind::NotFound => println!("no such integration"),
+///     Err(e) if e.kind() == ErrorKind::RateLimit => println!("slow down: retry after {:?}", e.retry_after()),
+///     Err(e) if e.kind() == ErrorKind::Validation => println!("nothing sent: {:?}", e.violations()),
+///     Err(e) => return Err(e),
+/// }
+/// # emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -153,6 +176,29 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// The error of every call: a [`kind`](Error::kind) plus everything known about the failure.
 ///
 /// It never contains the API key: not in its message, its `Debug` output, or its headers.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> langdock::Result<()> {
+/// # let emulator = langdock_emulator::Emulator::start(Default::default()).await.unwrap();
+/// # let client = langdock::Client::builder()
+/// #     .api_key(langdock_emulator::DEFAULT_API_KEY)
+/// #     .base_url(emulator.base_url())
+/// #     .build()?;
+/// use langdock::{CreateIntegration, ErrorKind};
+///
+/// // Validation runs before anything is sent: every violation is reported at once.
+/// let too_long = CreateIntegration::new("x".repeat(41));
+/// let error = client.integrations().create(&too_long).await.unwrap_err();
+/// assert_eq!(error.kind(), ErrorKind::Validation);
+/// assert_eq!(error.attempts(), 0);
+/// for violation in error.violations() {
+///     println!("{violation}"); // name: must be at most 40 characters ...
+/// }
+/// # emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 pub struct Error(Box<Inner>);
 
 #[derive(Debug)]

@@ -306,7 +306,14 @@ class _Resource:
 
 
 class Integrations(_Resource):
-    """The integration endpoints of :class:`Client`."""
+    """The integration endpoints of :class:`Client`.
+
+    Example:
+        >>> ref = client.integrations.create(name="Weather", description="Forecasts")
+        >>> client.integrations.update(ref.id, color="#0a84ff")
+        >>> integration = client.integrations.get(ref.id)
+        >>> print(integration.name, len(integration.actions), integration.attempts)
+    """
 
     def list(
         self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
@@ -418,7 +425,17 @@ class Integrations(_Resource):
 
 
 class Actions(_Resource):
-    """The action endpoints of :class:`Client`."""
+    """The action endpoints of :class:`Client`.
+
+    Example:
+        >>> action = client.actions.create(
+        ...     integration_id,
+        ...     name="Get forecast",
+        ...     code="return ld.request({ url: `https://wttr.in/${data.input.city}` });",
+        ...     input_fields=[{"label": "City", "type": "TEXT", "required": True}],
+        ... )
+        >>> client.actions.delete(integration_id, action.id)
+    """
 
     def create(
         self,
@@ -499,7 +516,16 @@ class Actions(_Resource):
 
 
 class Triggers(_Resource):
-    """The trigger endpoints of :class:`Client`."""
+    """The trigger endpoints of :class:`Client`.
+
+    Example:
+        >>> trigger = client.triggers.create(
+        ...     integration_id,
+        ...     name="New ticket",
+        ...     polling_code='return ld.request({ url: "https://example.com/tickets" });',
+        ... )
+        >>> client.triggers.update(integration_id, trigger.id, name="New or updated ticket")
+    """
 
     def create(
         self,
@@ -574,7 +600,12 @@ class Triggers(_Resource):
 
 
 class AsyncIntegrations(_Resource):
-    """The integration endpoints of :class:`AsyncClient`."""
+    """The integration endpoints of :class:`AsyncClient`.
+
+    Example:
+        >>> ref = await client.integrations.create(name="Weather")
+        >>> integration = await client.integrations.get(ref.id)
+    """
 
     async def list(
         self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
@@ -689,7 +720,12 @@ class AsyncIntegrations(_Resource):
 
 
 class AsyncActions(_Resource):
-    """The action endpoints of :class:`AsyncClient`."""
+    """The action endpoints of :class:`AsyncClient`.
+
+    Example:
+        >>> action = await client.actions.create(integration_id, name="Get forecast", code="return 1;")
+        >>> await client.actions.delete(integration_id, action.id)
+    """
 
     async def create(
         self,
@@ -768,7 +804,12 @@ class AsyncActions(_Resource):
 
 
 class AsyncTriggers(_Resource):
-    """The trigger endpoints of :class:`AsyncClient`."""
+    """The trigger endpoints of :class:`AsyncClient`.
+
+    Example:
+        >>> trigger = await client.triggers.create(integration_id, name="New ticket")
+        >>> await client.triggers.delete(integration_id, trigger.id)
+    """
 
     async def create(
         self,

@@ -48,7 +48,9 @@ class Violation:
     e.g. ``inputFields[2].label``) and what is wrong (``message``)."""
 
     path: str
+    """Where, in the request's JSON names: ``name``, ``inputFields[2].label``, ``integrationId``, ``body``."""
     message: str
+    """What is wrong, e.g. ``must be at most 40 characters (UTF-16 code units), got 41``."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -76,6 +78,13 @@ class LangdockError(Exception):
             nothing was applied.
         violations: every problem found by client-side validation (``ValidationError`` only).
         code: a stable machine-readable code, e.g. ``"rate_limit"``.
+        code_default: the ``code`` of this class's errors when none is given.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.LangdockError as e:
+        ...     print(e.code, e, e.request_id, e.attempts)
     """
 
     code_default: str = "langdock_error"
@@ -122,74 +131,159 @@ class LangdockError(Exception):
 
 
 class APIError(LangdockError):
-    """The server answered with an error status (one without a class of its own here)."""
+    """The server answered with an error status (one without a class of its own here).
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.APIError as e:
+        ...     print(e.status, e.body, e.headers.get("content-type"))
+    """
 
     code_default = "api_error"
 
 
 class BadRequestError(APIError):
-    """400: the server refused the request body or an id."""
+    """400: the server refused the request body or an id.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.BadRequestError as e:
+        ...     print("refused:", e.body)
+    """
 
     code_default = "bad_request"
 
 
 class AuthenticationError(APIError):
-    """401: the API key is missing, unknown or revoked."""
+    """401: the API key is missing, unknown or revoked.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.AuthenticationError:
+        ...     print("check LANGDOCK_API_KEY")
+    """
 
     code_default = "authentication"
 
 
 class PermissionDeniedError(APIError):
-    """403: the key lacks the INTEGRATION_API scope, or the integration is built by Langdock."""
+    """403: the key lacks the INTEGRATION_API scope, or the integration is built by Langdock.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.PermissionDeniedError:
+        ...     print("the key needs the INTEGRATION_API scope")
+    """
 
     code_default = "permission_denied"
 
 
 class NotFoundError(APIError):
-    """404: no such integration, action or trigger."""
+    """404: no such integration, action or trigger.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.NotFoundError:
+        ...     integration = None  # gone: nothing to do
+    """
 
     code_default = "not_found"
 
 
 class ConflictError(APIError):
-    """409: an action or trigger with this name already exists in the integration."""
+    """409: an action or trigger with this name already exists in the integration.
+
+    Example:
+        >>> try:
+        ...     client.actions.create(integration_id, name="Get forecast")
+        ... except langdock.ConflictError:
+        ...     print("an action with this name exists")
+    """
 
     code_default = "conflict"
 
 
 class RateLimitError(APIError):
     """429: rate limited, and retrying did not help (or the server asked for too long a wait:
-    see ``retry_after``)."""
+    see ``retry_after``).
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.RateLimitError as e:
+        ...     time.sleep(e.retry_after or 60)
+    """
 
     code_default = "rate_limit"
 
 
 class InternalServerError(APIError):
-    """500 and above, after the retries."""
+    """500 and above, after the retries.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.InternalServerError as e:
+        ...     print(e.status, "after", e.attempts, "attempts")
+    """
 
     code_default = "internal_server"
 
 
 class APIConnectionError(LangdockError):
-    """The request could not be completed: DNS, refused or reset connection, TLS, truncated body."""
+    """The request could not be completed: DNS, refused or reset connection, TLS, truncated body.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.APIConnectionError as e:
+        ...     print("network:", e.__cause__)
+    """
 
     code_default = "connection"
 
 
 class APITimeoutError(APIConnectionError):
-    """An attempt timed out, or the whole-call deadline passed."""
+    """An attempt timed out, or the whole-call deadline passed.
+
+    Example:
+        >>> try:
+        ...     client.integrations.get(integration_id)
+        ... except langdock.APITimeoutError as e:
+        ...     print("timed out after", e.attempts, "attempts")
+    """
 
     code_default = "timeout"
 
 
 class ValidationError(LangdockError):
-    """Client-side validation failed and nothing was sent; ``violations`` lists every problem."""
+    """Client-side validation failed and nothing was sent; ``violations`` lists every problem.
+
+    Example:
+        >>> try:
+        ...     client.integrations.create(name="x" * 41)
+        ... except langdock.ValidationError as e:
+        ...     for violation in e.violations:
+        ...         print(violation.path, violation.message)
+    """
 
     code_default = "validation"
 
 
 class ConfigurationError(LangdockError):
-    """The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle."""
+    """The client is misconfigured: no API key, a bad or insecure base URL, an unreadable CA bundle.
+
+    Example:
+        >>> try:
+        ...     client = langdock.Client(api_key=None)
+        ... except langdock.ConfigurationError as e:
+        ...     print(e)  # e.g. no API key
+    """
 
     code_default = "configuration"
 
@@ -197,6 +291,13 @@ class ConfigurationError(LangdockError):
 class InternalError(LangdockError):
     """A bug in langdock itself, not in your code or the service: its native (Rust) code panicked. The
     message says what panicked; please report it. Raised instead of pyo3's ``PanicException``, which is a
-    ``BaseException`` that ``except Exception`` would not catch. The client stays usable."""
+    ``BaseException`` that ``except Exception`` would not catch. The client stays usable.
+
+    Example:
+        >>> try:
+        ...     client.integrations.list()
+        ... except langdock.InternalError as e:
+        ...     print("please report this langdock bug:", e)
+    """
 
     code_default = "internal"

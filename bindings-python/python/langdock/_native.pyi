@@ -1,11 +1,17 @@
 """Type stubs of ``langdock._native``, the Rust extension module. Kept in step with the module by
 ``tests/test_stubs.py``: a stub for every exported name, and no stub for a missing one."""
 
+# pdoc executes this file to read its descriptions (make docs); forward references must not be evaluated.
+from __future__ import annotations
+
 from typing import Any, Awaitable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 VERSION: str
+"""The version of this package (the Rust workspace's version)."""
 DEFAULT_BASE_URL: str
+"""The base URL calls go to when neither ``base_url`` nor ``LANGDOCK_BASE_URL`` is given."""
 EMULATOR_API_KEY: str
+"""The API key a ``langdock.testing.Emulator`` accepts unless told otherwise."""
 
 from ._types import AuthFieldTypeName, AuthTypeName, InputFieldTypeName
 
@@ -51,11 +57,14 @@ class ActionSummary(_Model):
 
     def __init__(self, *, id: str, name: str = ..., description: Optional[str] = ..., **extra: Any) -> None: ...
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The server-made id (a UUID)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
 
 class IntegrationSummary(_Model):
     """One entry of the integration list: Langdock-built and custom integrations alike."""
@@ -71,18 +80,23 @@ class IntegrationSummary(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The server-made id (a UUID)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
     @property
-    def auth_type(self) -> str: ...
+    def auth_type(self) -> str:
+        """How users authenticate: one of ``AuthTypeName``, or a newer value as sent."""
     @property
     def built_by_langdock(self) -> bool:
         """True for integrations made by Langdock, which this API cannot change."""
     @property
-    def actions(self) -> List[ActionSummary]: ...
+    def actions(self) -> List[ActionSummary]:
+        """Its actions, without code or input fields."""
 
 class IntegrationRef(_Model, _Returned):
     """What integration create and update answer: the integration's identity, not its contents."""
@@ -91,11 +105,14 @@ class IntegrationRef(_Model, _Returned):
         self, *, id: str, name: str = ..., description: Optional[str] = ..., created_at: Optional[str] = ..., **extra: Any
     ) -> None: ...
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The server-made id (a UUID)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
     @property
     def created_at(self) -> Optional[str]:
         """When it was created (ISO 8601, UTC), in the create answer only."""
@@ -118,17 +135,23 @@ class AuthField(_Model):
     def id(self) -> Optional[str]:
         """The server-made id (read from responses, never sent)."""
     @property
-    def slug(self) -> str: ...
+    def slug(self) -> str:
+        """Unique in the integration (at most 100 characters); action code reads ``data.auth.<slug>``."""
     @property
-    def label(self) -> str: ...
+    def label(self) -> str:
+        """What the user sees."""
     @property
-    def type(self) -> str: ...
+    def type(self) -> str:
+        """The field type: one of the known names, or a newer value as sent."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """Help text (at most 500 characters), or None."""
     @property
-    def placeholder(self) -> Optional[str]: ...
+    def placeholder(self) -> Optional[str]:
+        """Placeholder text, or None."""
     @property
-    def required(self) -> bool: ...
+    def required(self) -> bool:
+        """Whether the user must fill it in."""
 
 class OAuthClient(_Model):
     """The OAuth client of an OAUTH or OAUTH_DCR integration; ``client_secret`` is never shown."""
@@ -148,33 +171,43 @@ class OAuthClient(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def client_id(self) -> Optional[str]: ...
+    def client_id(self) -> Optional[str]:
+        """The OAuth client id."""
     @property
     def client_secret(self) -> Optional[str]:
         """Write-only: the server never returns it."""
     @property
-    def auth_url(self) -> Optional[str]: ...
+    def auth_url(self) -> Optional[str]:
+        """The provider's authorization URL."""
     @property
-    def token_url(self) -> Optional[str]: ...
+    def token_url(self) -> Optional[str]:
+        """The provider's token URL."""
     @property
-    def scopes(self) -> Optional[str]: ...
+    def scopes(self) -> Optional[str]:
+        """Space-separated scopes."""
     @property
-    def label(self) -> Optional[str]: ...
+    def label(self) -> Optional[str]:
+        """The label of the connect button."""
     @property
-    def authorization_code(self) -> Optional[str]: ...
+    def authorization_code(self) -> Optional[str]:
+        """Custom JavaScript that builds the authorization URL (at most 1,000 characters)."""
     @property
-    def access_token_code(self) -> Optional[str]: ...
+    def access_token_code(self) -> Optional[str]:
+        """Custom JavaScript that exchanges the code for a token (at most 1,000 characters)."""
     @property
-    def refresh_token_code(self) -> Optional[str]: ...
+    def refresh_token_code(self) -> Optional[str]:
+        """Custom JavaScript that refreshes the token (at most 1,000 characters)."""
 
 class SelectOption(_Model):
     """One choice of a SELECT field."""
 
     def __init__(self, *, label: str, value: str) -> None: ...
     @property
-    def label(self) -> str: ...
+    def label(self) -> str:
+        """What the user sees."""
     @property
-    def value(self) -> str: ...
+    def value(self) -> str:
+        """What the action code receives."""
 
 class InputField(_Model):
     """An input field of an action or trigger, as sent and as returned (``slug`` and ``order`` are
@@ -194,26 +227,35 @@ class InputField(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def label(self) -> str: ...
+    def label(self) -> str:
+        """The label shown to the user (at most 100 characters)."""
     @property
-    def type(self) -> str: ...
+    def type(self) -> str:
+        """The field type: one of the known names, or a newer value as sent."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """Help text (at most 500 characters), or None."""
     @property
-    def placeholder(self) -> Optional[str]: ...
+    def placeholder(self) -> Optional[str]:
+        """Placeholder text, or None."""
     @property
-    def required(self) -> bool: ...
+    def required(self) -> bool:
+        """Whether the user must fill it in."""
     @property
-    def options(self) -> Optional[List[SelectOption]]: ...
+    def options(self) -> Optional[List[SelectOption]]:
+        """The choices of a SELECT field, or None."""
     @property
-    def allow_multi_select(self) -> Optional[bool]: ...
+    def allow_multi_select(self) -> Optional[bool]:
+        """Several choices for SELECT, several files for FILE; None when not set."""
     @property
-    def context_action_id(self) -> Optional[str]: ...
+    def context_action_id(self) -> Optional[str]:
+        """The action (UUID) that supplies dynamic options for this field (actions only)."""
     @property
     def slug(self) -> Optional[str]:
         """The server-made slug: action code reads the value as ``data.input.<slug>``."""
     @property
-    def order(self) -> Optional[int]: ...
+    def order(self) -> Optional[int]:
+        """The position, from 0, or None."""
 
 class Action(_Model, _Returned):
     """An action as the API returns it."""
@@ -232,21 +274,29 @@ class Action(_Model, _Returned):
         **extra: Any,
     ) -> None: ...
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The server-made id (a UUID)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name, unique in the integration (at most 100 characters)."""
     @property
-    def slug(self) -> Optional[str]: ...
+    def slug(self) -> Optional[str]:
+        """The server-made slug; it never changes, even on rename."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
     @property
-    def code(self) -> Optional[str]: ...
+    def code(self) -> Optional[str]:
+        """The JavaScript the action runs (at most 40,000 characters), or None."""
     @property
-    def order(self) -> Optional[int]: ...
+    def order(self) -> Optional[int]:
+        """The position, from 0, or None."""
     @property
-    def requires_confirmation(self) -> Optional[bool]: ...
+    def requires_confirmation(self) -> Optional[bool]:
+        """Whether a user confirms before it runs; None leaves the server's default (true)."""
     @property
-    def input_fields(self) -> List[InputField]: ...
+    def input_fields(self) -> List[InputField]:
+        """The inputs it asks for, in order."""
 
 class Trigger(_Model, _Returned):
     """A trigger as the API returns it (the API never returns its polling code or input fields)."""
@@ -255,13 +305,17 @@ class Trigger(_Model, _Returned):
         self, *, id: str, name: str = ..., slug: Optional[str] = ..., description: Optional[str] = ..., **extra: Any
     ) -> None: ...
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The server-made id (a UUID)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name, unique in the integration (at most 100 characters)."""
     @property
-    def slug(self) -> Optional[str]: ...
+    def slug(self) -> Optional[str]:
+        """The server-made slug; it never changes, even on rename."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
 
 class Integration(_Model, _Returned):
     """A whole integration, as ``get`` and the auth update answer it."""
@@ -281,24 +335,32 @@ class Integration(_Model, _Returned):
         **extra: Any,
     ) -> None: ...
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The server-made id (a UUID)."""
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
     @property
     def auth_type(self) -> str:
         """How users authenticate: one of ``AuthTypeName``, or a newer value as sent."""
     @property
-    def auth_test_code(self) -> Optional[str]: ...
+    def auth_test_code(self) -> Optional[str]:
+        """The JavaScript that tests a connection (at most 1,000 characters), or None."""
     @property
-    def auth_fields(self) -> List[AuthField]: ...
+    def auth_fields(self) -> List[AuthField]:
+        """The values a user enters when connecting."""
     @property
-    def oauth_client(self) -> Optional[OAuthClient]: ...
+    def oauth_client(self) -> Optional[OAuthClient]:
+        """The OAuth client (OAUTH and OAUTH_DCR only), or None."""
     @property
-    def actions(self) -> List[Action]: ...
+    def actions(self) -> List[Action]:
+        """Its actions, with code and input fields."""
     @property
-    def triggers(self) -> List[Trigger]: ...
+    def triggers(self) -> List[Trigger]:
+        """Its triggers (without polling code or input fields)."""
 
 class Icon(_Model, _Returned):
     """An integration's icon."""
@@ -313,9 +375,11 @@ class Deleted(_Model, _Returned):
 
     def __init__(self, *, message: str = ..., id: str = ..., already_deleted: bool = ..., **extra: Any) -> None: ...
     @property
-    def message(self) -> str: ...
+    def message(self) -> str:
+        """The server's message, e.g. ``"Action deleted"``."""
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The id of what was deleted."""
     @property
     def already_deleted(self) -> bool:
         """True when an earlier attempt of this call already deleted it (a retried delete met 404)."""
@@ -325,9 +389,11 @@ class CreateIntegration(_Model):
 
     def __init__(self, *, name: str, description: Optional[str] = ..., **extra: Any) -> None: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name (required, at most 40 characters). Names need not be unique."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
 
 class UpdateIntegration(_Model):
     """A partial update of an integration: only the properties given change."""
@@ -342,13 +408,17 @@ class UpdateIntegration(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def name(self) -> Optional[str]: ...
+    def name(self) -> Optional[str]:
+        """A new name (at most 40 characters), or None to keep it."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """A new description (at most 90 characters), or None to keep it."""
     @property
-    def icon_url(self) -> Optional[str]: ...
+    def icon_url(self) -> Optional[str]:
+        """A new icon URL (``http(s)://...``), or None to keep it."""
     @property
-    def color(self) -> Optional[str]: ...
+    def color(self) -> Optional[str]:
+        """A new color, ``#RRGGBB`` or ``#RGB``, or None to keep it."""
 
 class UpdateAuth(_Model):
     """The body of an auth update. Changing ``auth_type`` disconnects every user of the integration."""
@@ -363,13 +433,17 @@ class UpdateAuth(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def auth_type(self) -> str: ...
+    def auth_type(self) -> str:
+        """The auth type (required); changing it disconnects every user."""
     @property
-    def auth_fields(self) -> Optional[List[AuthField]]: ...
+    def auth_fields(self) -> Optional[List[AuthField]]:
+        """When given, replaces the whole list of auth fields."""
     @property
-    def auth_test_code(self) -> Optional[str]: ...
+    def auth_test_code(self) -> Optional[str]:
+        """The JavaScript that tests a connection (at most 1,000 characters), or None."""
     @property
-    def oauth_client(self) -> Optional[OAuthClient]: ...
+    def oauth_client(self) -> Optional[OAuthClient]:
+        """The OAuth client (OAUTH and OAUTH_DCR only), or None."""
 
 class ActionInput(_Model):
     """The body of an action create, and of an update (a full replacement)."""
@@ -385,15 +459,20 @@ class ActionInput(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name (required, at most 100 characters, unique in the integration)."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
     @property
-    def code(self) -> Optional[str]: ...
+    def code(self) -> Optional[str]:
+        """The JavaScript the action runs (at most 40,000 characters), or None."""
     @property
-    def input_fields(self) -> Optional[List[InputField]]: ...
+    def input_fields(self) -> Optional[List[InputField]]:
+        """The inputs it asks for, in order."""
     @property
-    def requires_confirmation(self) -> Optional[bool]: ...
+    def requires_confirmation(self) -> Optional[bool]:
+        """Whether a user confirms before it runs; None leaves the server's default (true)."""
 
 class TriggerInput(_Model):
     """The body of a trigger create, and of an update (a full replacement)."""
@@ -408,13 +487,17 @@ class TriggerInput(_Model):
         **extra: Any,
     ) -> None: ...
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """The name (required, at most 100 characters, unique in the integration)."""
     @property
-    def description(self) -> Optional[str]: ...
+    def description(self) -> Optional[str]:
+        """The description, or None."""
     @property
-    def polling_code(self) -> Optional[str]: ...
+    def polling_code(self) -> Optional[str]:
+        """The JavaScript that polls (at most 1,000 characters), or None."""
     @property
-    def input_fields(self) -> Optional[List[InputField]]: ...
+    def input_fields(self) -> Optional[List[InputField]]:
+        """The inputs it asks for, in order."""
 
 class IntegrationList(_Returned):
     """Every integration of the workspace: a sequence of ``IntegrationSummary``."""

@@ -5,11 +5,11 @@ from typing import Literal
 
 __all__ = ["AuthTypeName", "AuthFieldTypeName", "InputFieldTypeName"]
 
-#: How an integration authenticates its users.
 AuthTypeName = Literal["NONE", "API_KEY", "OAUTH", "OAUTH_DCR", "SERVICE_ACCOUNT"]
-#: The type of an input field (triggers take the first seven).
+"""How an integration authenticates its users."""
 InputFieldTypeName = Literal[
     "TEXT", "MULTI_LINE_TEXT", "NUMBER", "BOOLEAN", "SELECT", "PASSWORD", "VECTOR", "OBJECT", "FILE", "ID"
 ]
-#: The type of an auth field.
+"""The type of an input field (triggers take the first seven)."""
 AuthFieldTypeName = Literal["TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL"]
+"""The type of an auth field."""

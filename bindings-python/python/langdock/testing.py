@@ -24,7 +24,6 @@ from ._client import AsyncClient, Client
 
 __all__ = ["Emulator", "JournalEntry", "OPERATIONS"]
 
-#: The operation names faults and journal entries use ("*" in a fault means any operation).
 OPERATIONS = (
     "list_integrations",
     "create_integration",
@@ -40,6 +39,7 @@ OPERATIONS = (
     "update_trigger",
     "delete_trigger",
 )
+"""The operation names faults and journal entries use ("*" in a fault means any operation)."""
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,11 @@ class JournalEntry:
     seq: int
     """Sequence number, from 1, in the order requests finished."""
     method: str
+    """The HTTP method."""
     path: str
+    """The request path, without the query."""
     operation: Optional[str]
+    """The API operation the request matched (one of :data:`OPERATIONS`), or None for an unknown route."""
     status: Optional[int]
     """The status answered; None when the connection was dropped."""
     fault: Optional[str]
@@ -59,6 +62,7 @@ class JournalEntry:
     applied: bool
     """Whether the request changed the state."""
     request_id: Optional[str]
+    """The request's ``x-request-id``, as the client sent it."""
     body: Any
     """The request body parsed as JSON (camelCase, as sent), or None."""
     received_at: int

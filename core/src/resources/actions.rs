@@ -17,6 +17,28 @@ struct Envelope {
 }
 
 /// The action endpoints. Get it with [`Client::actions`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> langdock::Result<()> {
+/// # let emulator = langdock_emulator::Emulator::start(Default::default()).await.unwrap();
+/// # let client = langdock::Client::builder()
+/// #     .api_key(langdock_emulator::DEFAULT_API_KEY)
+/// #     .base_url(emulator.base_url())
+/// #     .build()?;
+/// use langdock::{ActionInput, CreateIntegration, InputField, InputFieldType};
+///
+/// # let integration = client.integrations().create(&CreateIntegration::new("Weather")).await?;
+/// let action = ActionInput::new("Get forecast")
+///     .code("return ld.request({ url: `https://wttr.in/${data.input.city}` });")
+///     .input_fields([InputField::new("City", InputFieldType::Text).required()]);
+/// let created = client.actions().create(&integration.id, &action).await?;
+/// assert_eq!(created.name, "Get forecast");
+/// client.actions().delete(&integration.id, &created.id).await?;
+/// # emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Actions<'a> {
     client: &'a Client,

@@ -25,6 +25,27 @@ struct Envelope<T> {
 }
 
 /// The integration endpoints. Get it with [`Client::integrations`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> langdock::Result<()> {
+/// # let emulator = langdock_emulator::Emulator::start(Default::default()).await.unwrap();
+/// # let client = langdock::Client::builder()
+/// #     .api_key(langdock_emulator::DEFAULT_API_KEY)
+/// #     .base_url(emulator.base_url())
+/// #     .build()?;
+/// use langdock::{CreateIntegration, UpdateIntegration};
+///
+/// let created = client.integrations().create(&CreateIntegration::new("Weather").description("Forecasts")).await?;
+/// let color = UpdateIntegration { color: Some("#0a84ff".into()), ..Default::default() };
+/// client.integrations().update(&created.id, &color).await?;
+/// let integration = client.integrations().get(&created.id).await?;
+/// assert_eq!(integration.name, "Weather");
+/// println!("{} action(s), read in {} attempt(s)", integration.actions.len(), integration.attempts());
+/// # emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Integrations<'a> {
     client: &'a Client,

@@ -16,6 +16,27 @@ struct Envelope {
 }
 
 /// The trigger endpoints. Get it with [`Client::triggers`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> langdock::Result<()> {
+/// # let emulator = langdock_emulator::Emulator::start(Default::default()).await.unwrap();
+/// # let client = langdock::Client::builder()
+/// #     .api_key(langdock_emulator::DEFAULT_API_KEY)
+/// #     .base_url(emulator.base_url())
+/// #     .build()?;
+/// use langdock::{CreateIntegration, TriggerInput};
+///
+/// # let integration = client.integrations().create(&CreateIntegration::new("Tickets")).await?;
+/// let trigger = TriggerInput::new("New ticket")
+///     .polling_code("return ld.request({ url: 'https://example.com/tickets' });");
+/// let created = client.triggers().create(&integration.id, &trigger).await?;
+/// client.triggers().update(&integration.id, &created.id, &TriggerInput::new("New or updated ticket")).await?;
+/// client.triggers().delete(&integration.id, &created.id).await?;
+/// # emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Triggers<'a> {
     client: &'a Client,
