@@ -71,16 +71,75 @@ $(SCHEMATHESIS): bindings-python/make.mk $(PY_TOOLS)
 schemathesis: build-rust $(SCHEMATHESIS)
 	$(EMULATOR) -- $(PYTHON) tests/schemathesis/run.py
 
-## release-python: the release wheel (maturin build --release) into a fresh venv; prints its size and import time
-release-python: $(PY_TOOLS) build-rust
-	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	cd bindings-python && ../$(VENV)/bin/maturin build --release --quiet --out "$$tmp/wheels" && cd ..; \
-	python3 -m venv "$$tmp/venv"; \
-	"$$tmp/venv/bin/pip" install -q --disable-pip-version-check "$$tmp"/wheels/*.whl; \
-	$(EMULATOR) -- "$$tmp/venv/bin/python" examples/python/quickstart.py | tail -1; \
-	wheel=$$(ls "$$tmp"/wheels/*.whl); size=$$(stat -c %s "$$wheel"); \
-	echo "wheel $$(basename $$wheel): $$size bytes"; test $$size -lt 10000000; \
+# The release artefacts. The wheel is linked by zig (ziglang from PyPI) against glibc 2.17's symbols, so it
+# installs on any manylinux2014 system, not only on one with this machine's glibc 2.36. It builds in its own
+# target dir: with zig as their C compiler, aws-lc-sys and everything above it would otherwise be rebuilt
+# each time a plain release build (napi, bench) runs in between.
+PY_RELEASE_TOOLS := $(VENV)/.langdock-python-release-tools
+ZIGLANG_VERSION := 0.17.1
+AUDITWHEEL_VERSION := 6.8.2
+WHEEL_TARGET_DIR := $(CURDIR)/target/zig
+# The newest glibc the wheel may need (2.17 = manylinux2014), and the largest wheel we ship (10 MB).
+GLIBC_FLOOR_MINOR := 17
+WHEEL_MAX_BYTES := 10000000
+
+.PHONY: release-python-wheel release-python-sdist
+
+$(PY_RELEASE_TOOLS): bindings-python/make.mk $(PY_TOOLS)
+	$(PYTHON) -m pip install -q --disable-pip-version-check \
+		"ziglang==$(ZIGLANG_VERSION)" "auditwheel==$(AUDITWHEEL_VERSION)"
+	touch $@
+
+## release-python: the release wheel and the sdist, each installed into a fresh venv that runs the quick-start;
+## prints the wheel's manylinux tag, each artefact's size and each step's time (not part of `make test`)
+release-python: release-python-wheel release-python-sdist
+
+## release-python-wheel: the abi3 release wheel, manylinux_2_17 (maturin --zig), checked by `auditwheel show`
+## (fails on a newer glibc) and under 10 MB, installed into a fresh venv; runs the quick-start, times the import
+release-python-wheel: $(PY_RELEASE_TOOLS) build-rust
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; start=$$(date +%s); \
+	(cd bindings-python && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" CARGO_TARGET_DIR="$(WHEEL_TARGET_DIR)" \
+		../$(VENV)/bin/maturin build --release --quiet --zig --compatibility manylinux2014 --out "$$tmp/wheels"); \
+	wheel=$$(ls "$$tmp"/wheels/*.whl); name=$$(basename "$$wheel"); size=$$(stat -c %s "$$wheel"); \
+	echo "release-python: wheel $$name built in $$(( $$(date +%s) - start )) s"; \
+	case "$$name" in *-cp39-abi3-*) ;; *) echo "release-python: $$name is not a cp39-abi3 wheel" >&2; exit 1;; esac; \
+	$(VENV)/bin/auditwheel show "$$wheel" > "$$tmp/auditwheel"; \
+	verdict=$$(tr -s ' \n' '  ' < "$$tmp/auditwheel" | grep -o 'is consistent with the following platform tag: "[a-z0-9_]*"' || true); \
+	echo "auditwheel show: $$name $$verdict"; \
+	minor=$$(echo "$$verdict" | sed -n 's/.*"manylinux_2_\([0-9]*\)_x86_64"/\1/p'); \
+	if [ -z "$$minor" ] || [ "$$minor" -gt $(GLIBC_FLOOR_MINOR) ]; then \
+		cat "$$tmp/auditwheel" >&2; echo "release-python: the wheel must be manylinux with glibc 2.$(GLIBC_FLOOR_MINOR) or older" >&2; exit 1; \
+	fi; \
+	echo "release-python: wheel size $$size bytes ($$(( size / 1024 )) KiB, limit $(WHEEL_MAX_BYTES))"; \
+	if [ "$$size" -ge $(WHEEL_MAX_BYTES) ]; then echo "release-python: the wheel is over the size limit" >&2; exit 1; fi; \
+	start=$$(date +%s); python3 -m venv "$$tmp/venv"; \
+	"$$tmp/venv/bin/pip" install -q --disable-pip-version-check "$$wheel"; \
+	$(EMULATOR) -- "$$tmp/venv/bin/python" examples/python/quickstart.py > "$$tmp/out"; \
+	grep -q '^\[python\] done: 0 action(s), 0 trigger(s) left' "$$tmp/out" || { cat "$$tmp/out"; exit 1; }; \
+	echo "release-python: the wheel in a fresh venv ran the quick-start ($$(( $$(date +%s) - start )) s): $$(tail -1 "$$tmp/out")"; \
 	for i in 1 2 3; do (cd "$$tmp" && "$$tmp/venv/bin/python" -X importtime -c 'import langdock' 2>&1 | tail -1); done
+
+## release-python-sdist: the source distribution (maturin sdist: the binding, core/, emulator/, Cargo.lock),
+## `pip install`ed from source into a fresh venv (pip builds the Rust core in release; no wheel cache, so it
+## really does), then the quick-start
+release-python-sdist: $(PY_TOOLS) build-rust
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	(cd bindings-python && ../$(VENV)/bin/maturin sdist --out "$$tmp/sdist"); \
+	sdist=$$(ls "$$tmp"/sdist/*.tar.gz); name=$$(basename "$$sdist" .tar.gz); \
+	tar tzf "$$sdist" > "$$tmp/contents"; \
+	for file in Cargo.toml Cargo.lock pyproject.toml bindings-python/Cargo.toml core/Cargo.toml emulator/Cargo.toml \
+		core/src/lib.rs emulator/src/lib.rs python/langdock/_native.pyi python/langdock/py.typed; do \
+		grep -qx "$$name/$$file" "$$tmp/contents" || { echo "release-python: the sdist lacks $$file" >&2; exit 1; }; \
+	done; \
+	echo "release-python: sdist $$name.tar.gz, $$(stat -c %s "$$sdist") bytes, $$(wc -l < "$$tmp/contents") files"; \
+	start=$$(date +%s); python3 -m venv "$$tmp/venv"; \
+	env -u CARGO_TARGET_DIR -u MATURIN_PEP517_ARGS "$$tmp/venv/bin/pip" install -q --disable-pip-version-check \
+		--no-cache-dir --no-binary langdock "$$sdist"; \
+	echo "release-python: pip install of the sdist (a release build from source) took $$(( $$(date +%s) - start )) s"; \
+	(cd "$$tmp" && "$$tmp/venv/bin/python" -c "import langdock, sys; assert 'site-packages' in langdock.__file__, langdock.__file__"); \
+	$(EMULATOR) -- "$$tmp/venv/bin/python" examples/python/quickstart.py > "$$tmp/out"; \
+	grep -q '^\[python\] done: 0 action(s), 0 trigger(s) left' "$$tmp/out" || { cat "$$tmp/out"; exit 1; }; \
+	echo "release-python: the sdist, built from source in a fresh venv, ran the quick-start: $$(tail -1 "$$tmp/out")"
 
 ## pyright-python: pyright --strict (fetched from npm) on the typed user code; not part of `make test`
 pyright-python: build-python

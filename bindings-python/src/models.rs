@@ -2,9 +2,13 @@
 //! arguments through the core's serde (snake_case or camelCase keys), and shows its fields as
 //! snake_case attributes. Unknown fields the server sent stay reachable in `extra`.
 
-use pyo3::exceptions::{PyIndexError, PyTypeError};
+use std::hash::{Hash, Hasher};
+
+use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PySlice, PyString};
+use pyo3::types::{PyDict, PyList, PySlice, PyString, PyType};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::convert::{map_to_dict, request, to_python};
@@ -23,6 +27,59 @@ impl Meta {
             attempts: response.attempts(),
             request_id: response.request_id().map(str::to_owned),
             status: response.status(),
+        }
+    }
+}
+
+/// What a model pickles (and so copies) as: its JSON as the API spells it, server-made fields included,
+/// then the call's `attempts`, `request_id` and `status`. JSON rather than Rust's layout, so that a pickle
+/// made by one version of the package loads in another (fields it does not know land in `extra`).
+type State = (String, u32, Option<String>, u16);
+
+fn to_state<T: Serialize>(value: &T, meta: &Meta) -> PyResult<State> {
+    let json = langdock::binding::response_json(value)
+        .and_then(|json| serde_json::to_string(&json))
+        .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    Ok((json, meta.attempts, meta.request_id.clone(), meta.status))
+}
+
+/// A model back from its [`State`]; one that is not this model's JSON (a corrupted pickle) is a `ValueError`.
+fn from_state<T: DeserializeOwned>(what: &str, state: State) -> PyResult<(T, Meta)> {
+    let (json, attempts, request_id, status) = state;
+    let inner = serde_json::from_str(&json).map_err(|e| PyValueError::new_err(format!("not a pickled {what}: {e}")))?;
+    Ok((inner, Meta { attempts, request_id, status }))
+}
+
+/// Hashes a model consistently with its `==`, which compares the data (not `attempts` or `request_id`):
+/// over its JSON, object keys in order and -0.0 as 0.0, as JSON equality has them.
+fn hash_model<T: Serialize, H: Hasher>(value: &T, state: &mut H) {
+    if let Ok(json) = langdock::binding::response_json(value) {
+        hash_json(&json, state);
+    }
+}
+
+fn hash_json<H: Hasher>(value: &Value, state: &mut H) {
+    std::mem::discriminant(value).hash(state);
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(state),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => (f + 0.0).to_bits().hash(state),
+            _ => n.to_string().hash(state),
+        },
+        Value::String(s) => s.hash(state),
+        Value::Array(items) => {
+            items.len().hash(state);
+            items.iter().for_each(|item| hash_json(item, state));
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            entries.len().hash(state);
+            for (key, item) in entries {
+                key.hash(state);
+                hash_json(item, state);
+            }
         }
     }
 }
@@ -168,7 +225,10 @@ macro_rules! model {
         $py:ident($core:ty) $(with $attempts:ident)? { $($field:ident $(as $pyname:literal)?),* $(,)? }
     )*) => {$(
         $(#[$doc])*
-        #[pyclass(frozen, module = "langdock", eq)]
+        ///
+        /// Immutable, so it compares and hashes by value (its data, not the call's `attempts` and
+        /// `request_id`), and pickles and copies through its JSON form.
+        #[pyclass(frozen, module = "langdock", eq, hash)]
         #[derive(Clone)]
         pub struct $py {
             pub(crate) inner: $core,
@@ -180,6 +240,12 @@ macro_rules! model {
         impl PartialEq for $py {
             fn eq(&self, other: &Self) -> bool {
                 self.inner == other.inner
+            }
+        }
+
+        impl Hash for $py {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                hash_model(&self.inner, state);
             }
         }
 
@@ -250,6 +316,26 @@ macro_rules! model {
 
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 repr_of(py, stringify!($py), &self.fields(py, false)?, self.inner.extras())
+            }
+
+            /// Pickles (and so copies) by value: the JSON form, `attempts` and `request_id`.
+            fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, State)> {
+                let this = slf.get();
+                Ok((slf.get_type().getattr("_from_state")?, to_state(&this.inner, &this.meta)?))
+            }
+
+            /// Rebuilds one from what `__reduce__` gave. A class method, so that pickle stores it as
+            /// `getattr(<the class>, "_from_state")`, found again by the class's name.
+            #[classmethod]
+            fn _from_state(
+                _cls: &Bound<'_, PyType>,
+                json: String,
+                attempts: u32,
+                request_id: Option<String>,
+                status: u16,
+            ) -> PyResult<Self> {
+                let (inner, meta) = from_state(stringify!($py), (json, attempts, request_id, status))?;
+                Ok($py::wrap(inner, meta))
             }
 
             $(
@@ -360,7 +446,7 @@ model! {
 }
 
 /// Every integration of the workspace: a sequence of `IntegrationSummary`, with the call's
-/// `attempts` and `request_id`.
+/// `attempts` and `request_id`. Immutable: compares and hashes by its items, pickles and copies like the models.
 #[pyclass(frozen, module = "langdock", sequence)]
 pub struct IntegrationList {
     items: Vec<langdock::IntegrationSummary>,
@@ -414,8 +500,33 @@ impl IntegrationList {
         Ok(false)
     }
 
+    fn __hash__(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        hash_model(&self.items, &mut hasher);
+        hasher.finish()
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("IntegrationList({})", self.items.to_py(py)?.repr()?.to_cow()?))
+    }
+
+    /// Pickles (and so copies) by value: the items' JSON form, `attempts` and `request_id`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, State)> {
+        let this = slf.get();
+        Ok((slf.get_type().getattr("_from_state")?, to_state(&this.items, &this.meta)?))
+    }
+
+    /// Rebuilds one from what `__reduce__` gave (a class method, as on the models).
+    #[classmethod]
+    fn _from_state(
+        _cls: &Bound<'_, PyType>,
+        json: String,
+        attempts: u32,
+        request_id: Option<String>,
+        status: u16,
+    ) -> PyResult<Self> {
+        let (items, meta) = from_state("IntegrationList", (json, attempts, request_id, status))?;
+        Ok(IntegrationList { items, meta })
     }
 
     /// The integrations as a list of plain dicts.

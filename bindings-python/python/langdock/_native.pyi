@@ -4,7 +4,7 @@
 # pdoc executes this file to read its descriptions (make docs); forward references must not be evaluated.
 from __future__ import annotations
 
-from typing import Any, Awaitable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 VERSION: str
 """The version of this package (the Rust workspace's version)."""
@@ -42,7 +42,13 @@ class _Model:
         """Properties the server sent that this version does not know, as they came."""
     def to_dict(self) -> Dict[str, Any]:
         """The fields as a plain dict with snake_case keys (nested objects as dicts), then ``extra``."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object) -> bool:
+        """Equal when the data is: ``attempts`` and ``request_id`` are the call's, not the model's."""
+    def __hash__(self) -> int:
+        """Models are immutable, so they hash by their data, like ``==``."""
+    def __reduce__(self) -> Tuple[Callable[..., Any], Tuple[str, int, Optional[str], int]]:
+        """Pickles (and so copies) by value: the JSON form, then the call's ``attempts``, ``request_id``
+        and status."""
 
 class _Returned:
     @property
@@ -509,6 +515,9 @@ class IntegrationList(_Returned):
     def __getitem__(self, index: slice) -> List[IntegrationSummary]: ...
     def __iter__(self) -> Iterator[IntegrationSummary]: ...
     def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Callable[..., Any], Tuple[str, int, Optional[str], int]]:
+        """Pickles (and so copies) by value, like the models."""
     def to_list(self) -> List[Dict[str, Any]]:
         """The integrations as a list of plain dicts."""
 
