@@ -18,6 +18,8 @@ def test_constructors_take_snake_and_camel_case_and_keep_unknown_names() -> None
     same = langdock.InputField(label="City", type="SELECT", allowMultiSelect=True, futureFlag=1)
     assert field == same
     assert field != langdock.InputField(label="Town")
+    deleted = langdock.Deleted(message="Action deleted", id="x", already_deleted=True)
+    assert deleted.already_deleted and deleted.extra == {}
 
 
 def test_to_dict_round_trips_through_the_constructor() -> None:

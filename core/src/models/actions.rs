@@ -149,7 +149,7 @@ pub struct Deleted {
     pub id: String,
     /// True when an earlier attempt of this call already deleted it: a retried delete that met a
     /// 404 after an ambiguous failure is reported as done. Never sent by the server.
-    #[serde(default)]
+    #[serde(default, alias = "already_deleted")]
     pub already_deleted: bool,
     /// Properties this version does not know.
     #[serde(flatten)]
