@@ -143,22 +143,24 @@ async fn every_acknowledged_write_is_in_the_file_when_its_answer_arrives() {
     let path = temp_path("acked.json");
     let env = Env::with(Config { state_file: Some(path.clone()), ..Config::default() }).await;
     let file = || std::fs::read_to_string(&path).expect("state file");
+    // Markers that cannot occur in a UUID: a short one like "c-2" sometimes did, inside a random id.
     let id = env.integration("Acked").await;
     assert!(file().contains(&id));
-    let patched = env.json(Method::PATCH, &format!("/integrations/v1/{id}"), json!({ "description": "d-1" })).await;
+    let patched =
+        env.json(Method::PATCH, &format!("/integrations/v1/{id}"), json!({ "description": "desc-one" })).await;
     assert_eq!(patched.status, 200);
-    assert!(file().contains("d-1"));
-    let action = env.action(&id, json!({ "name": "Act", "code": "return 'c-2';" })).await;
-    assert!(file().contains("c-2"));
+    assert!(file().contains("desc-one"));
+    let action = env.action(&id, json!({ "name": "Act", "code": "return 'code-two';" })).await;
+    assert!(file().contains("code-two"));
     let action_path = format!("/integrations/v1/{id}/actions/{}", action["id"].as_str().unwrap());
     assert_eq!(
-        env.json(Method::PUT, &action_path, json!({ "name": "Act", "code": "return 'c-3';" })).await.status,
+        env.json(Method::PUT, &action_path, json!({ "name": "Act", "code": "return 'code-three';" })).await.status,
         200,
         "update action"
     );
-    assert!(file().contains("c-3") && !file().contains("c-2"));
+    assert!(file().contains("code-three") && !file().contains("code-two"));
     assert_eq!(env.delete(&action_path).await.status, 200);
-    assert!(!file().contains("c-3"));
+    assert!(!file().contains("code-three"));
     upload_png(&env, &id).await;
     assert!(file().contains(&base64_of(PNG)));
     assert_eq!(send(env.http.post(env.url("/_emulator/keys")).json(&json!({ "key": "sk-k-4" }))).await.status, 200);
