@@ -1,5 +1,6 @@
 //! One function per command group: build the body, call the core, print the answer.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -249,8 +250,12 @@ pub async fn serve_emulator(args: EmulatorArgs) -> Result<ExitCode, Failure> {
     let emulator = Emulator::start_on(config, addr)
         .await
         .map_err(|e| Failure::local(format!("cannot start the emulator on {addr}: {e}")))?;
-    println!("langdock-emulator listening on {}", emulator.base_url());
-    println!("export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}{ca_bundle}", emulator.base_url());
+    // A reader that stops reading (a script that took the first line) must not kill the server: write errors are
+    // ignored instead of panicking as println! would.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "langdock-emulator listening on {}", emulator.base_url());
+    let _ = writeln!(stdout, "export LANGDOCK_BASE_URL={} LANGDOCK_API_KEY={key}{ca_bundle}", emulator.base_url());
+    let _ = stdout.flush();
     signals.recv().await;
     emulator.shutdown().await;
     Ok(ExitCode::SUCCESS)

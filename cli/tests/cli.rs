@@ -630,11 +630,15 @@ async fn oauth_secrets_come_from_the_environment_and_are_never_written() {
     );
 }
 
-#[tokio::test]
-async fn the_emulator_command_serves_the_api_until_terminated() {
+/// `langdock emulator ARGS` in the background, once it has printed its start line: the child, its base URL and
+/// the rest of its stdout.
+async fn serve_emulator(
+    args: &[&std::ffi::OsStr],
+) -> (tokio::process::Child, String, tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>) {
     use tokio::io::AsyncBufReadExt;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
         .args(["emulator", "--port", "0"])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -642,6 +646,12 @@ async fn the_emulator_command_serves_the_api_until_terminated() {
     let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next_line().await.unwrap().expect("the listening line");
     let url = first.strip_prefix("langdock-emulator listening on ").expect(&first).to_owned();
+    (child, url, lines)
+}
+
+#[tokio::test]
+async fn the_emulator_command_serves_the_api_until_terminated() {
+    let (mut child, url, _stdout) = serve_emulator(&[]).await;
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
         .args(["--json", "--base-url", &url, "--api-key", DEFAULT_API_KEY, "integrations", "list"])
         .output()
@@ -657,19 +667,9 @@ async fn the_emulator_command_serves_the_api_until_terminated() {
 
 #[tokio::test]
 async fn an_https_emulator_names_its_ca_bundle_and_the_cli_trusts_it_only_through_that() {
-    use tokio::io::AsyncBufReadExt;
     let dir = tempfile::tempdir().unwrap();
     let ca = dir.path().join("ca.pem");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
-        .args(["emulator", "--port", "0", "--ca-out"])
-        .arg(&ca)
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next_line().await.unwrap().expect("the listening line");
-    let url = first.strip_prefix("langdock-emulator listening on ").expect(&first).to_owned();
+    let (mut child, url, mut lines) = serve_emulator(&["--ca-out".as_ref(), ca.as_os_str()]).await;
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
     let export = lines.next_line().await.unwrap().expect("the export line");
     assert!(export.ends_with(&format!("LANGDOCK_CA_BUNDLE={}", ca.display())), "{export}");
@@ -691,6 +691,38 @@ async fn an_https_emulator_names_its_ca_bundle_and_the_cli_trusts_it_only_throug
     assert!(error["message"].as_str().unwrap().contains("certificate is not trusted"), "{error}");
     assert!(error["hint"].as_str().unwrap().contains("LANGDOCK_CA_BUNDLE"), "{error}");
     assert_eq!(error["attempts"], 1, "an untrusted certificate is not retried");
+    let pid = child.id().unwrap().to_string();
+    std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_emulator_command_keeps_serving_when_nobody_reads_its_output() {
+    // Its stdout is a socket whose other end is already closed, so every write fails with a broken pipe.
+    let (reader, writer) = std::os::unix::net::UnixStream::pair().unwrap();
+    drop(reader);
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
+        .args(["emulator", "--port", &port.to_string()])
+        .stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(writer)))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let serving = async {
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(child.try_wait().unwrap().is_none(), "the emulator exited instead of serving");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), serving).await.expect("it listens");
+    let url = format!("http://127.0.0.1:{port}");
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_langdock"))
+        .args(["--json", "--base-url", &url, "--api-key", DEFAULT_API_KEY, "integrations", "list"])
+        .output()
+        .await
+        .unwrap();
+    assert!(output.status.success(), "still serving: {}", stderr(&output));
     let pid = child.id().unwrap().to_string();
     std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(child.wait().await.unwrap().success(), "SIGTERM stops it cleanly");
