@@ -302,7 +302,7 @@ fn hint(error: &langdock::Error) -> String {
         ErrorKind::InternalServer => format!("the service failed; try again later{request}"),
         ErrorKind::BadRequest => "the service refused the request: check the fields named above".into(),
         // The core's message already says why the certificate was refused; the CLI's way to trust a CA is the variable.
-        ErrorKind::Connection if error.message().contains("certificate is not trusted") => {
+        ErrorKind::Connection if error.untrusted_certificate() => {
             "to trust the CA that signed the server's certificate, set LANGDOCK_CA_BUNDLE to a PEM file holding it"
                 .into()
         }

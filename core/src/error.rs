@@ -213,6 +213,7 @@ struct Inner {
     retry_after: Option<Duration>,
     maybe_created: bool,
     after_ambiguous_attempt: bool,
+    untrusted_certificate: bool,
     violations: Vec<Violation>,
     source: Option<Source>,
 }
@@ -230,6 +231,7 @@ impl Error {
             retry_after: None,
             maybe_created: false,
             after_ambiguous_attempt: false,
+            untrusted_certificate: false,
             violations: Vec::new(),
             source: None,
         }))
@@ -282,6 +284,11 @@ impl Error {
 
     pub(crate) fn with_maybe_created(mut self, maybe_created: bool) -> Error {
         self.0.maybe_created = maybe_created;
+        self
+    }
+
+    pub(crate) fn with_untrusted_certificate(mut self) -> Error {
+        self.0.untrusted_certificate = true;
         self
     }
 
@@ -349,6 +356,12 @@ impl Error {
     /// 4xx other than 409).
     pub fn maybe_created(&self) -> bool {
         self.0.maybe_created
+    }
+
+    /// Whether the connection failed because the server's certificate is not trusted (an unknown CA, another
+    /// host's name, expired): trusting the right CA (`ca_pem`, `LANGDOCK_CA_BUNDLE`) is the remedy, not a retry.
+    pub fn untrusted_certificate(&self) -> bool {
+        self.0.untrusted_certificate
     }
 
     /// Whether an earlier attempt of this call failed in a way that may have taken effect.

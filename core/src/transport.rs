@@ -502,7 +502,9 @@ fn connection_error(error: reqwest::Error, request: &ApiRequest, timeout: Durati
         }
         _ => (ErrorKind::Connection, format!("the connection broke during {target}: {}", root_cause(&error))),
     };
-    Error::new(kind, message).with_source(error)
+    let untrusted = refused_certificate(&error).is_some();
+    let shaped = Error::new(kind, message).with_source(error);
+    if untrusted { shaped.with_untrusted_certificate() } else { shaped }
 }
 
 fn deadline_error(

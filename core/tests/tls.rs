@@ -120,6 +120,7 @@ async fn without_the_ca_a_call_fails_at_once_saying_the_certificate_is_not_trust
     assert!(message.contains("the server's certificate is not trusted"), "{message}");
     assert!(message.contains("LANGDOCK_CA_BUNDLE") && message.contains("ca_pem"), "what to do: {message}");
     assert_eq!(error.attempts(), 1, "the same certificate would be refused again: no retries");
+    assert!(error.untrusted_certificate(), "a caller can tell this failure apart without reading the message");
     assert!(emulator.journal().is_empty(), "nothing got past the handshake");
 
     // A create fails the same way and is known not to have happened.
