@@ -15,6 +15,7 @@ use tracing::level_filters::LevelFilter;
 
 use crate::client::env;
 use crate::error::{Error, ErrorKind, Result, Violation};
+use crate::settings::{Face, Number};
 
 /// The log level when `LANGDOCK_LOG` is unset, empty or not a level.
 pub const DEFAULT_LOG_LEVEL: LevelFilter = LevelFilter::WARN;
@@ -41,6 +42,52 @@ pub fn parse_log_level(value: &str) -> Option<LevelFilter> {
 /// The level the bindings log at: `LANGDOCK_LOG`, else [`DEFAULT_LOG_LEVEL`].
 pub fn log_level_from_env() -> LevelFilter {
     std::env::var(env::LOG).ok().as_deref().and_then(parse_log_level).unwrap_or(DEFAULT_LOG_LEVEL)
+}
+
+/// A per-call duration as a face gave it (seconds, or milliseconds from Node): a negative, zero, NaN or
+/// infinite one is the same `ConfigurationError` the client's settings give.
+///
+/// ```
+/// use langdock::Face;
+/// assert_eq!(langdock::binding::duration("timeout", Some(1500.0), Face::Node).unwrap(), Some(std::time::Duration::from_millis(1500)));
+/// assert_eq!(langdock::binding::duration("timeout", Some(-1.0), Face::Python).unwrap_err().kind(), langdock::ErrorKind::Configuration);
+/// ```
+pub fn duration(name: &str, value: Option<f64>, face: Face) -> Result<Option<std::time::Duration>> {
+    crate::settings::duration(name, value.map(Number), face, true)
+}
+
+/// A per-call retry count as a face gave it: a whole number from 0 to [`crate::MAX_RETRIES_LIMIT`].
+pub fn max_retries(value: Option<f64>) -> Result<Option<u32>> {
+    value.map(|n| crate::settings::retries("max_retries", n)).transpose()
+}
+
+/// The messages of an error's `source()` chain, outermost first: each binding chains them as the
+/// error's causes.
+pub fn causes(error: &Error) -> Vec<String> {
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    causes
+}
+
+/// A level's name as `LANGDOCK_LOG` spells it: `off`, `error`, `warn`, `info`, `debug`, `trace`.
+pub fn log_level_name(level: LevelFilter) -> &'static str {
+    match level {
+        LevelFilter::OFF => "off",
+        LevelFilter::ERROR => "error",
+        LevelFilter::WARN => "warn",
+        LevelFilter::INFO => "info",
+        LevelFilter::DEBUG => "debug",
+        _ => "trace",
+    }
+}
+
+/// Whether `LANGDOCK_LOG` names a level (the Python face then makes its logger show events).
+pub fn log_level_is_set() -> bool {
+    std::env::var(env::LOG).ok().as_deref().and_then(parse_log_level).is_some()
 }
 
 /// Reads a request model from the JSON a binding received (a Python dict, a JS object). A value of the wrong

@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use reqwest::Url;
 
+use std::collections::HashMap;
+
 use crate::error::{Error, Result};
 use crate::resources::{Actions, Integrations, Triggers};
 use crate::retry::RetryPolicy;
+use crate::settings::{BackoffInput, Face, Number, Settings, SettingsInput};
 use crate::transport::Transport;
 
 /// The base URL of Langdock's cloud.
@@ -32,7 +35,7 @@ pub mod env {
     pub const MAX_RETRIES: &str = "LANGDOCK_MAX_RETRIES";
     /// A PEM file with extra CA certificates to trust.
     pub const CA_BUNDLE: &str = "LANGDOCK_CA_BUNDLE";
-    /// The log level for the Python and Node surfaces: off, error, warn, info, debug.
+    /// The log level: off, error, warn, info, debug.
     pub const LOG: &str = "LANGDOCK_LOG";
 }
 
@@ -138,6 +141,8 @@ pub(crate) struct CallSettings {
 pub struct Client {
     pub(crate) transport: Arc<Transport>,
     pub(crate) settings: CallSettings,
+    /// The settings the client was made with, to describe them.
+    decided: Arc<Settings>,
 }
 
 impl fmt::Debug for Client {
@@ -220,193 +225,189 @@ impl Client {
     }
 }
 
-/// Builds a [`Client`]. Every setting is optional.
-#[derive(Default)]
+/// Builds a [`Client`]. Every setting is optional; what is not given is decided by
+/// [`Settings::resolve`] from the environment, then the defaults.
 pub struct ClientBuilder {
-    api_key: Option<String>,
-    base_url: Option<String>,
-    connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
-    deadline: Option<Duration>,
-    max_retries: Option<u32>,
-    retry_after_cap: Option<Duration>,
-    backoff: Option<(Duration, Duration)>,
-    headers: Vec<(String, String)>,
-    user_agent: Option<String>,
-    proxy: Option<String>,
-    no_proxy: bool,
-    ca_bundle: Option<std::path::PathBuf>,
-    ca_pem: Vec<Vec<u8>>,
-    allow_insecure_http: bool,
-    validate: Option<bool>,
-    adaptive_pacing: Option<bool>,
+    input: SettingsInput,
+    face: Face,
+    environment: Option<HashMap<String, String>>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> ClientBuilder {
+        ClientBuilder { input: SettingsInput::default(), face: Face::Rust, environment: None }
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|key| ApiKey::new(key.clone())))
-            .field("base_url", &self.base_url)
+            .field("api_key", &self.input.api_key.as_ref().map(|key| ApiKey::new(key.clone())))
+            .field("base_url", &self.input.base_url)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
+    /// A builder from what a face was given (the Python and Node bindings and the CLI hand their
+    /// settings over this way); the face names the `User-Agent` and the unit of durations.
+    pub fn from_input(input: SettingsInput, face: Face) -> ClientBuilder {
+        ClientBuilder { input, face, environment: None }
+    }
+
+    /// Reads `LANGDOCK_*` settings from these variables instead of the process environment (e.g. a
+    /// configuration file's, or a test's).
+    pub fn environment<K: Into<String>, V: Into<String>>(mut self, vars: impl IntoIterator<Item = (K, V)>) -> Self {
+        self.environment = Some(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self
+    }
+
     /// The API key (else `LANGDOCK_API_KEY`). It needs the `INTEGRATION_API` scope.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.input.api_key = Some(key.into());
         self
     }
 
     /// The base URL (else `LANGDOCK_BASE_URL`, else `https://api.langdock.com`). For a dedicated
-    /// deployment, see [`ClientBuilder::deployment_url`].
+    /// deployment, see [`ClientBuilder::deployment_url`]; giving both is a configuration error.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.input.base_url = Some(url.into());
         self
     }
 
-    /// The base URL of a dedicated deployment, from its address (adds `/api/public`).
-    pub fn deployment_url(self, url: &str) -> Self {
-        self.base_url(deployment_base_url(url))
+    /// The address of a dedicated deployment (`/api/public` is added); giving a base URL too is a
+    /// configuration error.
+    pub fn deployment_url(mut self, url: impl Into<String>) -> Self {
+        self.input.deployment_url = Some(url.into());
+        self
     }
 
     /// The time to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.input.connect_timeout = Some(timeout.into());
         self
     }
 
     /// The time one attempt may take (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.input.timeout = Some(timeout.into());
         self
     }
 
     /// The time a whole call may take, all attempts and waits included (default 180 s).
     pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
+        self.input.deadline = Some(deadline.into());
         self
     }
 
-    /// Retries after the first attempt (else `LANGDOCK_MAX_RETRIES`, else 2).
+    /// Retries after the first attempt, at most [`crate::MAX_RETRIES_LIMIT`] (else `LANGDOCK_MAX_RETRIES`, else 2).
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.max_retries = Some(max_retries);
+        self.input.max_retries = Some(Number(f64::from(max_retries)));
         self
     }
 
     /// The longest `Retry-After` the client sleeps (default 60 s); a longer one fails the call at
     /// once with a rate-limit error that carries `retry_after`.
     pub fn retry_after_cap(mut self, cap: Duration) -> Self {
-        self.retry_after_cap = Some(cap);
+        self.input.retry_after_cap = Some(cap.into());
         self
     }
 
     /// The computed wait before the first retry and its cap (default 0.5 s doubling up to 8 s).
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.backoff = Some((initial, max.max(initial)));
+        self.input.backoff = Some(BackoffInput { initial: initial.into(), max: max.into() });
         self
     }
 
     /// An extra header sent with every request.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        self.input.headers.push((name.into(), value.into()));
         self
     }
 
-    /// Replaces the `User-Agent` (default `langdock-rust/<version>`); the bindings set their own.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = Some(user_agent.into());
+    /// Appended to the `User-Agent` (`langdock-rust/<version> <suffix>`), e.g. your application's name.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.input.user_agent_suffix = Some(suffix.into());
         self
     }
 
     /// Sends every request through this proxy (else `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`).
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
+        self.input.proxy = Some(url.into());
         self
     }
 
     /// Ignores proxy settings from the environment.
     pub fn no_proxy(mut self) -> Self {
-        self.no_proxy = true;
+        self.input.no_proxy = Some(true);
         self
     }
 
     /// A PEM file of extra CA certificates to trust besides the system's roots and the bundled Mozilla
     /// (webpki) roots (else `LANGDOCK_CA_BUNDLE`): dedicated deployments often use an internal CA.
     pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
-        self.ca_bundle = Some(path.into());
+        self.input.ca_bundle = Some(path.into().to_string_lossy().into_owned());
         self
     }
 
     /// Extra CA certificates to trust, as PEM text (besides the system's, the bundled and the bundle's).
     pub fn add_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_pem.push(pem.into());
+        self.input.ca_pem.push(String::from_utf8_lossy(&pem.into()).into_owned());
         self
     }
 
     /// Allows plain `http://` to hosts other than loopback. The key then travels in clear text:
     /// only for networks you trust completely.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
+        self.input.allow_insecure_http = Some(allow);
         self
     }
 
     /// Turns client-side validation on or off (default on): off for when the service's limits
     /// change before this client does.
     pub fn validation(mut self, enabled: bool) -> Self {
-        self.validate = Some(enabled);
+        self.input.validation = Some(enabled);
         self
     }
 
     /// Turns adaptive pacing on 429 on or off (default on).
     pub fn adaptive_pacing(mut self, enabled: bool) -> Self {
-        self.adaptive_pacing = Some(enabled);
+        self.input.adaptive_pacing = Some(enabled);
         self
+    }
+
+    /// The settings this builder would give a client, decided but not yet used (nothing is read from disk).
+    pub fn settings(&self) -> Result<Settings> {
+        match &self.environment {
+            Some(vars) => Settings::resolve(&self.input, self.face, |name| vars.get(name).cloned()),
+            None => Settings::resolve(&self.input, self.face, |name| std::env::var(name).ok()),
+        }
     }
 
     /// Builds the client, or explains what is missing or wrong.
     pub fn build(self) -> Result<Client> {
-        let api_key =
-            non_empty(self.api_key).or_else(|| non_empty(std::env::var(env::API_KEY).ok())).ok_or_else(|| {
-                Error::configuration(format!(
-                    "no API key: give the client one or set {} (a key with the INTEGRATION_API scope; \
-                 listing integrations also works with ASSISTANT_API)",
-                    env::API_KEY
-                ))
-            })?;
-        let base_url = non_empty(self.base_url)
-            .or_else(|| non_empty(std::env::var(env::BASE_URL).ok()))
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let base_url = parse_base_url(&base_url, self.allow_insecure_http)?;
-        let max_retries = match self.max_retries {
-            Some(retries) => retries,
-            None => retries_from_env()?.unwrap_or(RetryPolicy::default().max_retries),
-        };
-        let defaults = RetryPolicy::default();
-        let (initial_backoff, max_backoff) = self.backoff.unwrap_or((defaults.initial_backoff, defaults.max_backoff));
-        let retry = RetryPolicy {
-            max_retries,
-            initial_backoff,
-            max_backoff,
-            retry_after_cap: self.retry_after_cap.unwrap_or(defaults.retry_after_cap),
-        };
+        Client::from_settings(self.settings()?)
+    }
+}
 
+impl Client {
+    /// A client with these decided settings (see [`Settings::resolve`]); reads the CA files they name.
+    pub fn from_settings(settings: Settings) -> Result<Client> {
         let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .connect_timeout(settings.connect_timeout)
             .tcp_keepalive(Duration::from_secs(60))
             .redirect(reqwest::redirect::Policy::none());
-        if self.no_proxy {
+        if settings.no_proxy {
             http = http.no_proxy();
         }
-        if let Some(proxy) = self.proxy {
-            let proxy = reqwest::Proxy::all(&proxy)
+        if let Some(proxy) = &settings.proxy {
+            let proxy = reqwest::Proxy::all(proxy)
                 .map_err(|e| Error::configuration(format!("invalid proxy URL {proxy:?}: {e}")).with_source(e))?;
             http = http.proxy(proxy);
         }
-        let mut pems = self.ca_pem;
-        let ca_path = self.ca_bundle.or_else(|| std::env::var_os(env::CA_BUNDLE).map(Into::into));
-        if let Some(path) = ca_path {
-            let pem = std::fs::read(&path).map_err(|e| {
+        let mut pems = settings.ca_pem.clone();
+        if let Some(path) = &settings.ca_bundle {
+            let pem = std::fs::read(path).map_err(|e| {
                 Error::configuration(format!("cannot read the CA bundle {}: {e}", path.display())).with_source(e)
             })?;
             pems.push(pem);
@@ -421,24 +422,35 @@ impl ClientBuilder {
             .build()
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")).with_source(e))?;
 
-        let user_agent = self.user_agent.unwrap_or_else(|| format!("langdock-rust/{VERSION}"));
         let transport = Transport::new(
             http,
-            base_url,
-            ApiKey::new(api_key),
-            user_agent,
-            self.headers,
-            self.adaptive_pacing.unwrap_or(true),
+            settings.base_url.clone(),
+            settings.api_key.clone(),
+            settings.user_agent.clone(),
+            settings.headers.clone(),
+            settings.adaptive_pacing,
         )?;
         Ok(Client {
             transport: Arc::new(transport),
             settings: CallSettings {
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                deadline: self.deadline.unwrap_or(DEFAULT_DEADLINE),
-                retry,
-                validate: self.validate.unwrap_or(true),
+                timeout: settings.timeout,
+                deadline: settings.deadline,
+                retry: settings.retry.clone(),
+                validate: settings.validation,
             },
+            decided: Arc::new(settings),
         })
+    }
+
+    /// This client's effective settings, per-call options from [`Client::with_options`] included;
+    /// [`Settings::describe`] shows them with the key redacted.
+    pub fn settings(&self) -> Settings {
+        let mut settings = (*self.decided).clone();
+        settings.timeout = self.settings.timeout;
+        settings.deadline = self.settings.deadline;
+        settings.retry = self.settings.retry.clone();
+        settings.validation = self.settings.validate;
+        settings
     }
 }
 
@@ -446,19 +458,6 @@ impl ClientBuilder {
 /// container) still reaches public servers, and one whose store lacks a root still trusts it.
 fn bundled_roots() -> impl Iterator<Item = reqwest::Certificate> {
     webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().filter_map(|der| reqwest::Certificate::from_der(der).ok())
-}
-
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.filter(|v| !v.trim().is_empty())
-}
-
-fn retries_from_env() -> Result<Option<u32>> {
-    match std::env::var(env::MAX_RETRIES) {
-        Ok(value) if !value.trim().is_empty() => value.trim().parse().map(Some).map_err(|_| {
-            Error::configuration(format!("{} must be a whole number of retries, got {value:?}", env::MAX_RETRIES))
-        }),
-        _ => Ok(None),
-    }
 }
 
 /// Parses and checks a base URL: http(s) only, and plain http only to loopback unless allowed.
@@ -529,13 +528,12 @@ mod tests {
 
     #[test]
     fn missing_key_names_the_variable_and_scope() {
-        let error = Client::builder().api_key("  ").base_url("http://127.0.0.1:1").build();
-        // The environment may hold a key; only check the message when it does not.
-        if std::env::var(env::API_KEY).is_err() {
-            let error = error.unwrap_err();
-            assert!(error.to_string().contains("LANGDOCK_API_KEY"));
-            assert!(error.to_string().contains("INTEGRATION_API"));
-        }
+        let no_vars: [(&str, &str); 0] = [];
+        let error =
+            Client::builder().api_key("  ").base_url("http://127.0.0.1:1").environment(no_vars).build().unwrap_err();
+        assert!(error.to_string().contains("LANGDOCK_API_KEY"));
+        assert!(error.to_string().contains("INTEGRATION_API"));
+        assert!(error.to_string().contains(crate::settings::API_KEYS_PAGE));
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod redirect;
 mod resources;
 mod response;
 pub mod retry;
+mod settings;
 mod transport;
 pub mod validate;
 
@@ -65,4 +66,8 @@ pub use models::*;
 pub use operation::{Operation, WriteSafety};
 pub use resources::{Actions, Integrations, Triggers};
 pub use response::Response;
+pub use settings::{
+    API_KEYS_PAGE, BackoffInput, Face, MAX_RETRIES_LIMIT, Number, SECRET_FIELDS, SettingDoc, SettingKind, Settings,
+    SettingsData, SettingsInput, default_backoff_seconds, is_secret_field, setting_docs,
+};
 pub use validate::Validate;
