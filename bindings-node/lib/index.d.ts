@@ -30,48 +30,9 @@ export type InputFieldType = OpenEnum<
   'TEXT' | 'MULTI_LINE_TEXT' | 'NUMBER' | 'BOOLEAN' | 'SELECT' | 'PASSWORD' | 'VECTOR' | 'OBJECT' | 'FILE' | 'ID'
 >;
 
-/** Options of `new Langdock(...)`. Whatever is left out is read from the environment, then defaulted, by the core. */
-export interface ClientOptions {
-  /** The API key (else `LANGDOCK_API_KEY`); it needs the `INTEGRATION_API` scope. Never logged or shown. */
-  apiKey?: string;
-  /** The base URL (else `LANGDOCK_BASE_URL`, else `https://api.langdock.com`). */
-  baseUrl?: string;
-  /** The address of a dedicated deployment, e.g. `https://langdock.acme.com`; `/api/public` is added. */
-  deploymentUrl?: string;
-  /** Milliseconds one attempt may take, from connecting to the last byte (default 60 000). */
-  timeout?: number;
-  /** Milliseconds to establish a connection (default 10 000). */
-  connectTimeout?: number;
-  /** Milliseconds a whole call may take, every attempt and wait included (default 180 000). */
-  deadline?: number;
-  /** Retries after the first attempt (else `LANGDOCK_MAX_RETRIES`, else 2). */
-  maxRetries?: number;
-  /** The longest `Retry-After` in milliseconds the client waits for (default 60 000); a longer one fails at once. */
-  retryAfterCap?: number;
-  /** The computed wait before the first retry and its cap, in milliseconds (default 500 doubling to 8 000). */
-  backoff?: {
-    /** Milliseconds before the first retry. */
-    initial: number;
-    /** The longest computed wait, in milliseconds. */
-    max: number;
-  };
-  /** Extra headers sent with every request. */
-  headers?: Record<string, string>;
-  /** A proxy URL for every request (else `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY`). */
-  proxy?: string;
-  /** Ignore proxy settings from the environment. */
-  noProxy?: boolean;
-  /** A PEM file of extra CA certificates to trust (else `LANGDOCK_CA_BUNDLE`). */
-  caBundle?: string;
-  /** Extra CA certificates to trust, as PEM text. */
-  caPem?: string[];
-  /** Allow plain `http://` to hosts other than loopback (the key then travels in clear text). */
-  allowInsecureHttp?: boolean;
-  /** Client-side validation of every documented limit (default true). */
-  validation?: boolean;
-  /** Adaptive pacing: slow the whole client down on 429 (default true). */
-  adaptivePacing?: boolean;
-}
+// The client's options and its described settings are generated from the core (`make generate`).
+import type { ClientOptions, EffectiveSettings } from './options';
+export type { ClientOptions, EffectiveSettings } from './options';
 
 /** Options of one call. */
 export interface RequestOptions {
@@ -510,6 +471,8 @@ export declare class Langdock {
   readonly triggers: Triggers;
   /** The base URL calls go to. */
   readonly baseUrl: string;
+  /** The effective settings as the core decided them (key redacted), the same shape as in Python and Rust. */
+  readonly settings: EffectiveSettings;
   /** The tokens left in the client-wide retry budget (500 when full). */
   readonly retryBudget: number;
   /** The send rate (requests per second) adaptive pacing allows, or null while not rate-limited. */

@@ -127,6 +127,10 @@ class Langdock {
   get baseUrl() {
     return this[kNative].baseUrl;
   }
+  /** The effective settings as the core decided them (key redacted), the same shape in every language. */
+  get settings() {
+    return this[kNative].settings;
+  }
   get retryBudget() {
     return this[kNative].retryBudget;
   }

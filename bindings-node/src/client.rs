@@ -16,7 +16,7 @@ use serde_json::Value;
 use crate::calls::{self, Calls};
 use crate::errors::Failure;
 use crate::logging;
-use crate::options::{self, CallOptions, ClientOptions};
+use crate::options::{self, CallOptions};
 
 /// The native client. Use `Langdock` from the package instead.
 #[napi]
@@ -31,18 +31,23 @@ type Promise<'env> = napi::Result<PromiseRaw<'env, Value>>;
 impl NativeClient {
     /// Builds the core client; what the options leave out, the core reads from the environment.
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: Option<ClientOptions>) -> napi::Result<Self> {
+    pub fn new(env: Env, options: Option<napi::bindgen_prelude::Unknown<'_>>) -> napi::Result<Self> {
         logging::install();
         let built = Failure::catch_panic(|| {
             #[cfg(debug_assertions)]
             langdock::binding::debug::checkpoint("construct");
-            options::builder(options.unwrap_or_default())
-                .and_then(|builder| builder.build().map_err(|e| Failure::from(&e)))
+            options::builder(&env, options).and_then(|builder| builder.build().map_err(|e| Failure::from(&e)))
         });
         match built {
             Ok(inner) => Ok(NativeClient { inner, calls: Arc::default() }),
             Err(failure) => Err(failure.into_napi(&env)),
         }
+    }
+
+    /// The client's effective settings, the key redacted: the same JSON shape in every language.
+    #[napi(getter, catch_unwind)]
+    pub fn settings(&self) -> serde_json::Value {
+        self.inner.settings().describe()
     }
 
     /// The base URL calls go to.

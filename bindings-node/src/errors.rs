@@ -41,12 +41,7 @@ struct More {
 
 impl From<&langdock::Error> for Failure {
     fn from(error: &langdock::Error) -> Failure {
-        let mut causes = Vec::new();
-        let mut source = std::error::Error::source(error);
-        while let Some(cause) = source {
-            causes.push(cause.to_string());
-            source = cause.source();
-        }
+        let causes = langdock::binding::causes(error);
         Failure {
             kind: error.kind().class_name(),
             code: error.kind().code(),

@@ -5,11 +5,9 @@
 //! because its connections belong to the parent's runtime.
 
 use std::future::Future;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -112,85 +110,49 @@ pub fn _in_flight() -> usize {
     IN_FLIGHT.load(Ordering::SeqCst)
 }
 
-/// The settings a client was made with, kept to rebuild it in a forked child.
-#[derive(Clone, Default)]
+/// The settings a client was made with, kept to rebuild it in a forked child: the core's decided
+/// settings, so the child does not read the environment again.
+#[derive(Clone)]
 struct Settings {
-    api_key: Option<String>,
-    base_url: Option<String>,
-    deployment_url: Option<String>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    deadline: Option<Duration>,
-    max_retries: Option<u32>,
-    retry_after_cap: Option<Duration>,
-    backoff: Option<(Duration, Duration)>,
-    headers: Vec<(String, String)>,
-    user_agent: String,
-    proxy: Option<String>,
-    no_proxy: bool,
-    ca_bundle: Option<PathBuf>,
-    ca_pem: Vec<Vec<u8>>,
-    allow_insecure_http: bool,
-    validation: Option<bool>,
-    adaptive_pacing: Option<bool>,
+    decided: langdock::Settings,
     /// Per-client overrides from `with_options`.
     options: langdock::RequestOptions,
 }
 
 impl Settings {
     fn build(&self) -> langdock::Result<langdock::Client> {
-        let mut builder = langdock::Client::builder().user_agent(self.user_agent.clone());
-        if let Some(key) = &self.api_key {
-            builder = builder.api_key(key.clone());
-        }
-        if let Some(url) = &self.deployment_url {
-            builder = builder.deployment_url(url);
-        }
-        if let Some(url) = &self.base_url {
-            builder = builder.base_url(url.clone());
-        }
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(timeout) = self.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        if let Some(deadline) = self.deadline {
-            builder = builder.deadline(deadline);
-        }
-        if let Some(retries) = self.max_retries {
-            builder = builder.max_retries(retries);
-        }
-        if let Some(cap) = self.retry_after_cap {
-            builder = builder.retry_after_cap(cap);
-        }
-        if let Some((initial, max)) = self.backoff {
-            builder = builder.backoff(initial, max);
-        }
-        for (name, value) in &self.headers {
-            builder = builder.header(name.clone(), value.clone());
-        }
-        if let Some(proxy) = &self.proxy {
-            builder = builder.proxy(proxy.clone());
-        }
-        if self.no_proxy {
-            builder = builder.no_proxy();
-        }
-        if let Some(path) = &self.ca_bundle {
-            builder = builder.ca_bundle(path.clone());
-        }
-        for pem in &self.ca_pem {
-            builder = builder.add_ca_pem(pem.clone());
-        }
-        builder = builder.allow_insecure_http(self.allow_insecure_http);
-        if let Some(validation) = self.validation {
-            builder = builder.validation(validation);
-        }
-        if let Some(pacing) = self.adaptive_pacing {
-            builder = builder.adaptive_pacing(pacing);
-        }
-        Ok(builder.build()?.with_options(self.options.clone()))
+        Ok(langdock::Client::from_settings(self.decided.clone())?.with_options(self.options.clone()))
     }
+}
+
+/// The keyword arguments of `Client(...)` as the core's settings data. Non-finite floats cross as the
+/// names the core reads ("NaN", "Infinity"), because JSON has no such numbers and the core is the one
+/// that refuses them.
+fn settings_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    if let Ok(f) = value.cast::<pyo3::types::PyFloat>() {
+        let f = f.value();
+        if !f.is_finite() {
+            let name = if f.is_nan() {
+                "NaN"
+            } else if f > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            };
+            return Ok(serde_json::Value::String(name.to_owned()));
+        }
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (key, item) in dict.iter() {
+            map.insert(key.extract::<String>()?, settings_json(&item)?);
+        }
+        return Ok(serde_json::Value::Object(map));
+    }
+    if let Ok(tuple) = value.cast::<pyo3::types::PyTuple>() {
+        return tuple.iter().map(|item| settings_json(&item)).collect::<PyResult<Vec<_>>>().map(Into::into);
+    }
+    crate::convert::to_json(value)
 }
 
 /// The core client of `langdock.Client` / `langdock.AsyncClient`.
@@ -247,7 +209,8 @@ impl Options {
         Ok(Options(langdock::RequestOptions {
             timeout: seconds("timeout", timeout)?,
             deadline: seconds("deadline", deadline)?,
-            max_retries,
+            max_retries: langdock::binding::max_retries(max_retries.map(f64::from))
+                .map_err(|e| Python::attach(|py| to_py_err(py, e)))?,
         }))
     }
 }
@@ -472,71 +435,24 @@ endpoints! {
     /// Deletes a trigger.
     delete_trigger / delete_trigger_async (integration_id: String, trigger_id: String) => plan_delete_trigger;
     @others {
-        /// Builds the core client; what is not given comes from the environment, then the defaults.
+        /// Builds the core client from the settings the user gave (a dict); the core decides the rest
+        /// from the environment and the defaults.
         #[new]
-        #[pyo3(signature = (
-            *, api_key=None, base_url=None, deployment_url=None, timeout=None, connect_timeout=None, deadline=None,
-            max_retries=None, retry_after_cap=None, backoff=None, headers=None, user_agent, proxy=None,
-            no_proxy=false, ca_bundle=None, ca_pem=None, allow_insecure_http=false, validation=None,
-            adaptive_pacing=None
-        ))]
-        #[allow(clippy::too_many_arguments)]
-        fn new(
-            py: Python<'_>,
-            api_key: Option<String>,
-            base_url: Option<String>,
-            deployment_url: Option<String>,
-            timeout: Option<f64>,
-            connect_timeout: Option<f64>,
-            deadline: Option<f64>,
-            max_retries: Option<u32>,
-            retry_after_cap: Option<f64>,
-            backoff: Option<(f64, f64)>,
-            headers: Option<&Bound<'_, PyDict>>,
-            user_agent: String,
-            proxy: Option<String>,
-            no_proxy: bool,
-            ca_bundle: Option<PathBuf>,
-            ca_pem: Option<Vec<Vec<u8>>>,
-            allow_insecure_http: bool,
-            validation: Option<bool>,
-            adaptive_pacing: Option<bool>,
-        ) -> PyResult<Core> {
-            let backoff = match backoff {
-                Some((initial, max)) => Some((
-                    seconds("backoff", Some(initial))?.unwrap_or_default(),
-                    seconds("backoff", Some(max))?.unwrap_or_default(),
-                )),
-                None => None,
-            };
-            let mut header_list = Vec::new();
-            if let Some(headers) = headers {
-                for (name, value) in headers.iter() {
-                    header_list.push((name.extract::<String>()?, value.extract::<String>()?));
-                }
-            }
-            let settings = Settings {
-                api_key,
-                base_url,
-                deployment_url,
-                timeout: seconds("timeout", timeout)?,
-                connect_timeout: seconds("connect_timeout", connect_timeout)?,
-                deadline: seconds("deadline", deadline)?,
-                max_retries,
-                retry_after_cap: seconds("retry_after_cap", retry_after_cap)?,
-                backoff,
-                headers: header_list,
-                user_agent,
-                proxy,
-                no_proxy,
-                ca_bundle,
-                ca_pem: ca_pem.unwrap_or_default(),
-                allow_insecure_http,
-                validation,
-                adaptive_pacing,
-                options: langdock::RequestOptions::default(),
-            };
-            Core::from_settings(py, settings)
+        fn new(py: Python<'_>, settings: &Bound<'_, PyDict>) -> PyResult<Core> {
+            let input = settings_json(settings.as_any())?;
+            let decided = catch_panic(py, || {
+                langdock::SettingsInput::from_json(input)
+                    .and_then(|input| langdock::ClientBuilder::from_input(input, langdock::Face::Python).settings())
+                    .map_err(|e| to_py_err(py, e))
+            })?;
+            Core::from_settings(py, Settings { decided, options: langdock::RequestOptions::default() })
+        }
+
+        /// The client's effective settings (key redacted), the same shape in every language.
+        #[getter]
+        fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            let described = self.client(py, &Options::none())?.settings().describe();
+            crate::convert::to_python(py, &described)
         }
 
         /// A core whose calls use these options; connections, retry budget and pacing are shared.

@@ -114,13 +114,7 @@ pub fn request<T: DeserializeOwned>(what: &str, value: &Bound<'_, PyAny>) -> PyR
     langdock::binding::from_json(what, json).map_err(|e| to_py_err(value.py(), e))
 }
 
-/// Seconds as a `Duration`; a negative or non-finite number is refused.
+/// Seconds as a `Duration`; the core refuses a negative, zero or non-finite number (`ConfigurationError`).
 pub fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
-    value
-        .map(|secs| {
-            Duration::try_from_secs_f64(secs).map_err(|_| {
-                PyValueError::new_err(format!("{name} must be a finite, non-negative number of seconds, got {secs}"))
-            })
-        })
-        .transpose()
+    langdock::binding::duration(name, value, langdock::Face::Python).map_err(|e| Python::attach(|py| to_py_err(py, e)))
 }

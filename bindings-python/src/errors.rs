@@ -64,14 +64,8 @@ fn build(py: Python<'_>, error: &langdock::Error) -> PyResult<PyErr> {
 
     // The source chain, outermost first, as RustError causes.
     let rust_error = module.getattr("RustError")?;
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        causes.push(cause.to_string());
-        source = cause.source();
-    }
     let mut cause: Option<PyErr> = None;
-    for message in causes.iter().rev() {
+    for message in langdock::binding::causes(error).iter().rev() {
         let next = PyErr::from_value(rust_error.call1((message.as_str(),))?);
         next.set_cause(py, cause.take());
         cause = Some(next);

@@ -51,6 +51,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime::_drain_tasks, m)?)?;
     m.add_function(wrap_pyfunction!(logging::set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(logging::log_level, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::_log_level_from_env, m)?)?;
     m.add_function(wrap_pyfunction!(deployment_base_url, m)?)?;
     #[cfg(debug_assertions)]
     m.add_function(wrap_pyfunction!(_debug_panic_next, m)?)?;

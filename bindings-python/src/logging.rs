@@ -68,6 +68,13 @@ pub fn set_log_level(level: &str) -> PyResult<()> {
     Ok(())
 }
 
+/// The level `LANGDOCK_LOG` names, as `set_log_level` takes it, or None when it names none (the core parses it).
+#[pyfunction]
+pub fn _log_level_from_env() -> Option<&'static str> {
+    langdock::binding::log_level_is_set()
+        .then(|| langdock::binding::log_level_name(langdock::binding::log_level_from_env()))
+}
+
 /// The level events are forwarded at, as `set_log_level` takes it.
 #[pyfunction]
 pub fn log_level() -> &'static str {

@@ -193,9 +193,6 @@ impl Extras for langdock::SelectOption {
     }
 }
 
-/// Fields whose value `repr` never shows.
-const SECRET_FIELDS: &[&str] = &["client_secret"];
-
 fn repr_of(
     py: Python<'_>,
     class: &str,
@@ -207,7 +204,7 @@ fn repr_of(
         if value.is_none() {
             continue;
         }
-        if SECRET_FIELDS.contains(name) {
+        if langdock::is_secret_field(name) {
             parts.push(format!("{name}='[redacted]'"));
         } else {
             parts.push(format!("{name}={}", value.repr()?.to_cow()?));

@@ -1,10 +1,9 @@
 //! The command line, as clap types, and how the global flags become a client.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use langdock::Client;
+use langdock::{Client, ClientBuilder, Face, Number, SettingsInput};
 use langdock_emulator::{Emulator, EmulatorArgs};
 
 use crate::failure::{self, Failure};
@@ -23,12 +22,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// API key with the INTEGRATION_API scope (default: $LANGDOCK_API_KEY).
-    #[arg(long, global = true, env = "LANGDOCK_API_KEY", hide_env_values = true)]
+    #[arg(long, global = true)]
     pub api_key: Option<String>,
     /// Base URL of the API (default: $LANGDOCK_BASE_URL, else https://api.langdock.com).
-    #[arg(long, global = true, env = "LANGDOCK_BASE_URL")]
+    #[arg(long, global = true)]
     pub base_url: Option<String>,
-    /// Address of a dedicated deployment; `/api/public` is added (wins over --base-url).
+    /// Address of a dedicated deployment; `/api/public` is added (not together with --base-url).
     #[arg(long, global = true)]
     pub deployment_url: Option<String>,
     /// Print JSON instead of tables.
@@ -49,40 +48,37 @@ pub struct Global {
 }
 
 impl Global {
-    /// The client these flags describe, and the in-process emulator when `--emulator` asked for one.
+    /// The client these flags describe, and the in-process emulator when `--emulator` asked for one. The flags
+    /// are handed to the core as settings data, as the Python and Node clients hand theirs: the core reads the
+    /// `LANGDOCK_*` variables and decides precedence, conflicts and bad values.
     pub async fn connect(&self) -> Result<(Client, Option<Emulator>), Failure> {
-        let mut builder = Client::builder().user_agent(format!("langdock-cli/{}", langdock::VERSION));
+        let mut input = self.settings();
         let emulator = if self.emulator {
             let emulator = Emulator::start(langdock_emulator::Config::default())
                 .await
                 .map_err(|e| Failure::local(format!("cannot start the emulator: {e}")))?;
-            builder = builder.base_url(emulator.base_url()).api_key(langdock_emulator::DEFAULT_API_KEY);
+            input.base_url = Some(emulator.base_url().to_string());
+            input.deployment_url = None;
+            input.api_key = Some(langdock_emulator::DEFAULT_API_KEY.to_owned());
             Some(emulator)
         } else {
-            if let Some(key) = &self.api_key {
-                builder = builder.api_key(key);
-            }
-            if let Some(url) = &self.base_url {
-                builder = builder.base_url(url);
-            }
-            if let Some(url) = &self.deployment_url {
-                builder = builder.deployment_url(url);
-            }
             None
         };
-        if let Some(retries) = self.max_retries {
-            builder = builder.max_retries(retries);
+        Ok((ClientBuilder::from_input(input, Face::Rust).build()?, emulator))
+    }
+
+    /// The flags as the core's settings; the CLI names itself in the `User-Agent`.
+    pub fn settings(&self) -> SettingsInput {
+        SettingsInput {
+            api_key: self.api_key.clone(),
+            base_url: self.base_url.clone(),
+            deployment_url: self.deployment_url.clone(),
+            max_retries: self.max_retries.map(|n| Number(f64::from(n))),
+            timeout: self.timeout.map(Number),
+            validation: self.no_validate.then_some(false),
+            user_agent_suffix: Some(format!("langdock-cli/{}", langdock::VERSION)),
+            ..SettingsInput::default()
         }
-        if let Some(seconds) = self.timeout {
-            let timeout = Duration::try_from_secs_f64(seconds).map_err(|_| {
-                Failure::usage(format!("--timeout must be a positive number of seconds, got {seconds}"))
-            })?;
-            builder = builder.timeout(timeout);
-        }
-        if self.no_validate {
-            builder = builder.validation(false);
-        }
-        Ok((builder.build()?, emulator))
     }
 }
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import atexit as _atexit
 import logging as _logging
-import os as _os
 
 from . import _native
 
@@ -122,11 +121,11 @@ __all__ = [
     "__version__",
 ]
 
+# The core's level names as ``logging`` levels (the names themselves are parsed only by the core).
 _PYTHON_LEVELS = {
     "off": _logging.CRITICAL + 10,
     "error": _logging.ERROR,
     "warn": _logging.WARNING,
-    "warning": _logging.WARNING,
     "info": _logging.INFO,
     "debug": _logging.DEBUG,
     "trace": 5,
@@ -141,7 +140,7 @@ def set_log_level(level: str) -> None:
         ValueError: for an unknown level.
     """
     _native.set_log_level(level)
-    _logging.getLogger("langdock").setLevel(_PYTHON_LEVELS[level.strip().lower()])
+    _logging.getLogger("langdock").setLevel(_PYTHON_LEVELS[_native.log_level()])
 
 
 def log_level() -> str:
@@ -150,14 +149,14 @@ def log_level() -> str:
 
 
 def _configure_logging_from_env() -> None:
-    """With ``LANGDOCK_LOG`` set, the ``langdock`` logger gets that level and, when the application has
-    configured no logging at all, a handler on stderr, so that the events show."""
-    value = _os.environ.get("LANGDOCK_LOG", "").strip().lower()
-    if value not in _PYTHON_LEVELS:
+    """With ``LANGDOCK_LOG`` naming a level (the core reads it), the ``langdock`` logger gets that level and,
+    when the application has configured no logging at all, a handler on stderr, so that the events show."""
+    level = _native._log_level_from_env()
+    if level is None:
         return
     logger = _logging.getLogger("langdock")
-    logger.setLevel(_PYTHON_LEVELS[value])
-    if value != "off" and not logger.handlers and not _logging.getLogger().handlers:
+    logger.setLevel(_PYTHON_LEVELS[level])
+    if level != "off" and not logger.handlers and not _logging.getLogger().handlers:
         handler = _logging.StreamHandler()
         handler.setFormatter(_logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)

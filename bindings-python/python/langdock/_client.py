@@ -8,9 +8,10 @@ only gathers keyword arguments into request bodies and hands them over.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _native
+from ._settings import _ClientSettings
 from ._native import (
     Action,
     ActionInput,
@@ -30,8 +31,6 @@ from ._native import (
 )
 
 __all__ = ["Client", "AsyncClient"]
-
-USER_AGENT = f"langdock-python/{_native.VERSION}"
 
 _Model = TypeVar("_Model")
 #: A request body: the typed class, or a dict with snake_case (or camelCase) keys.
@@ -63,127 +62,8 @@ def _image(image: Image) -> bytes:
         return file.read()
 
 
-def _make_core(
-    *,
-    api_key: Optional[str],
-    base_url: Optional[str],
-    deployment_url: Optional[str],
-    timeout: Optional[float],
-    connect_timeout: Optional[float],
-    deadline: Optional[float],
-    max_retries: Optional[int],
-    retry_after_cap: Optional[float],
-    backoff: Optional[Tuple[float, float]],
-    headers: Optional[Mapping[str, str]],
-    user_agent_suffix: Optional[str],
-    proxy: Optional[str],
-    no_proxy: bool,
-    ca_bundle: Optional[Union[str, "os.PathLike[str]"]],
-    ca_pem: Optional[Union[str, bytes]],
-    allow_insecure_http: bool,
-    validation: Optional[bool],
-    adaptive_pacing: Optional[bool],
-) -> _native.Core:
-    user_agent = USER_AGENT + (f" {user_agent_suffix}" if user_agent_suffix else "")
-    pems = None if ca_pem is None else [ca_pem.encode() if isinstance(ca_pem, str) else ca_pem]
-    return _native.Core(
-        api_key=api_key,
-        base_url=base_url,
-        deployment_url=deployment_url,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        deadline=deadline,
-        max_retries=max_retries,
-        retry_after_cap=retry_after_cap,
-        backoff=backoff,
-        headers=dict(headers) if headers is not None else None,
-        user_agent=user_agent,
-        proxy=proxy,
-        no_proxy=no_proxy,
-        ca_bundle=os.fspath(ca_bundle) if ca_bundle is not None else None,
-        ca_pem=pems,
-        allow_insecure_http=allow_insecure_http,
-        validation=validation,
-        adaptive_pacing=adaptive_pacing,
-    )
-
-
-class _BaseClient:
-    _core: _native.Core
-
-    def __init__(
-        self,
-        *,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        deployment_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        retry_after_cap: Optional[float] = None,
-        backoff: Optional[Tuple[float, float]] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        user_agent_suffix: Optional[str] = None,
-        proxy: Optional[str] = None,
-        no_proxy: bool = False,
-        ca_bundle: Optional[Union[str, "os.PathLike[str]"]] = None,
-        ca_pem: Optional[Union[str, bytes]] = None,
-        allow_insecure_http: bool = False,
-        validation: Optional[bool] = None,
-        adaptive_pacing: Optional[bool] = None,
-    ) -> None:
-        """A client of the Langdock Integrations API. Every setting is optional; what is not given
-        comes from the environment, then the defaults.
-
-        Args:
-            api_key: the API key (else ``LANGDOCK_API_KEY``); it needs the ``INTEGRATION_API`` scope.
-            base_url: the API's base URL (else ``LANGDOCK_BASE_URL``, else ``https://api.langdock.com``).
-            deployment_url: a dedicated deployment's address, e.g. ``https://langdock.acme.com``
-                (``/api/public`` is added).
-            timeout: seconds one attempt may take (default 60).
-            connect_timeout: seconds to establish a connection (default 10).
-            deadline: seconds a whole call may take, all attempts and waits included (default 180).
-            max_retries: retries after the first attempt (else ``LANGDOCK_MAX_RETRIES``, else 2).
-            retry_after_cap: the longest ``Retry-After`` in seconds the client waits (default 60); a
-                longer one fails the call at once with ``RateLimitError.retry_after`` set.
-            backoff: the computed wait before the first retry and its cap, in seconds (default
-                ``(0.5, 8.0)``); tests use small values.
-            headers: extra headers sent with every request.
-            user_agent_suffix: appended to ``User-Agent: langdock-python/<version>``.
-            proxy: send every request through this proxy (else ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY``).
-            no_proxy: ignore proxy settings from the environment.
-            ca_bundle: a PEM file of extra CA certificates (else ``LANGDOCK_CA_BUNDLE``).
-            ca_pem: extra CA certificates as PEM text.
-            allow_insecure_http: allow plain ``http://`` to hosts other than loopback (the key then
-                travels in clear text).
-            validation: client-side validation on (default) or off.
-            adaptive_pacing: slow the whole client down on 429s (default on).
-
-        Raises:
-            ConfigurationError: no API key, a bad or insecure base URL, an unreadable CA bundle.
-        """
-        self._core = _make_core(
-            api_key=api_key,
-            base_url=base_url,
-            deployment_url=deployment_url,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_after_cap=retry_after_cap,
-            backoff=backoff,
-            headers=headers,
-            user_agent_suffix=user_agent_suffix,
-            proxy=proxy,
-            no_proxy=no_proxy,
-            ca_bundle=ca_bundle,
-            ca_pem=ca_pem,
-            allow_insecure_http=allow_insecure_http,
-            validation=validation,
-            adaptive_pacing=adaptive_pacing,
-        )
-        self._closed = False
+class _BaseClient(_ClientSettings):
+    # The constructor, its arguments and their docs are generated from the core's settings (_settings.py).
 
     @property
     def base_url(self) -> str:

@@ -25,6 +25,9 @@ def set_log_level(level: str) -> None:
 def log_level() -> str:
     """The level events are forwarded at."""
 
+def _log_level_from_env() -> Optional[str]:
+    """The level ``LANGDOCK_LOG`` names (parsed by the core), or None when it names none."""
+
 def _in_flight() -> int:
     """How many calls are running (started, neither finished nor cancelled)."""
 
@@ -524,28 +527,10 @@ class IntegrationList(_Returned):
 class Core:
     """The core client behind ``langdock.Client`` and ``langdock.AsyncClient``."""
 
-    def __init__(
-        self,
-        *,
-        api_key: Optional[str] = None,
-        base_url: Optional[str] = None,
-        deployment_url: Optional[str] = None,
-        timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        retry_after_cap: Optional[float] = None,
-        backoff: Optional[Tuple[float, float]] = None,
-        headers: Optional[Dict[str, str]] = None,
-        user_agent: str,
-        proxy: Optional[str] = None,
-        no_proxy: bool = False,
-        ca_bundle: Optional[str] = None,
-        ca_pem: Optional[List[bytes]] = None,
-        allow_insecure_http: bool = False,
-        validation: Optional[bool] = None,
-        adaptive_pacing: Optional[bool] = None,
-    ) -> None: ...
+    def __init__(self, settings: Dict[str, Any]) -> None:
+        """The core client from the settings the user gave (snake_case keys); the core decides the rest."""
+    @property
+    def settings(self) -> Dict[str, Any]: ...
     def with_options(
         self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
     ) -> Core: ...
