@@ -158,7 +158,8 @@ def test_configuration_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(langdock.ConfigurationError) as error:
         langdock.Client(base_url="http://127.0.0.1:1")
     assert "LANGDOCK_API_KEY" in str(error.value)
-    with pytest.raises(ValueError):
+    # SDK.md: a negative duration is a ConfigurationError in every language (it was a ValueError here).
+    with pytest.raises(langdock.ConfigurationError):
         langdock.Client(api_key="k", timeout=-1.0)
 
 
