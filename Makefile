@@ -10,7 +10,7 @@ BENCH_DIR := $(CURDIR)/target/bench
 
 # Each binding adds its own demo, test and soak targets to these lists.
 DEMOS := demo-rust
-TESTS := test-rust test-soak
+TESTS := check-generated test-rust test-soak
 SOAKS := soak-rust soak-rust-crash
 BENCHES := bench-rust
 # `make soak` makes 10,000 calls per language; `make test` runs the same soak shortened to 1,000.
@@ -36,6 +36,7 @@ PDOC := $(VENV)/.langdock-pdoc-$(PDOC_VERSION)
 DOCS_DIR := target/docs
 
 .PHONY: lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
+.PHONY: generate check-generated
 .PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
@@ -43,6 +44,14 @@ demo: $(DEMOS)
 
 ## test: formatting, lints and every test of every language
 test: lint $(TESTS)
+
+## generate: write every generated file (tools/generate) from the core's own tables
+generate:
+	$(CARGO) run -q -p langdock-generate
+
+# `make test` fails when a generated file is stale or was edited by hand (the generator's own test checks too).
+check-generated: generate
+	git diff --exit-code -- bindings-python/python/langdock/_settings.py bindings-node/lib/options.d.ts
 
 lint:
 	$(CARGO) fmt --all --check
