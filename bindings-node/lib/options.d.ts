@@ -62,22 +62,43 @@ export interface ClientOptions {
 /** A client's effective settings (`client.settings`), the same shape in every language: snake_case keys,
  * durations in seconds, the key and credential headers redacted. */
 export interface EffectiveSettings {
+  /** Slow the whole client down when the service answers 429. */
   readonly adaptive_pacing: boolean;
+  /** Allow plain `http://` to hosts other than loopback (the key then travels in clear text). */
   readonly allow_insecure_http: boolean;
+  /** The API key, redacted (`sk-ld-…[redacted]`). */
   readonly api_key: string;
+  /** The computed wait before the first retry, and its cap. In seconds. */
   readonly backoff: { initial: number; max: number };
+  /** The API's base URL. */
   readonly base_url: string;
+  /** A PEM file of extra CA certificates to trust. */
   readonly ca_bundle: string | null;
+  /** How many extra PEM texts were given. */
   readonly ca_pem_count: number;
+  /** The time to establish a connection. In seconds. */
   readonly connect_timeout: number;
+  /** The time a whole call may take, all attempts and waits included. In seconds. */
   readonly deadline: number;
+  /** Extra headers sent with every request. */
   readonly headers: Record<string, string>;
+  /** The level `LANGDOCK_LOG` asked for when the client was made. */
   readonly log_level: string;
+  /** Retries after the first attempt, 0 to 20. */
   readonly max_retries: number;
+  /** Ignore proxy settings from the environment. */
   readonly no_proxy: boolean;
+  /** Send every request through this proxy (else `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`). */
   readonly proxy: string | null;
+  /**
+   * The longest `Retry-After` the client waits; a longer one fails the call at once with `retry_after` set.
+   * In seconds.
+   */
   readonly retry_after_cap: number;
+  /** The time one attempt may take. In seconds. */
   readonly timeout: number;
+  /** The `User-Agent` sent: the face's product token and any suffix. */
   readonly user_agent: string;
+  /** Client-side validation of every documented limit. */
   readonly validation: boolean;
 }

@@ -195,8 +195,28 @@ pub fn node() -> String {
         langdock::Settings::resolve(input, langdock::Face::Node, |_| None).expect("valid settings").describe()
     };
     let (bare, full) = (describe(&bare), describe(&full));
+    let docs = langdock::setting_docs();
     for (name, value) in full.as_object().expect("an object") {
+        let doc = match (name.as_str(), docs.iter().find(|d| d.name == name)) {
+            ("api_key", _) => "The API key, redacted (`sk-ld-…[redacted]`).".to_owned(),
+            ("user_agent", _) => "The `User-Agent` sent: the face's product token and any suffix.".to_owned(),
+            ("ca_pem_count", _) => "How many extra PEM texts were given.".to_owned(),
+            ("log_level", _) => "The level `LANGDOCK_LOG` asked for when the client was made.".to_owned(),
+            (_, Some(d)) if matches!(d.kind, SettingKind::Duration | SettingKind::Backoff) => {
+                format!("{} In seconds.", d.doc)
+            }
+            (_, Some(d)) => d.doc.clone(),
+            (other, None) => panic!("describe() has {other:?}: document it here"),
+        };
         let nullable = if bare[name].is_null() { " | null" } else { "" };
+        let line = format!("  /** {doc} */");
+        if line.len() <= 110 {
+            let _ = writeln!(out, "{line}");
+        } else {
+            out.push_str("  /**\n");
+            out.push_str(&wrap(&doc, "   * ", "   * "));
+            out.push_str("   */\n");
+        }
         let _ = writeln!(out, "  readonly {name}: {}{nullable};", ts_of(value));
     }
     out.push_str("}\n");
