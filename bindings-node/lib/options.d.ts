@@ -69,7 +69,12 @@ export interface EffectiveSettings {
   /** The API key, redacted (`sk-ld-…[redacted]`). */
   readonly api_key: string;
   /** The computed wait before the first retry, and its cap. In seconds. */
-  readonly backoff: { initial: number; max: number };
+  readonly backoff: {
+    /** Seconds before the first retry. */
+    initial: number;
+    /** The longest computed wait, in seconds. */
+    max: number;
+  };
   /** The API's base URL. */
   readonly base_url: string;
   /** A PEM file of extra CA certificates to trust. */

@@ -217,7 +217,12 @@ pub fn node() -> String {
             out.push_str(&wrap(&doc, "   * ", "   * "));
             out.push_str("   */\n");
         }
-        let _ = writeln!(out, "  readonly {name}: {}{nullable};", ts_of(value));
+        let ty = if name == "backoff" {
+            "{\n    /** Seconds before the first retry. */\n    initial: number;\n    /** The longest computed wait, in seconds. */\n    max: number;\n  }".to_owned()
+        } else {
+            ts_of(value)
+        };
+        let _ = writeln!(out, "  readonly {name}: {ty}{nullable};");
     }
     out.push_str("}\n");
     out
