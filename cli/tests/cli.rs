@@ -297,6 +297,23 @@ async fn each_kind_of_failure_has_its_own_exit_code_and_json_kind() {
 }
 
 #[tokio::test]
+async fn settings_flags_are_decided_by_the_core_like_every_other_face() {
+    let cli = Cli::start().await;
+    let conflict = ["--json", "--base-url", "https://a.example.com", "--deployment-url", "https://ld.acme.com"];
+    let negative = ["--json", "--timeout=-1"];
+    for (flags, message) in [
+        (&conflict[..], "base_url and deployment_url were both given"),
+        (&negative[..], "timeout must be a finite, positive duration, got a negative value"),
+    ] {
+        let output = cli.run(&[flags, &["integrations", "list"]].concat()).await;
+        assert_eq!(output.status.code(), Some(3), "{flags:?}: {}", stderr(&output));
+        let error = json_error(&output);
+        assert_eq!(error["kind"], "ConfigurationError");
+        assert!(error["message"].as_str().unwrap().contains(message), "{error}");
+    }
+}
+
+#[tokio::test]
 async fn help_lists_every_exit_code_and_help_itself_exits_0() {
     let cli = Cli::start().await;
     let output = cli.run(&["--help"]).await;
