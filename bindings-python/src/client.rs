@@ -129,18 +129,10 @@ impl Settings {
 /// names the core reads ("NaN", "Infinity"), because JSON has no such numbers and the core is the one
 /// that refuses them.
 fn settings_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
-    if let Ok(f) = value.cast::<pyo3::types::PyFloat>() {
-        let f = f.value();
-        if !f.is_finite() {
-            let name = if f.is_nan() {
-                "NaN"
-            } else if f > 0.0 {
-                "Infinity"
-            } else {
-                "-Infinity"
-            };
-            return Ok(serde_json::Value::String(name.to_owned()));
-        }
+    if let Ok(f) = value.cast::<pyo3::types::PyFloat>()
+        && let Some(name) = langdock::binding::non_finite_name(f.value())
+    {
+        return Ok(serde_json::Value::String(name.to_owned()));
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut map = serde_json::Map::new();

@@ -61,6 +61,18 @@ pub fn max_retries(value: Option<f64>) -> Result<Option<u32>> {
     value.map(|n| crate::settings::retries("max_retries", n)).transpose()
 }
 
+/// The name a non-finite number crosses as (JSON has no NaN), for [`crate::SettingsInput::from_json`] to read:
+/// `NaN`, `Infinity`, `-Infinity`; `None` for a finite number.
+pub fn non_finite_name(n: f64) -> Option<&'static str> {
+    if n.is_nan() {
+        Some("NaN")
+    } else if n.is_infinite() {
+        Some(if n > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        None
+    }
+}
+
 /// The messages of an error's `source()` chain, outermost first: each binding chains them as the
 /// error's causes.
 pub fn causes(error: &Error) -> Vec<String> {

@@ -393,10 +393,8 @@ pub(crate) fn duration(name: &str, value: Option<Number>, face: Face, positive: 
 
 /// A number as JavaScript and Python would print it, so messages read the same in every language.
 fn show(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    if let Some(name) = crate::binding::non_finite_name(n) {
+        name.into()
     } else if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {
