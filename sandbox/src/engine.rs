@@ -9,10 +9,13 @@
 use std::cell::{Cell, RefCell};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use futures_util::stream::{FuturesUnordered, StreamExt};
+use rquickjs::allocator::{Allocator, RustAllocator};
 use rquickjs::context::EvalOptions;
 use rquickjs::{
     ArrayBuffer, CatchResultExt, CaughtError, Coerced, Context, Ctx, Exception, Function, Object, Persistent, Promise,
@@ -196,11 +199,17 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
     let state = Rc::new(RefCell::new(State { redactor, ..State::default() }));
     let mut requests: Vec<RequestRecord> = Vec::new();
 
-    let runtime = match Runtime::new() {
+    let memory_hit = Arc::new(AtomicBool::new(false));
+    let allocator = LimitedAllocator {
+        inner: RustAllocator,
+        used: 0,
+        limit: (spec.memory_limit_mb as usize).saturating_mul(1024 * 1024),
+        hit: memory_hit.clone(),
+    };
+    let runtime = match Runtime::new_with_alloc(allocator) {
         Ok(runtime) => runtime,
         Err(e) => return Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("cannot start QuickJS: {e}"))),
     };
-    runtime.set_memory_limit((spec.memory_limit_mb as usize).saturating_mul(1024 * 1024));
     {
         let timed_out = timed_out.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || {
@@ -242,6 +251,12 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
     let (hooks, promise) = match started {
         Ok(started) => started,
         Err(error) => {
+            // The code's synchronous start (up to its first await) can already break a limit.
+            let error = if error.kind == ErrorKind::Syntax {
+                error
+            } else {
+                refine(error, spec, timed_out.get(), memory_hit.load(Ordering::Relaxed), &state.borrow())
+            };
             let logs = std::mem::take(&mut state.borrow_mut().logs);
             return Outcome { logs, ..Outcome::failed(error) };
         }
@@ -317,55 +332,31 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
             return;
         };
         let state_ref = state.borrow();
-        let time_error = || {
-            RunError::new(
-                ErrorKind::Timeout,
-                format!("the run passed its time limit of {} s and was stopped", spec.time_limit_seconds),
-            )
-        };
+        let memory_hit = memory_hit.load(Ordering::Relaxed);
         match promise.state() {
-            _ if timed_out.get() => {
-                let mut error = time_error();
-                if promise.state() == PromiseState::Rejected
-                    && let Some(Err(_)) = promise.result::<Value>()
-                {
-                    let located = describe_value(&ctx, ctx.catch(), &spec.file_name);
-                    error.file = located.file;
-                    error.line = located.line;
-                    error.column = located.column;
-                }
-                outcome.error = Some(error);
-            }
             PromiseState::Pending => {
-                outcome.error = Some(RunError::new(
+                let error = RunError::new(
                     ErrorKind::Thrown,
                     if stalled {
                         "the code never finished: it awaits a promise that nothing settles (no ld.request or ld.wait is pending)"
                     } else {
                         "the code never finished"
                     },
-                ));
+                );
+                outcome.error = Some(refine(error, spec, timed_out.get(), memory_hit, &state_ref));
             }
             PromiseState::Rejected => {
                 let _ = promise.result::<Value>();
-                let mut error = describe_value(&ctx, ctx.catch(), &spec.file_name);
-                if let Some(miss) = &state_ref.replay_miss {
-                    error.kind = ErrorKind::ReplayMiss;
-                    error.message = miss.clone();
-                } else if error.message.contains("out of memory") {
-                    error.kind = ErrorKind::Memory;
-                    error.message = format!("the run passed its memory limit of {} MB (out of memory)", spec.memory_limit_mb);
-                } else if state_ref.unsupported.as_deref().is_some_and(|m| error.message.contains(m)) {
-                    error.kind = ErrorKind::Unsupported;
-                }
-                outcome.error = Some(error);
+                let error = describe_value(&ctx, ctx.catch(), &spec.file_name);
+                outcome.error = Some(refine(error, spec, timed_out.get(), memory_hit, &state_ref));
+            }
+            PromiseState::Resolved if timed_out.get() || state_ref.replay_miss.is_some() => {
+                // The code caught the timeout or the replay miss; a run that broke its limit or needed an
+                // unrecorded request is still not a pass.
+                let error = RunError::new(ErrorKind::Thrown, "");
+                outcome.error = Some(refine(error, spec, timed_out.get(), memory_hit, &state_ref));
             }
             PromiseState::Resolved => {
-                if let Some(miss) = &state_ref.replay_miss {
-                    // The code caught the miss, but a replayed run that needed an unrecorded request is not a pass.
-                    outcome.error = Some(RunError::new(ErrorKind::ReplayMiss, miss.clone()));
-                    return;
-                }
                 let value: Value = match promise.result::<Value>() {
                     Some(Ok(value)) => value,
                     _ => return,
@@ -390,11 +381,8 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
                     },
                     Err(caught) => {
                         let mut error = describe(&ctx, caught, &spec.file_name);
-                        if error.message.contains("out of memory") {
-                            error.kind = ErrorKind::Memory;
-                        }
                         error.message = format!("the returned value cannot be turned into JSON: {}", error.message);
-                        outcome.error = Some(error);
+                        outcome.error = Some(refine(error, spec, timed_out.get(), memory_hit, &state_ref));
                     }
                 }
             }
@@ -406,6 +394,105 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
     outcome.logs = std::mem::take(&mut state.logs);
     outcome.requests = requests;
     outcome
+}
+
+/// Names the limit or the replay miss behind a failure, keeping its location: what the code threw on the way
+/// out (an `interrupted` or `out of memory` error, a caught-and-rethrown miss) is a symptom.
+fn refine(mut error: RunError, spec: &RunSpec, timed_out: bool, memory_hit: bool, state: &State) -> RunError {
+    if timed_out {
+        // QuickJS locates an interrupt at the function's start, not at the loop: no location beats a wrong one.
+        error.file = None;
+        error.line = None;
+        error.column = None;
+        error.kind = ErrorKind::Timeout;
+        error.message = format!("the run passed its time limit of {} s and was stopped", spec.time_limit_seconds);
+    } else if let Some(miss) = &state.replay_miss {
+        error.kind = ErrorKind::ReplayMiss;
+        error.message = miss.clone();
+    } else if memory_hit || error.message.contains("out of memory") {
+        error.kind = ErrorKind::Memory;
+        error.message = format!("the run passed its memory limit of {} MB (out of memory)", spec.memory_limit_mb);
+    } else if state.unsupported.as_deref().is_some_and(|m| error.message.contains(m)) {
+        error.kind = ErrorKind::Unsupported;
+    }
+    error
+}
+
+/// QuickJS's allocator with the run's memory limit, remembering whether an allocation was refused: the engine
+/// then throws `out of memory`, or `null` when even that error cannot be allocated, and the flag tells either
+/// apart from an ordinary throw.
+struct LimitedAllocator {
+    inner: RustAllocator,
+    used: usize,
+    limit: usize,
+    hit: Arc<AtomicBool>,
+}
+
+impl LimitedAllocator {
+    fn admit(&mut self, extra: usize) -> bool {
+        if self.used.saturating_add(extra) > self.limit {
+            self.hit.store(true, Ordering::Relaxed);
+            false
+        } else {
+            true
+        }
+    }
+}
+
+// SAFETY: every call delegates to rquickjs's own RustAllocator; this only counts bytes and refuses requests.
+unsafe impl Allocator for LimitedAllocator {
+    fn alloc(&mut self, size: usize) -> *mut u8 {
+        if !self.admit(size) {
+            return std::ptr::null_mut();
+        }
+        let ptr = self.inner.alloc(size);
+        if !ptr.is_null() {
+            self.used += unsafe { RustAllocator::usable_size(ptr) };
+        }
+        ptr
+    }
+
+    fn calloc(&mut self, count: usize, size: usize) -> *mut u8 {
+        if !self.admit(count.saturating_mul(size)) {
+            return std::ptr::null_mut();
+        }
+        let ptr = self.inner.calloc(count, size);
+        if !ptr.is_null() {
+            self.used += unsafe { RustAllocator::usable_size(ptr) };
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&mut self, ptr: *mut u8) {
+        if !ptr.is_null() {
+            self.used = self.used.saturating_sub(unsafe { RustAllocator::usable_size(ptr) });
+        }
+        unsafe { self.inner.dealloc(ptr) }
+    }
+
+    unsafe fn realloc(&mut self, ptr: *mut u8, new_size: usize) -> *mut u8 {
+        // C's realloc contract, which RustAllocator does not handle itself.
+        if ptr.is_null() {
+            return self.alloc(new_size);
+        }
+        if new_size == 0 {
+            unsafe { self.dealloc(ptr) };
+            return std::ptr::null_mut();
+        }
+        let old = unsafe { RustAllocator::usable_size(ptr) };
+        if new_size > old && !self.admit(new_size - old) {
+            return std::ptr::null_mut();
+        }
+        let new = unsafe { self.inner.realloc(ptr, new_size) };
+        if !new.is_null() {
+            self.used = self.used.saturating_sub(old) + unsafe { RustAllocator::usable_size(new) };
+        }
+        new
+    }
+
+    unsafe fn usable_size(ptr: *mut u8) -> usize {
+        unsafe { RustAllocator::usable_size(ptr) }
+    }
 }
 
 fn internal(message: String) -> RunError {
