@@ -70,7 +70,13 @@ fn describe<'js>(ctx: &Ctx<'js>, caught: CaughtError<'js>, file_name: &str) -> R
     describe_value(ctx, value, file_name)
 }
 
-fn describe_value<'js>(_ctx: &Ctx<'js>, value: Value<'js>, file_name: &str) -> RunError {
+fn describe_value<'js>(ctx: &Ctx<'js>, value: Value<'js>, file_name: &str) -> RunError {
+    let is_error = value.as_object().is_some_and(|o| o.contains_key("message").unwrap_or(false));
+    if !is_error && value.is_object() {
+        let text = ctx.json_stringify(value.clone()).ok().flatten().and_then(|s| s.to_string().ok());
+        let text = text.unwrap_or_else(|| "an object".to_owned());
+        return RunError::new(ErrorKind::Thrown, format!("the code threw a non-Error value: {text}"));
+    }
     let Some(object) = value.as_object() else {
         let text = value.get::<Coerced<String>>().map(|c| c.0).unwrap_or_else(|_| "a non-Error value".to_owned());
         return RunError::new(ErrorKind::Thrown, format!("the code threw a non-Error value: {text}"));
