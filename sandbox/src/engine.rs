@@ -181,7 +181,7 @@ async fn run_spec(spec: RunSpec) -> Outcome {
             format!("memoryLimitMb must be between 1 and 65536, not {}", spec.memory_limit_mb),
         ));
     }
-    let warnings = checks::warnings(&spec.code);
+    let warnings = checks::warnings(&spec.code, spec.kind);
     let redactor = Redactor::new(&spec.auth, spec.env.values());
     let mut transport = match Transport::new(&spec.http, redactor.clone()) {
         Ok(transport) => transport,
