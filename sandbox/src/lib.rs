@@ -70,7 +70,7 @@ pub const fn code_length_limit(kind: Kind) -> usize {
 pub fn run_json_blocking(spec_json: &str) -> String {
     let outcome = match parse_spec(spec_json) {
         Ok(spec) => run_blocking(spec),
-        Err(outcome) => outcome,
+        Err(outcome) => *outcome,
     };
     outcome_json(&outcome)
 }
@@ -79,14 +79,14 @@ pub fn run_json_blocking(spec_json: &str) -> String {
 pub async fn run_json(spec_json: String) -> String {
     let outcome = match parse_spec(&spec_json) {
         Ok(spec) => run(spec).await,
-        Err(outcome) => outcome,
+        Err(outcome) => *outcome,
     };
     outcome_json(&outcome)
 }
 
-fn parse_spec(spec_json: &str) -> Result<RunSpec, Outcome> {
+fn parse_spec(spec_json: &str) -> Result<RunSpec, Box<Outcome>> {
     serde_json::from_str(spec_json)
-        .map_err(|e| Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("invalid run spec: {e}"))))
+        .map_err(|e| Box::new(Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("invalid run spec: {e}")))))
 }
 
 fn outcome_json(outcome: &Outcome) -> String {
