@@ -134,10 +134,15 @@ struct State {
     logs: Vec<LogLine>,
     queue: Vec<Op>,
     next_id: u32,
+    log_bytes: usize,
+    logs_dropped: u64,
     unsupported: Option<String>,
     replay_miss: Option<String>,
     redactor: Redactor,
 }
+
+/// How much `ld.log` output a run keeps; later lines are counted, not kept.
+const MAX_LOG_BYTES: usize = 8 * 1024 * 1024;
 
 impl State {
     fn id(&mut self) -> u32 {
@@ -183,7 +188,8 @@ async fn run_spec(spec: RunSpec) -> Outcome {
     }
     let warnings = checks::warnings(&spec.code, spec.kind);
     let redactor = Redactor::new(&spec.auth, spec.env.values());
-    let mut transport = match Transport::new(&spec.http, redactor.clone()) {
+    let memory_bytes = (spec.memory_limit_mb as usize).saturating_mul(1024 * 1024);
+    let mut transport = match Transport::new(&spec.http, redactor.clone(), memory_bytes) {
         Ok(transport) => transport,
         Err(error) => return Outcome { warnings, ..Outcome::failed(error) },
     };
@@ -398,6 +404,15 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
     drop(promise);
     let mut state = state.borrow_mut();
     outcome.logs = std::mem::take(&mut state.logs);
+    if state.logs_dropped > 0 {
+        outcome.logs.push(LogLine {
+            message: format!(
+                "[{} more log lines dropped: a run keeps {} MB of log output]",
+                state.logs_dropped,
+                MAX_LOG_BYTES >> 20
+            ),
+        });
+    }
     outcome.requests = requests;
     outcome
 }
@@ -564,6 +579,12 @@ fn install<'js>(ctx: &Ctx<'js>, spec: &RunSpec, state: &Rc<RefCell<State>>) -> R
         "log",
         Function::new(ctx.clone(), move |message: String| {
             let mut state = s.borrow_mut();
+            // Logs live outside the JavaScript heap: a logging loop must not grow them without bound.
+            if state.log_bytes >= MAX_LOG_BYTES {
+                state.logs_dropped += 1;
+                return;
+            }
+            state.log_bytes += message.len();
             let message = state.redactor.text(&message);
             state.logs.push(LogLine { message });
         }),

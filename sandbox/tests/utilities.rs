@@ -330,3 +330,16 @@ fn auth_values_are_redacted_from_logs_and_request_summaries() {
         "the server got the real key"
     );
 }
+
+#[test]
+fn a_response_larger_than_the_memory_limit_is_refused_not_buffered() {
+    let server = Server::start();
+    let mut s = spec(
+        &server,
+        "try { await ld.request({ url: 'BASE/big', responseType: 'binary' }); return 'read'; } catch (e) { return e.message; }",
+    );
+    s.memory_limit_mb = 2;
+    let outcome = run_blocking(s);
+    let message = expect_ok(&outcome).as_str().unwrap().to_owned();
+    assert!(message.contains("larger than the run's memory limit (2 MB)"), "{message}");
+}

@@ -177,6 +177,7 @@ async fn handle(seen: Arc<Mutex<Vec<Seen>>>, req: Request<Incoming>) -> Result<R
             ], "since": params["since"] }),
         ),
         ("GET", "/text") => reply(200, "text/plain", "plain words"),
+        ("GET", "/big") => reply(200, "application/octet-stream", vec![b'x'; 3 * 1024 * 1024]),
         ("GET", "/empty") => Response::builder().status(204).body(Full::new(Bytes::new())).unwrap(),
         ("GET", "/missing") => json_reply(404, json!({ "error": "not found" })),
         ("GET", "/slow") => {
