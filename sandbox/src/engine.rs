@@ -51,13 +51,35 @@ fn compile<'js>(ctx: &Ctx<'js>, code: &str, file_name: &str) -> Result<Function<
     options.strict = false;
     options.filename = Some(file_name.to_owned());
     let source = format!("{PREFIX}{code}{SUFFIX}");
-    ctx.eval_with_options::<Function, _>(source, options).catch(ctx).map_err(|caught| {
+    let value = ctx.eval_with_options::<Value, _>(source, options).catch(ctx).map_err(|caught| {
         let mut error = describe(ctx, caught, file_name);
-        if error.kind == ErrorKind::Thrown {
-            error.kind = ErrorKind::Syntax;
+        error.kind = ErrorKind::Syntax;
+        // An error at the end of input is reported on the wrapper's closing line: point at the code's end instead.
+        let lines = code.split('\n').count().max(1) as u32;
+        if error.line.is_some_and(|line| line > lines) {
+            error.line = Some(lines);
+            error.column = Some(code.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1);
         }
         error
-    })
+    })?;
+    // Unbalanced braces can close the wrapper early and still parse (`}); (function () {`): then the wrapper
+    // no longer evaluates to the async function the code should be the body of.
+    let tag: Option<String> = ctx
+        .eval::<Function, _>("(f) => Object.prototype.toString.call(f) + '/' + f.length")
+        .and_then(|f| f.call((value.clone(),)))
+        .ok();
+    match value.into_function() {
+        // The wrapper's own function: async, with its four parameters.
+        Some(function) if tag.as_deref() == Some("[object AsyncFunction]/4") => Ok(function),
+        _ => {
+            let mut error = RunError::new(
+                ErrorKind::Syntax,
+                "SyntaxError: unbalanced braces: the code closes the async function it runs in before its end",
+            );
+            error.file = Some(file_name.to_owned());
+            Err(error)
+        }
+    }
 }
 
 /// A caught JavaScript value as a located [`RunError`] of kind `thrown` (the caller refines the kind).
