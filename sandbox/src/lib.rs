@@ -25,6 +25,15 @@
 //! - The time limit is wall-clock for the whole run; the memory limit is QuickJS's heap limit.
 //! - [`Http::Record`] writes the traffic to a JSON cassette with secrets redacted; [`Http::Replay`] answers
 //!   from it and fails with `replay_miss` on a request it lacks.
+//!
+//! A cassette ([`Cassette`]) is pretty-printed JSON, one entry per request in order:
+//! `{"request": {"method", "url", "headers", "body"}, "response": {"status", "headers", "json" | "text" |
+//! "base64"}}`. Replay matches method, URL and body, each compared after redaction, so a cassette recorded with
+//! real credentials replays with placeholders. Redacted as `[REDACTED]`: every string value of `data.auth` and
+//! `env` of 4 characters or more (except URLs) wherever it appears; headers and query parameters whose names
+//! mark credentials (`Authorization`, `Cookie`, names containing `key`, `token`, `secret`, `auth`, ...); and
+//! JSON keys such as `access_token`, `refresh_token`, `client_secret`, `password`. Repeated identical requests
+//! replay the recorded answers in order, then the last one again.
 
 mod checks;
 mod crypto;
