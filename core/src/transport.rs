@@ -162,28 +162,14 @@ impl Transport {
         let mut ambiguous = false;
         let mut spent = 0u32;
         loop {
-            if let Some(pacer) = &self.pacer
-                && !pacer.acquire(deadline).await
-            {
-                return Err(deadline_error(
-                    &request.target(),
-                    request.op,
-                    settings.deadline,
-                    attempts,
-                    ambiguous,
-                    &request_id,
-                ));
-            }
+            let paced = match &self.pacer {
+                Some(pacer) => pacer.acquire(deadline).await,
+                None => true,
+            };
             let remaining = deadline.saturating_duration_since(Instant::now());
-            if remaining.is_zero() {
-                return Err(deadline_error(
-                    &request.target(),
-                    request.op,
-                    settings.deadline,
-                    attempts,
-                    ambiguous,
-                    &request_id,
-                ));
+            if !paced || remaining.is_zero() {
+                let target = request.target();
+                return Err(deadline_error(&target, request.op, settings.deadline, attempts, ambiguous, &request_id));
             }
             attempts += 1;
             let attempt_timeout = settings.timeout.min(remaining);
