@@ -11,13 +11,18 @@
 // SIGKILL and restarted on the same `--state` N times, then every write the client saw acknowledged is read
 // back from the final state. Prints one table row on stdout, details on stderr; exits 1 when a call or an
 // acknowledged write was lost or a create duplicated.
+//
+// Which operations, in what proportion, and with what faults is data: tests/soak/mix.json, which the Rust and
+// Python soaks read too.
 
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
 import { Langdock, LangdockError } from 'langdock';
 
 const PNG = Buffer.from('\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89', 'latin1');
-const INTEGRATIONS = 8;
+/** The workload, the one description the three languages' soak runners read. */
+const MIX = new URL('../tests/soak/mix.json', import.meta.url);
 /** A call that has not answered after this long counts as lost (the client's own deadline is 180 s). */
 const WATCHDOG_MS = 200_000;
 
@@ -41,64 +46,78 @@ function start(send) {
   }
 }
 
-/** Call `n` of the 13-way mix over every endpoint; resolves to its attempts. */
-async function oneCall(client, n, integrations, pool) {
+/** A run's mix as a cycle: each entry `weight` times, in order; call n runs `cycle[n % cycle.length]`. */
+const cycle = (run) => run.mix.flatMap((entry) => Array(entry.weight).fill(entry));
+
+/** The read an update or delete makes instead when no item is free: a list, or a get of `integration`. */
+async function instead(client, entry, integration) {
+  const read =
+    entry.whenNoneFree === 'get_integration'
+      ? () => client.integrations.get(integration)
+      : () => client.integrations.list();
+  return (await start(read)).attempts;
+}
+
+/** Call `n` of the chaos run, `entry` of its mix; resolves to its attempts. */
+async function oneCall(client, n, entry, integrations, pool) {
   const integration = integrations[n % integrations.length];
-  switch (n % 13) {
-    case 0:
+  switch (entry.op) {
+    case 'list_integrations':
       return (await start(() => client.integrations.list())).attempts;
-    case 1:
+    case 'create_integration':
       return (await start(() => client.integrations.create({ name: `soak-int-${n}` }))).attempts;
-    case 2:
+    case 'get_integration':
       return (await start(() => client.integrations.get(integration))).attempts;
-    case 3:
+    case 'update_integration':
       return (await start(() => client.integrations.update(integration, { description: `pass ${n}` }))).attempts;
-    case 4: {
+    case 'update_auth': {
       const auth = { authType: 'API_KEY', authFields: [{ slug: 'apiKey', label: 'API key', type: 'PASSWORD' }] };
       return (await start(() => client.integrations.updateAuth(integration, auth))).attempts;
     }
-    case 5:
+    case 'get_icon':
       return (await start(() => client.integrations.icon(integration))).attempts;
-    case 6:
+    case 'put_icon':
       return (await start(() => client.integrations.setIcon(integration, PNG))).attempts;
-    case 7:
-    case 8: {
+    case 'create_action': {
       const input = { name: `soak-action-${n}`, code: 'return 1;', inputFields: [{ label: 'City', type: 'TEXT' }] };
       const action = await start(() => client.actions.create(integration, input));
       pool.actions.push([integration, action.id]);
       return action.attempts;
     }
-    case 9: {
+    case 'update_action': {
       const taken = pool.actions.pop();
-      if (taken === undefined) return (await start(() => client.integrations.get(integration))).attempts;
+      if (taken === undefined) return instead(client, entry, integration);
       const [owner, id] = taken;
       const input = { name: `soak-action-${n}-renamed`, code: 'return 2;' };
       const { attempts } = await start(() => client.actions.update(owner, id, input));
       pool.actions.push(taken);
       return attempts;
     }
-    case 10: {
+    case 'delete_action': {
       const taken = pool.actions.pop();
-      if (taken === undefined) return (await start(() => client.integrations.list())).attempts;
+      if (taken === undefined) return instead(client, entry, integration);
       return (await start(() => client.actions.delete(taken[0], taken[1]))).attempts;
     }
-    case 11: {
+    case 'create_trigger': {
       const name = `soak-trigger-${n}`;
       const trigger = await start(() => client.triggers.create(integration, { name, pollingCode: 'return [];' }));
       pool.triggers.push([integration, trigger.id, name]);
       return trigger.attempts;
     }
-    default: {
+    case 'update_trigger':
+    case 'delete_trigger': {
       const taken = pool.triggers.pop();
-      if (taken === undefined) return (await start(() => client.integrations.list())).attempts;
+      if (taken === undefined) return instead(client, entry, integration);
       const [owner, id, name] = taken;
-      if (n % 2 === 0) {
+      if (entry.op === 'update_trigger') {
         const { attempts } = await start(() => client.triggers.update(owner, id, { name, pollingCode: 'return [1];' }));
         pool.triggers.push(taken);
         return attempts;
       }
       return (await start(() => client.triggers.delete(owner, id))).attempts;
     }
+    default:
+      throw new Error(`tests/soak/mix.json: the chaos run does not call ${entry.op}`);
   }
 }
 
@@ -115,14 +134,13 @@ function settle(known, free, key, outcome) {
   if (Array.isArray(outcome)) free.push(key);
 }
 
-/** Call `n` of the crash-restart run's 12-way mix of writes and reads; resolves to its attempts. */
-async function crashCall(client, n, ledger) {
+/** Call `n` of the crash-restart run, `entry` of its mix; resolves to its attempts. */
+async function crashCall(client, n, entry, ledger) {
   const base = ledger.base[n % ledger.base.length];
-  const kind = n % 12;
-  switch (kind) {
-    case 0:
+  switch (entry.op) {
+    case 'list_integrations':
       return (await start(() => client.integrations.list())).attempts;
-    case 1: {
+    case 'create_integration': {
       const [name, description] = [`crash-int-${n}`, `created ${n}`];
       let created;
       try {
@@ -136,11 +154,13 @@ async function crashCall(client, n, ledger) {
       ledger.freeIntegrations.push(created.id);
       return created.attempts;
     }
-    case 2:
-      return (await start(() => client.integrations.get(base))).attempts;
-    case 3: {
+    case 'get_integration': {
+      const target = entry.of === 'newest' ? (ledger.freeIntegrations.at(-1) ?? base) : base;
+      return (await start(() => client.integrations.get(target))).attempts;
+    }
+    case 'update_integration': {
       const id = ledger.freeIntegrations.pop();
-      if (id === undefined) return (await start(() => client.integrations.get(base))).attempts;
+      if (id === undefined) return instead(client, entry, base);
       const description = `pass ${n}`;
       let outcome;
       try {
@@ -151,8 +171,7 @@ async function crashCall(client, n, ledger) {
         settle(ledger.integrations, ledger.freeIntegrations, id, outcome);
       }
     }
-    case 4:
-    case 5: {
+    case 'create_action': {
       const [name, code] = [`crash-action-${n}`, `return ${n};`];
       const action = await start(() => client.actions.create(base, { name, code }));
       const key = `${base}/${action.id}`;
@@ -160,14 +179,14 @@ async function crashCall(client, n, ledger) {
       ledger.freeActions.push(key);
       return action.attempts;
     }
-    case 6:
-    case 7: {
+    case 'update_action':
+    case 'delete_action': {
       const key = ledger.freeActions.pop();
-      if (key === undefined) return (await start(() => client.integrations.list())).attempts;
+      if (key === undefined) return instead(client, entry, base);
       const [owner, id] = key.split('/');
       let outcome;
       try {
-        if (kind === 6) {
+        if (entry.op === 'update_action') {
           const [name, code] = [`crash-action-${n}`, `return ${n};`];
           const { attempts } = await start(() => client.actions.update(owner, id, { name, code }));
           outcome = [name, code];
@@ -180,7 +199,7 @@ async function crashCall(client, n, ledger) {
         settle(ledger.actions, ledger.freeActions, key, outcome);
       }
     }
-    case 8: {
+    case 'create_trigger': {
       const [name, description] = [`crash-trigger-${n}`, `created ${n}`];
       const trigger = await start(() => client.triggers.create(base, { name, description, pollingCode: 'return [];' }));
       const key = `${base}/${trigger.id}`;
@@ -188,14 +207,14 @@ async function crashCall(client, n, ledger) {
       ledger.freeTriggers.push(key);
       return trigger.attempts;
     }
-    case 9:
-    case 10: {
+    case 'update_trigger':
+    case 'delete_trigger': {
       const key = ledger.freeTriggers.pop();
-      if (key === undefined) return (await start(() => client.integrations.list())).attempts;
+      if (key === undefined) return instead(client, entry, base);
       const [owner, id] = key.split('/');
       let outcome;
       try {
-        if (kind === 9) {
+        if (entry.op === 'update_trigger') {
           const [name, description] = [`crash-trigger-${n}`, `pass ${n}`];
           const input = { name, description, pollingCode: 'return [1];' };
           const { attempts } = await start(() => client.triggers.update(owner, id, input));
@@ -209,10 +228,8 @@ async function crashCall(client, n, ledger) {
         settle(ledger.triggers, ledger.freeTriggers, key, outcome);
       }
     }
-    default: {
-      const created = ledger.freeIntegrations.at(-1) ?? base;
-      return (await start(() => client.integrations.get(created))).attempts;
-    }
+    default:
+      throw new Error(`tests/soak/mix.json: the crash-restart run does not call ${entry.op}`);
   }
 }
 
@@ -333,9 +350,10 @@ async function duplicatedCreates(client) {
 }
 
 async function main() {
-  const calls = Math.trunc(arg('--calls', 10_000));
-  const concurrency = Math.trunc(arg('--concurrency', 32));
-  const rate = arg('--chaos', 0.3);
+  const mix = JSON.parse(readFileSync(MIX, 'utf8'));
+  const calls = Math.trunc(arg('--calls', mix.calls));
+  const concurrency = Math.trunc(arg('--concurrency', mix.concurrency));
+  const rate = arg('--chaos', mix.chaos.faults.rate);
   const restarts = Math.trunc(arg('--restarts', 0));
   const baseUrl = process.env.LANGDOCK_BASE_URL;
   if (!baseUrl) throw new Error('LANGDOCK_BASE_URL: run it under langdock-emulator --');
@@ -372,7 +390,7 @@ async function main() {
   }
   const prefix = supervisor ? 'crash-base' : 'soak-base';
   const integrations = [];
-  for (let n = 0; n < INTEGRATIONS; n += 1) {
+  for (let n = 0; n < mix.baseIntegrations; n += 1) {
     integrations.push((await client.integrations.create({ name: `${prefix}-${n}`, description: 'base' })).id);
   }
   const ledger = {
@@ -387,7 +405,7 @@ async function main() {
   };
   // One client, as a real script has: its retry budget and pacing are part of what is measured, and a call
   // the budget stops ends as a typed error, never as a lost one.
-  if (!supervisor) await control('chaos', { rate, seed: 42, latencyMs: 50 });
+  if (!supervisor) await control('chaos', { ...mix.chaos.faults, rate });
   // Faults live in the emulator's memory and die with it: the crash run's faults are the restarts, which fall
   // at even shares of the calls so that all of them happen while calls are in flight.
   const restartAt = new Set(Array.from({ length: restarts }, (_, k) => Math.trunc(((k + 1) * calls) / (restarts + 1))));
@@ -398,6 +416,7 @@ async function main() {
   let rssStart = null;
   const started = performance.now();
   const pool = { actions: [], triggers: [] };
+  const entries = cycle(supervisor ? mix.crash : mix.chaos);
   const tally = { calls: 0, ok: 0, typedErrors: 0, lost: 0, retries: 0, errorsByClass: new Map(), lostWhy: new Map() };
   const bump = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
   let next = 0;
@@ -417,7 +436,10 @@ async function main() {
       }
       let outcome;
       try {
-        outcome = await watched(supervisor ? crashCall(client, n, ledger) : oneCall(client, n, integrations, pool));
+        const entry = entries[n % entries.length];
+        outcome = await watched(
+          supervisor ? crashCall(client, n, entry, ledger) : oneCall(client, n, entry, integrations, pool),
+        );
       } catch (error) {
         outcome = { error };
       }

@@ -12,6 +12,9 @@ With ``--restarts N`` it is the crash-restart soak instead, run under ``crash_su
 SIGKILL and restarted on the same ``--state`` N times, then every write the client saw acknowledged is read back
 from the final state. Prints one table row on stdout, details on stderr; exits 1 when a call or an acknowledged
 write was lost or a create duplicated.
+
+Which operations, in what proportion, and with what faults is data: ``tests/soak/mix.json``, which the Rust and
+Node soaks read too.
 """
 
 from __future__ import annotations
@@ -23,14 +26,19 @@ import os
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Tuple, TypeVar, Union
 
 import langdock
 
+#: The workload, the one description the three languages' soak runners read.
+MIX = Path(__file__).resolve().parent.parent / "tests" / "soak" / "mix.json"
+#: One entry of a run's mix: ``op``, ``weight``, and optionally ``whenNoneFree`` and ``of``.
+Entry = Dict[str, Any]
+
 PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89"
-INTEGRATIONS = 8
 #: A call that has not answered after this long counts as lost (the client's own deadline is 180 s).
 WATCHDOG_SECONDS = 200.0
 
@@ -63,6 +71,11 @@ def rss_mb() -> float:
     return 0.0
 
 
+def cycle(run: Dict[str, Any]) -> List[Entry]:
+    """A run's mix as a cycle: each entry ``weight`` times, in order; call n runs ``cycle[n % len(cycle)]``."""
+    return [entry for entry in run["mix"] for _ in range(entry["weight"])]
+
+
 def control(base_url: str, path: str, body: Dict[str, Any]) -> None:
     """POSTs to the emulator's control API (never through a proxy)."""
     request = urllib.request.Request(
@@ -76,27 +89,34 @@ def control(base_url: str, path: str, body: Dict[str, Any]) -> None:
         answer.read()
 
 
-async def one_call(client: langdock.AsyncClient, n: int, integrations: List[str], pool: Pool) -> int:
-    """Call ``n`` of the 13-way mix over every endpoint; returns its attempts."""
-    integration = integrations[n % len(integrations)]
-    kind = n % 13
-    if kind == 0:
-        return (await client.integrations.list()).attempts
-    if kind == 1:
-        return (await client.integrations.create(name=f"soak-int-{n}")).attempts
-    if kind == 2:
+async def instead(client: langdock.AsyncClient, entry: Entry, integration: str) -> int:
+    """The read an update or delete makes instead when no item is free: a list, or a get of ``integration``."""
+    if entry.get("whenNoneFree") == "get_integration":
         return (await client.integrations.get(integration)).attempts
-    if kind == 3:
+    return (await client.integrations.list()).attempts
+
+
+async def one_call(client: langdock.AsyncClient, n: int, entry: Entry, integrations: List[str], pool: Pool) -> int:
+    """Call ``n`` of the chaos run, ``entry`` of its mix; returns its attempts."""
+    integration = integrations[n % len(integrations)]
+    op = entry["op"]
+    if op == "list_integrations":
+        return (await client.integrations.list()).attempts
+    if op == "create_integration":
+        return (await client.integrations.create(name=f"soak-int-{n}")).attempts
+    if op == "get_integration":
+        return (await client.integrations.get(integration)).attempts
+    if op == "update_integration":
         return (await client.integrations.update(integration, description=f"pass {n}")).attempts
-    if kind == 4:
+    if op == "update_auth":
         auth_fields = [langdock.AuthField(slug="apiKey", label="API key", type="PASSWORD")]
         updated_auth = await client.integrations.update_auth(integration, auth_type="API_KEY", auth_fields=auth_fields)
         return updated_auth.attempts
-    if kind == 5:
+    if op == "get_icon":
         return (await client.integrations.icon(integration)).attempts
-    if kind == 6:
+    if op == "put_icon":
         return (await client.integrations.set_icon(integration, PNG)).attempts
-    if kind in (7, 8):
+    if op == "create_action":
         action = await client.actions.create(
             integration,
             name=f"soak-action-{n}",
@@ -105,31 +125,33 @@ async def one_call(client: langdock.AsyncClient, n: int, integrations: List[str]
         )
         pool.actions.append((integration, action.id))
         return action.attempts
-    if kind == 9:
+    if op == "update_action":
         if not pool.actions:
-            return (await client.integrations.get(integration)).attempts
+            return await instead(client, entry, integration)
         owner, action_id = taken = pool.actions.pop()
         updated = await client.actions.update(owner, action_id, name=f"soak-action-{n}-renamed", code="return 2;")
         pool.actions.append(taken)
         return updated.attempts
-    if kind == 10:
+    if op == "delete_action":
         if not pool.actions:
-            return (await client.integrations.list()).attempts
+            return await instead(client, entry, integration)
         owner, action_id = pool.actions.pop()
         return (await client.actions.delete(owner, action_id)).attempts
-    if kind == 11:
+    if op == "create_trigger":
         name = f"soak-trigger-{n}"
         trigger = await client.triggers.create(integration, name=name, polling_code="return [];")
         pool.triggers.append((integration, trigger.id, name))
         return trigger.attempts
-    if not pool.triggers:
-        return (await client.integrations.list()).attempts
-    owner, trigger_id, name = taken_trigger = pool.triggers.pop()
-    if n % 2 == 0:
-        updated_trigger = await client.triggers.update(owner, trigger_id, name=name, polling_code="return [1];")
-        pool.triggers.append(taken_trigger)
-        return updated_trigger.attempts
-    return (await client.triggers.delete(owner, trigger_id)).attempts
+    if op in ("update_trigger", "delete_trigger"):
+        if not pool.triggers:
+            return await instead(client, entry, integration)
+        owner, trigger_id, name = taken_trigger = pool.triggers.pop()
+        if op == "update_trigger":
+            updated_trigger = await client.triggers.update(owner, trigger_id, name=name, polling_code="return [1];")
+            pool.triggers.append(taken_trigger)
+            return updated_trigger.attempts
+        return (await client.triggers.delete(owner, trigger_id)).attempts
+    raise ValueError(f"tests/soak/mix.json: the chaos run does not call {op}")
 
 
 async def duplicated_creates(client: langdock.AsyncClient) -> int:
@@ -180,13 +202,13 @@ def settle(known: Dict[K, Known], free: List[K], key: K, outcome: Optional[Known
         free.append(key)
 
 
-async def crash_call(client: langdock.AsyncClient, n: int, ledger: Ledger) -> int:
-    """Call ``n`` of the crash-restart run's 12-way mix of writes and reads; returns its attempts."""
+async def crash_call(client: langdock.AsyncClient, n: int, entry: Entry, ledger: Ledger) -> int:
+    """Call ``n`` of the crash-restart run, ``entry`` of its mix; returns its attempts."""
     base = ledger.base[n % len(ledger.base)]
-    kind = n % 12
-    if kind == 0:
+    op = entry["op"]
+    if op == "list_integrations":
         return (await client.integrations.list()).attempts
-    if kind == 1:
+    if op == "create_integration":
         name, description = f"crash-int-{n}", f"created {n}"
         try:
             created = await client.integrations.create(name=name, description=description)
@@ -197,11 +219,14 @@ async def crash_call(client: langdock.AsyncClient, n: int, ledger: Ledger) -> in
         ledger.integrations[created.id] = (name, description)
         ledger.free_integrations.append(created.id)
         return created.attempts
-    if kind == 2:
+    if op == "get_integration" and entry.get("of") == "newest":
+        created_id = ledger.free_integrations[-1] if ledger.free_integrations else base
+        return (await client.integrations.get(created_id)).attempts
+    if op == "get_integration":
         return (await client.integrations.get(base)).attempts
-    if kind == 3:
+    if op == "update_integration":
         if not ledger.free_integrations:
-            return (await client.integrations.get(base)).attempts
+            return await instead(client, entry, base)
         integration_id = ledger.free_integrations.pop()
         description = f"pass {n}"
         outcome: Optional[Known] = None
@@ -211,19 +236,19 @@ async def crash_call(client: langdock.AsyncClient, n: int, ledger: Ledger) -> in
             return updated.attempts
         finally:
             settle(ledger.integrations, ledger.free_integrations, integration_id, outcome)
-    if kind in (4, 5):
+    if op == "create_action":
         name, code = f"crash-action-{n}", f"return {n};"
         action = await client.actions.create(base, name=name, code=code)
         ledger.actions[(base, action.id)] = (name, code)
         ledger.free_actions.append((base, action.id))
         return action.attempts
-    if kind in (6, 7):
+    if op in ("update_action", "delete_action"):
         if not ledger.free_actions:
-            return (await client.integrations.list()).attempts
+            return await instead(client, entry, base)
         owner, action_id = key = ledger.free_actions.pop()
         outcome = None
         try:
-            if kind == 6:
+            if op == "update_action":
                 name, code = f"crash-action-{n}", f"return {n};"
                 attempts = (await client.actions.update(owner, action_id, name=name, code=code)).attempts
                 outcome = (name, code)
@@ -233,19 +258,19 @@ async def crash_call(client: langdock.AsyncClient, n: int, ledger: Ledger) -> in
             return attempts
         finally:
             settle(ledger.actions, ledger.free_actions, key, outcome)
-    if kind == 8:
+    if op == "create_trigger":
         name, description = f"crash-trigger-{n}", f"created {n}"
         trigger = await client.triggers.create(base, name=name, description=description, polling_code="return [];")
         ledger.triggers[(base, trigger.id)] = (name, description)
         ledger.free_triggers.append((base, trigger.id))
         return trigger.attempts
-    if kind in (9, 10):
+    if op in ("update_trigger", "delete_trigger"):
         if not ledger.free_triggers:
-            return (await client.integrations.list()).attempts
+            return await instead(client, entry, base)
         owner, trigger_id = key = ledger.free_triggers.pop()
         outcome = None
         try:
-            if kind == 9:
+            if op == "update_trigger":
                 name, description = f"crash-trigger-{n}", f"pass {n}"
                 updated_trigger = await client.triggers.update(
                     owner, trigger_id, name=name, description=description, polling_code="return [1];"
@@ -257,8 +282,7 @@ async def crash_call(client: langdock.AsyncClient, n: int, ledger: Ledger) -> in
             return attempts
         finally:
             settle(ledger.triggers, ledger.free_triggers, key, outcome)
-    created_id = ledger.free_integrations[-1] if ledger.free_integrations else base
-    return (await client.integrations.get(created_id)).attempts
+    raise ValueError(f"tests/soak/mix.json: the crash-restart run does not call {op}")
 
 
 @dataclass
@@ -345,7 +369,9 @@ async def restart_emulator(socket: str) -> None:
         raise RuntimeError(f"the supervisor answered {answer!r}")
 
 
-async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts: int) -> int:
+async def soak(
+    mix: Dict[str, Any], calls: int, concurrency: int, rate: Optional[float], pacing: bool, restarts: int
+) -> int:
     base_url = os.environ.get("LANGDOCK_BASE_URL")
     if not base_url:
         raise SystemExit("LANGDOCK_BASE_URL: run it under langdock-emulator --")
@@ -362,14 +388,18 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts
         client = langdock.AsyncClient(no_proxy=True, timeout=5.0, backoff=(0.005, 0.1), adaptive_pacing=pacing)
     prefix = "crash-base" if supervisor else "soak-base"
     integrations = [
-        (await client.integrations.create(name=f"{prefix}-{n}", description="base")).id for n in range(INTEGRATIONS)
+        (await client.integrations.create(name=f"{prefix}-{n}", description="base")).id
+        for n in range(mix["baseIntegrations"])
     ]
     ledger = Ledger(base=integrations, free_integrations=list(integrations))
     ledger.integrations = {base_id: (f"{prefix}-{n}", "base") for n, base_id in enumerate(integrations)}
     if not supervisor:
         # One client, as a real script has: its retry budget and pacing are part of what is measured, and a call
         # the budget stops ends as a typed error, never as a lost one.
-        control(base_url, "chaos", {"rate": rate, "seed": 42, "latencyMs": 50})
+        faults = dict(mix["chaos"]["faults"])
+        if rate is not None:
+            faults["rate"] = rate
+        control(base_url, "chaos", faults)
     # Faults live in the emulator's memory and die with it: the crash run's faults are the restarts, which fall
     # at even shares of the calls so that all of them happen while calls are in flight.
     restart_at = {k * calls // (restarts + 1) for k in range(1, restarts + 1)}
@@ -382,6 +412,7 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts
     pool = Pool()
     tally = Tally()
     counter = iter(range(calls))
+    entries = cycle(mix["crash"] if supervisor else mix["chaos"])
 
     async def worker() -> None:
         nonlocal rss_start, restarted
@@ -395,7 +426,10 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts
                 except (OSError, RuntimeError) as error:
                     restart_failures.append(str(error))
             tally.calls += 1
-            call = crash_call(client, n, ledger) if supervisor else one_call(client, n, integrations, pool)
+            entry = entries[n % len(entries)]
+            call = (
+                crash_call(client, n, entry, ledger) if supervisor else one_call(client, n, entry, integrations, pool)
+            )
             try:
                 attempts = await asyncio.wait_for(call, WATCHDOG_SECONDS)
             except asyncio.TimeoutError:
@@ -461,15 +495,16 @@ async def soak(calls: int, concurrency: int, rate: float, pacing: bool, restarts
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--calls", type=int, default=10_000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--chaos", type=float, default=0.3, help="the share of requests the emulator faults")
+    mix = json.loads(MIX.read_text(encoding="utf-8"))
+    parser.add_argument("--calls", type=int, default=mix["calls"])
+    parser.add_argument("--concurrency", type=int, default=mix["concurrency"])
+    parser.add_argument("--chaos", type=float, default=None, help="the share of requests the emulator faults")
     parser.add_argument("--pacing", type=int, default=1, help="adaptive pacing on (1) or off (0)")
     parser.add_argument(
         "--restarts", type=int, default=0, help="the crash-restart run under crash_supervisor, with this many restarts"
     )
     args = parser.parse_args()
-    return asyncio.run(soak(args.calls, args.concurrency, args.chaos, args.pacing > 0, args.restarts))
+    return asyncio.run(soak(mix, args.calls, args.concurrency, args.chaos, args.pacing > 0, args.restarts))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@
 //! creates, updates, deletes and reads while the emulator is killed with SIGKILL and restarted on the
 //! same `--state` N times, then every write the client saw acknowledged is read back from the final state.
 //! Prints one table row; exits 1 when a call or an acknowledged write was lost or a create duplicated.
+//!
+//! Which operations, in what proportion, and with what faults is data: `tests/soak/mix.json`, which the Python
+//! and Node soaks read too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,11 +19,11 @@ use std::time::{Duration, Instant};
 
 use langdock::{
     ActionInput, AuthField, AuthFieldType, AuthType, Client, CreateIntegration, Error, InputField, InputFieldType,
-    TriggerInput, UpdateAuth, UpdateIntegration,
+    Operation, TriggerInput, UpdateAuth, UpdateIntegration,
 };
+use serde::Deserialize;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-const INTEGRATIONS: usize = 8;
 /// A call that has not answered after this long counts as lost (the client's own deadline is 180 s).
 const WATCHDOG: Duration = Duration::from_secs(200);
 
@@ -57,19 +60,90 @@ fn rss_mb() -> f64 {
     kb / 1024.0
 }
 
-async fn one_call(client: &Client, n: u64, integrations: &[String], pool: &Mutex<Pool>) -> Result<u32, Error> {
+/// The workload, `tests/soak/mix.json`: the one description the three languages' soak runners read.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SoakFile {
+    #[allow(dead_code, reason = "documentation inside the data")]
+    description: String,
+    calls: u64,
+    concurrency: usize,
+    base_integrations: usize,
+    chaos: Run,
+    crash: Run,
+}
+
+/// One run's mix, and for the chaos run the faults the emulator injects.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Run {
+    #[allow(dead_code, reason = "documentation inside the data")]
+    description: String,
+    #[serde(default)]
+    faults: Option<serde_json::Map<String, serde_json::Value>>,
+    mix: Vec<Entry>,
+}
+
+/// One operation of a mix, `weight` times per cycle.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Entry {
+    op: Operation,
+    weight: usize,
+    /// What an update or delete calls instead when no item is free.
+    #[serde(default)]
+    when_none_free: Option<Operation>,
+    /// `newest`: the newest integration the run created instead of a base one.
+    #[serde(default)]
+    of: Option<String>,
+}
+
+impl SoakFile {
+    fn load() -> SoakFile {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/soak/mix.json");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+}
+
+impl Run {
+    /// The mix as a cycle of entry indices: each entry `weight` times, in order; call n runs the entry at
+    /// `cycle[n % cycle.len()]`.
+    fn cycle(&self) -> Vec<usize> {
+        self.mix.iter().enumerate().flat_map(|(index, entry)| std::iter::repeat_n(index, entry.weight)).collect()
+    }
+}
+
+/// The read an update or delete makes instead when no item is free: a list, or a get of `integration`.
+async fn instead(client: &Client, entry: &Entry, integration: &str) -> Result<u32, Error> {
+    Ok(match entry.when_none_free {
+        Some(Operation::GetIntegration) => client.integrations().get(integration).await?.attempts(),
+        _ => client.integrations().list().await?.attempts(),
+    })
+}
+
+/// Call `n` of the chaos run, `entry` of its mix; returns its attempts.
+async fn one_call(
+    client: &Client,
+    n: u64,
+    entry: &Entry,
+    integrations: &[String],
+    pool: &Mutex<Pool>,
+) -> Result<u32, Error> {
     let integration = &integrations[n as usize % integrations.len()];
     let take_action = || pool.lock().unwrap().actions.pop();
     let take_trigger = || pool.lock().unwrap().triggers.pop();
-    Ok(match n % 13 {
-        0 => client.integrations().list().await?.attempts(),
-        1 => client.integrations().create(&CreateIntegration::new(format!("soak-int-{n}"))).await?.attempts(),
-        2 => client.integrations().get(integration).await?.attempts(),
-        3 => {
+    Ok(match entry.op {
+        Operation::ListIntegrations => client.integrations().list().await?.attempts(),
+        Operation::CreateIntegration => {
+            client.integrations().create(&CreateIntegration::new(format!("soak-int-{n}"))).await?.attempts()
+        }
+        Operation::GetIntegration => client.integrations().get(integration).await?.attempts(),
+        Operation::UpdateIntegration => {
             let update = UpdateIntegration { description: Some(format!("pass {n}")), ..Default::default() };
             client.integrations().update(integration, &update).await?.attempts()
         }
-        4 => {
+        Operation::UpdateAuth => {
             let auth = UpdateAuth {
                 auth_type: AuthType::ApiKey,
                 auth_fields: Some(vec![AuthField::new("apiKey", "API key", AuthFieldType::Password)]),
@@ -77,9 +151,9 @@ async fn one_call(client: &Client, n: u64, integrations: &[String], pool: &Mutex
             };
             client.integrations().update_auth(integration, &auth).await?.attempts()
         }
-        5 => client.integrations().icon(integration).await?.attempts(),
-        6 => client.integrations().set_icon(integration, PNG.to_vec()).await?.attempts(),
-        7 | 8 => {
+        Operation::GetIcon => client.integrations().icon(integration).await?.attempts(),
+        Operation::PutIcon => client.integrations().set_icon(integration, PNG.to_vec()).await?.attempts(),
+        Operation::CreateAction => {
             let input = ActionInput::new(format!("soak-action-{n}"))
                 .code("return 1;")
                 .input_fields([InputField::new("City", InputFieldType::Text)]);
@@ -87,36 +161,40 @@ async fn one_call(client: &Client, n: u64, integrations: &[String], pool: &Mutex
             pool.lock().unwrap().actions.push((integration.clone(), action.id.clone()));
             action.attempts()
         }
-        9 => match take_action() {
+        Operation::UpdateAction => match take_action() {
             Some((integration, id)) => {
                 let input = ActionInput::new(format!("soak-action-{n}-renamed")).code("return 2;");
                 let attempts = client.actions().update(&integration, &id, &input).await?.attempts();
                 pool.lock().unwrap().actions.push((integration, id));
                 attempts
             }
-            None => client.integrations().get(integration).await?.attempts(),
+            None => instead(client, entry, integration).await?,
         },
-        10 => match take_action() {
+        Operation::DeleteAction => match take_action() {
             Some((integration, id)) => client.actions().delete(&integration, &id).await?.attempts(),
-            None => client.integrations().list().await?.attempts(),
+            None => instead(client, entry, integration).await?,
         },
-        11 => {
+        Operation::CreateTrigger => {
             let name = format!("soak-trigger-{n}");
             let trigger =
                 client.triggers().create(integration, &TriggerInput::new(&name).polling_code("return [];")).await?;
             pool.lock().unwrap().triggers.push((integration.clone(), trigger.id.clone(), name));
             trigger.attempts()
         }
-        _ => match take_trigger() {
-            Some((integration, id, name)) if n.is_multiple_of(2) => {
+        Operation::UpdateTrigger => match take_trigger() {
+            Some((integration, id, name)) => {
                 let input = TriggerInput::new(&name).polling_code("return [1];");
                 let attempts = client.triggers().update(&integration, &id, &input).await?.attempts();
                 pool.lock().unwrap().triggers.push((integration, id, name));
                 attempts
             }
-            Some((integration, id, _)) => client.triggers().delete(&integration, &id).await?.attempts(),
-            None => client.integrations().list().await?.attempts(),
+            None => instead(client, entry, integration).await?,
         },
+        Operation::DeleteTrigger => match take_trigger() {
+            Some((integration, id, _)) => client.triggers().delete(&integration, &id).await?.attempts(),
+            None => instead(client, entry, integration).await?,
+        },
+        other => panic!("tests/soak/mix.json: the chaos run does not call {other}"),
     })
 }
 
@@ -188,15 +266,15 @@ impl Ledger {
     }
 }
 
-/// Call `n` of the crash-restart run's 12-way mix of writes and reads; returns its attempts.
-async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u32, Error> {
+/// Call `n` of the crash-restart run, `entry` of its mix; returns its attempts.
+async fn crash_call(client: &Client, n: u64, entry: &Entry, ledger: &Mutex<Ledger>) -> Result<u32, Error> {
     let base = {
         let ledger = ledger.lock().unwrap();
         ledger.base[n as usize % ledger.base.len()].clone()
     };
-    Ok(match n % 12 {
-        0 => client.integrations().list().await?.attempts(),
-        1 => {
+    Ok(match entry.op {
+        Operation::ListIntegrations => client.integrations().list().await?.attempts(),
+        Operation::CreateIntegration => {
             let (name, description) = (format!("crash-int-{n}"), format!("created {n}"));
             let result = client.integrations().create(&CreateIntegration::new(&name).description(&description)).await;
             let mut ledger = ledger.lock().unwrap();
@@ -211,10 +289,14 @@ async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u
             ledger.free_integrations.push(created.id.clone());
             created.attempts()
         }
-        2 => client.integrations().get(&base).await?.attempts(),
-        3 => {
+        Operation::GetIntegration if entry.of.as_deref() == Some("newest") => {
+            let created = ledger.lock().unwrap().free_integrations.last().cloned();
+            client.integrations().get(created.as_deref().unwrap_or(&base)).await?.attempts()
+        }
+        Operation::GetIntegration => client.integrations().get(&base).await?.attempts(),
+        Operation::UpdateIntegration => {
             let Some(id) = ledger.lock().unwrap().free_integrations.pop() else {
-                return Ok(client.integrations().get(&base).await?.attempts());
+                return instead(client, entry, &base).await;
             };
             let detail = format!("pass {n}");
             let update = UpdateIntegration { description: Some(detail.clone()), ..Default::default() };
@@ -225,7 +307,7 @@ async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u
             Ledger::settle(integrations, free_integrations, id, known);
             result?.attempts()
         }
-        4 | 5 => {
+        Operation::CreateAction => {
             let (name, code) = (format!("crash-action-{n}"), format!("return {n};"));
             let action = client.actions().create(&base, &ActionInput::new(&name).code(&code)).await?;
             let mut ledger = ledger.lock().unwrap();
@@ -234,11 +316,11 @@ async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u
             ledger.free_actions.push(key);
             action.attempts()
         }
-        6 | 7 => {
+        Operation::UpdateAction | Operation::DeleteAction => {
             let Some(key) = ledger.lock().unwrap().free_actions.pop() else {
-                return Ok(client.integrations().list().await?.attempts());
+                return instead(client, entry, &base).await;
             };
-            let result = if n % 12 == 6 {
+            let result = if entry.op == Operation::UpdateAction {
                 let (name, code) = (format!("crash-action-{n}"), format!("return {n};"));
                 let result = client.actions().update(&key.0, &key.1, &ActionInput::new(&name).code(&code)).await;
                 result.map(|r| (r.attempts(), Known::Present { name, detail: code }))
@@ -250,7 +332,7 @@ async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u
             Ledger::settle(actions, free_actions, key, result.as_ref().ok().map(|(_, known)| known.clone()));
             result?.0
         }
-        8 => {
+        Operation::CreateTrigger => {
             let (name, detail) = (format!("crash-trigger-{n}"), format!("created {n}"));
             let input = TriggerInput::new(&name).description(&detail).polling_code("return [];");
             let trigger = client.triggers().create(&base, &input).await?;
@@ -260,11 +342,11 @@ async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u
             ledger.free_triggers.push(key);
             trigger.attempts()
         }
-        9 | 10 => {
+        Operation::UpdateTrigger | Operation::DeleteTrigger => {
             let Some(key) = ledger.lock().unwrap().free_triggers.pop() else {
-                return Ok(client.integrations().list().await?.attempts());
+                return instead(client, entry, &base).await;
             };
-            let result = if n % 12 == 9 {
+            let result = if entry.op == Operation::UpdateTrigger {
                 let (name, detail) = (format!("crash-trigger-{n}"), format!("pass {n}"));
                 let input = TriggerInput::new(&name).description(&detail).polling_code("return [1];");
                 let result = client.triggers().update(&key.0, &key.1, &input).await;
@@ -277,10 +359,7 @@ async fn crash_call(client: &Client, n: u64, ledger: &Mutex<Ledger>) -> Result<u
             Ledger::settle(triggers, free_triggers, key, result.as_ref().ok().map(|(_, known)| known.clone()));
             result?.0
         }
-        _ => {
-            let created = ledger.lock().unwrap().free_integrations.last().cloned();
-            client.integrations().get(created.as_deref().unwrap_or(&base)).await?.attempts()
-        }
+        other => panic!("tests/soak/mix.json: the crash-restart run does not call {other}"),
     })
 }
 
@@ -395,19 +474,19 @@ enum Workload {
 }
 
 impl Workload {
-    async fn call(&self, client: &Client, n: u64) -> Result<u32, Error> {
+    async fn call(&self, client: &Client, n: u64, entry: &Entry) -> Result<u32, Error> {
         match self {
-            Workload::Chaos { integrations, pool } => one_call(client, n, integrations, pool).await,
-            Workload::Crash { ledger } => crash_call(client, n, ledger).await,
+            Workload::Chaos { integrations, pool } => one_call(client, n, entry, integrations, pool).await,
+            Workload::Crash { ledger } => crash_call(client, n, entry, ledger).await,
         }
     }
 }
 
 #[tokio::main]
 async fn main() {
-    let calls = arg("--calls", 10_000.0) as u64;
-    let concurrency = arg("--concurrency", 32.0) as usize;
-    let rate = arg("--chaos", 0.3);
+    let soak = Arc::new(SoakFile::load());
+    let calls = arg("--calls", soak.calls as f64) as u64;
+    let concurrency = arg("--concurrency", soak.concurrency as f64) as usize;
     let restarts = arg("--restarts", 0.0) as u64;
     let base_url = std::env::var("LANGDOCK_BASE_URL").expect("LANGDOCK_BASE_URL: run it under langdock-emulator --");
     let supervisor = (restarts > 0).then(|| {
@@ -450,7 +529,7 @@ async fn main() {
     };
     let mut integrations = Vec::new();
     let prefix = if supervisor.is_some() { "crash-base" } else { "soak-base" };
-    for n in 0..INTEGRATIONS {
+    for n in 0..soak.base_integrations {
         let create = CreateIntegration::new(format!("{prefix}-{n}")).description("base");
         integrations.push(client.integrations().create(&create).await.unwrap().into_inner().id);
     }
@@ -466,9 +545,14 @@ async fn main() {
     } else {
         // One client, as a real script has: its retry budget and pacing are part of what is measured,
         // and a call the budget stops ends as a typed error, never as a lost one.
-        control("chaos", serde_json::json!({"rate": rate, "seed": 42, "latencyMs": 50})).await;
+        let mut faults = soak.chaos.faults.clone().unwrap_or_default();
+        if let Some(rate) = std::env::args().any(|a| a == "--chaos").then(|| arg("--chaos", 0.0)) {
+            faults.insert("rate".into(), rate.into());
+        }
+        control("chaos", serde_json::Value::Object(faults)).await;
         Workload::Chaos { integrations, pool: Mutex::new(Pool::default()) }
     });
+    let cycle = Arc::new(if supervisor.is_some() { soak.crash.cycle() } else { soak.chaos.cycle() });
     // The restarts fall at even shares of the calls, so that all of them happen while calls are in flight.
     let restart_at: Arc<Vec<u64>> = Arc::new((1..=restarts).map(|k| k * calls / (restarts + 1)).collect());
     let restarted = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -481,8 +565,15 @@ async fn main() {
     let next = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let workers: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (client, workload, tally, next, rss_start) =
-                (client.clone(), workload.clone(), tally.clone(), next.clone(), rss_start.clone());
+            let (client, workload, tally, next, rss_start, soak, cycle) = (
+                client.clone(),
+                workload.clone(),
+                tally.clone(),
+                next.clone(),
+                rss_start.clone(),
+                soak.clone(),
+                cycle.clone(),
+            );
             let (supervisor, restart_at, restarted, restart_failures) =
                 (supervisor.clone(), restart_at.clone(), restarted.clone(), restart_failures.clone());
             tokio::spawn(async move {
@@ -503,10 +594,13 @@ async fn main() {
                         }
                     }
                     // Its own task, so that a panic is caught and counted instead of ending the soak.
-                    let (client, workload) = (client.clone(), workload.clone());
-                    let outcome =
-                        tokio::spawn(async move { tokio::time::timeout(WATCHDOG, workload.call(&client, n)).await })
-                            .await;
+                    let (client, workload, soak) = (client.clone(), workload.clone(), soak.clone());
+                    let index = cycle[n as usize % cycle.len()];
+                    let outcome = tokio::spawn(async move {
+                        let run = if matches!(*workload, Workload::Chaos { .. }) { &soak.chaos } else { &soak.crash };
+                        tokio::time::timeout(WATCHDOG, workload.call(&client, n, &run.mix[index])).await
+                    })
+                    .await;
                     let mut tally = tally.lock().unwrap();
                     tally.calls += 1;
                     match outcome {

@@ -8,11 +8,10 @@ use reqwest::Url;
 
 use std::collections::HashMap;
 
+pub use crate::api_key::ApiKey;
 use crate::error::{Error, Result};
-use crate::resources::{Actions, Integrations, Triggers};
-use crate::retry::RetryPolicy;
 use crate::settings::{BackoffInput, Face, Number, Settings, SettingsInput};
-use crate::transport::Transport;
+use crate::transport::{CallSettings, Transport};
 
 /// The base URL of Langdock's cloud.
 pub const DEFAULT_BASE_URL: &str = "https://api.langdock.com";
@@ -53,34 +52,6 @@ pub fn deployment_base_url(deployment_url: &str) -> String {
     if trimmed.ends_with("/api/public") { trimmed.to_owned() } else { format!("{trimmed}/api/public") }
 }
 
-/// A bearer key that never shows itself: `Debug` and `Display` print `sk-ld-…` and nothing more.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key.
-    pub fn new(key: impl Into<String>) -> ApiKey {
-        ApiKey(key.into())
-    }
-
-    /// The key itself, for the `Authorization` header only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.starts_with("sk-ld-") { "sk-ld-…[redacted]" } else { "[redacted]" })
-    }
-}
-
-impl fmt::Display for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
-    }
-}
-
 /// Settings that can change per call: see [`Client::with_options`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestOptions {
@@ -115,15 +86,6 @@ impl RequestOptions {
         self.max_retries = Some(max_retries);
         self
     }
-}
-
-/// The settings one call runs with, after per-call options are applied.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct CallSettings {
-    pub(crate) timeout: Duration,
-    pub(crate) deadline: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) validate: bool,
 }
 
 /// A client of the Langdock Integrations API. Cheap to clone; clones share connections, the
@@ -191,21 +153,6 @@ impl Client {
             client.settings.retry.max_retries = max_retries;
         }
         client
-    }
-
-    /// Integrations: list, create, get, update, update auth, icon.
-    pub fn integrations(&self) -> Integrations<'_> {
-        Integrations::new(self)
-    }
-
-    /// Actions of an integration: create, update, delete.
-    pub fn actions(&self) -> Actions<'_> {
-        Actions::new(self)
-    }
-
-    /// Triggers of an integration: create, update, delete.
-    pub fn triggers(&self) -> Triggers<'_> {
-        Triggers::new(self)
     }
 
     /// The base URL calls go to.

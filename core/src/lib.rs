@@ -41,9 +41,11 @@
 
 #![warn(missing_docs)]
 
+mod api_key;
 pub mod binding;
 mod client;
 mod error;
+mod error_shaping;
 pub mod http_client;
 pub mod models;
 mod operation;

@@ -1,4 +1,4 @@
-//! The thirteen endpoints as data: their names and how safe they are to repeat.
+//! The thirteen endpoints as data: their names (from `langdock-wire`) and how safe they are to repeat.
 
 /// How safe an endpoint is to send twice, which decides what the retry engine may do after a
 /// failure that may have taken effect (a timeout or reset after the body was sent, a 5xx).
@@ -14,70 +14,18 @@ pub enum WriteSafety {
     CreateWithoutUniqueName,
 }
 
-/// One endpoint of the Integrations API. The names match the emulator's fault-injection names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Operation {
-    /// `GET /integrations/v1/get`
-    ListIntegrations,
-    /// `POST /integrations/v1/create`
-    CreateIntegration,
-    /// `GET /integrations/v1/{id}`
-    GetIntegration,
-    /// `PATCH /integrations/v1/{id}`
-    UpdateIntegration,
-    /// `PATCH /integrations/v1/{id}/auth`
-    UpdateAuth,
-    /// `GET /integrations/v1/{id}/icon`
-    GetIcon,
-    /// `PUT /integrations/v1/{id}/icon`
-    PutIcon,
-    /// `POST /integrations/v1/{id}/actions/create`
-    CreateAction,
-    /// `PUT /integrations/v1/{id}/actions/{actionId}`
-    UpdateAction,
-    /// `DELETE /integrations/v1/{id}/actions/{actionId}`
-    DeleteAction,
-    /// `POST /integrations/v1/{id}/triggers/create`
-    CreateTrigger,
-    /// `PUT /integrations/v1/{id}/triggers/{triggerId}`
-    UpdateTrigger,
-    /// `DELETE /integrations/v1/{id}/triggers/{triggerId}`
-    DeleteTrigger,
-}
+/// One endpoint of the Integrations API: its name, method and path come from `langdock-wire`, the vocabulary the
+/// emulator speaks too, so the names match the emulator's fault-injection names.
+pub use langdock_wire::Operation;
 
-impl Operation {
-    /// The snake_case name used in logs and by the emulator, e.g. `"create_action"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::ListIntegrations => "list_integrations",
-            Operation::CreateIntegration => "create_integration",
-            Operation::GetIntegration => "get_integration",
-            Operation::UpdateIntegration => "update_integration",
-            Operation::UpdateAuth => "update_auth",
-            Operation::GetIcon => "get_icon",
-            Operation::PutIcon => "put_icon",
-            Operation::CreateAction => "create_action",
-            Operation::UpdateAction => "update_action",
-            Operation::DeleteAction => "delete_action",
-            Operation::CreateTrigger => "create_trigger",
-            Operation::UpdateTrigger => "update_trigger",
-            Operation::DeleteTrigger => "delete_trigger",
-        }
-    }
-
-    /// How safe the endpoint is to repeat.
-    pub fn write_safety(self) -> WriteSafety {
-        match self {
+impl WriteSafety {
+    /// How safe `op` is to repeat: only the three creates are not idempotent.
+    pub fn of(op: Operation) -> WriteSafety {
+        match op {
             Operation::CreateIntegration => WriteSafety::CreateWithoutUniqueName,
             Operation::CreateAction | Operation::CreateTrigger => WriteSafety::CreateWithUniqueName,
             _ => WriteSafety::Idempotent,
         }
-    }
-
-    /// True for the two deletes, whose 404 after an ambiguous attempt means the delete was done.
-    pub fn is_delete(self) -> bool {
-        matches!(self, Operation::DeleteAction | Operation::DeleteTrigger)
     }
 }
 
@@ -100,11 +48,11 @@ mod tests {
             Operation::UpdateTrigger,
             Operation::DeleteTrigger,
         ] {
-            assert_eq!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+            assert_eq!(WriteSafety::of(op), WriteSafety::Idempotent, "{}", op.name());
         }
         for op in creates {
-            assert_ne!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+            assert_ne!(WriteSafety::of(op), WriteSafety::Idempotent, "{}", op.name());
         }
-        assert_eq!(Operation::CreateIntegration.write_safety(), WriteSafety::CreateWithoutUniqueName);
+        assert_eq!(WriteSafety::of(Operation::CreateIntegration), WriteSafety::CreateWithoutUniqueName);
     }
 }

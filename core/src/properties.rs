@@ -5,11 +5,11 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use crate::error::ErrorKind;
+use crate::error_shaping::decode_bytes;
 use crate::models::{
     Action, ActionInput, AuthField, CreateIntegration, Deleted, Icon, InputField, Integration, IntegrationRef,
     IntegrationSummary, Trigger, TriggerInput, UpdateAuth, UpdateIntegration,
 };
-use crate::transport::decode_bytes;
 use crate::validate::{Validate, utf16_len};
 
 /// Arbitrary JSON, nested a few levels, with the API's own keys mixed in so that decoders get past
@@ -78,7 +78,7 @@ proptest! {
     fn arbitrary_bytes_decode_or_fail_typed(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         every_model(&bytes)?;
         // Error bodies are read leniently: any bytes give a message or none, without panicking.
-        let _ = crate::transport::server_message(&bytes);
+        let _ = crate::error_shaping::server_message(&bytes);
     }
 
     #[test]

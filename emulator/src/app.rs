@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Instant;
 
-use bytes::Bytes;
 use uuid::Uuid;
 
 use crate::config::{ApiKey, Config, Scope};
@@ -17,16 +16,9 @@ use crate::operation::Operation;
 use crate::persist;
 use crate::ratelimit::RateLimiter;
 use crate::reply::ApiError;
-use crate::state::Store;
+use crate::seed;
+use crate::state::{Store, StoredIcon};
 use crate::sync::{lock, read, write};
-
-/// An uploaded icon (the latest per integration), kept in the state file when there is one.
-#[derive(Debug, Clone)]
-pub(crate) struct StoredIcon {
-    pub ext: &'static str,
-    pub content_type: &'static str,
-    pub bytes: Bytes,
-}
 
 /// Everything a request may touch.
 #[derive(Debug)]
@@ -60,7 +52,7 @@ impl App {
         };
         let (store, icons, added_keys) = match loaded {
             Some(loaded) => (loaded.store, loaded.icons, loaded.keys.into_iter().map(|k| (k.key, k.scopes)).collect()),
-            None => (Store::seeded(config.seed), HashMap::new(), BTreeMap::new()),
+            None => (seed::starting_store(config.seed), HashMap::new(), BTreeMap::new()),
         };
         let mut keys: HashMap<String, Vec<Scope>> = config.keys.into_iter().map(|k| (k.key, k.scopes)).collect();
         keys.extend(added_keys.iter().map(|(key, scopes)| (key.clone(), scopes.clone())));
@@ -105,7 +97,7 @@ impl App {
         let Some(scopes) = keys.get(token) else {
             return Err(ApiError::new(http::StatusCode::UNAUTHORIZED, "invalid API key"));
         };
-        let accepted = op.accepted_scopes();
+        let accepted = crate::operation::accepted_scopes(op);
         if scopes.iter().any(|s| accepted.contains(s)) {
             Ok(())
         } else {
@@ -116,7 +108,7 @@ impl App {
 
     /// Back to the seed: state, icons, faults and journal; the rate limit and keys stay, buckets refill.
     pub fn reset(&self) {
-        *self.store() = Store::seeded(self.seed);
+        *self.store() = seed::starting_store(self.seed);
         lock(&self.icons).clear();
         self.faults.clear();
         self.journal.clear();

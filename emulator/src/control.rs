@@ -8,9 +8,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::App;
+use crate::body::read_body;
 use crate::config::{ApiKey, Scope};
 use crate::faults::Fault;
-use crate::pipeline::read_body;
 use crate::reply::{ApiError, Reply};
 use crate::routes::serve_icon_file;
 

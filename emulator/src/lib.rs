@@ -31,10 +31,12 @@
 mod app;
 mod args;
 mod blocking;
+mod body;
 mod config;
 mod control;
 mod emulator;
 mod faults;
+mod inject;
 mod journal;
 mod operation;
 mod persist;

@@ -15,9 +15,9 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::app::StoredIcon;
 use crate::config::Scope;
 use crate::routes::sniff_icon;
+use crate::state::StoredIcon;
 use crate::state::{Integration, Store};
 
 /// Format version written into the file; bumped when the layout changes incompatibly. Icons and keys were

@@ -1,60 +1,32 @@
 //! The path of one request: CORS block, routing, auth, rate limit, faults, body, handler, persistence, journal.
 //! Order matters and is decided here once: routing errors (404/405/malformed ID) come first, then auth
-//! (before the body is read), then the rate limit, then the next matching fault is taken.
+//! (before the body is read), then the rate limit, then the next matching fault is taken. Reading the body is
+//! [`crate::body`]'s, applying a fault to the answer [`crate::inject`]'s, the HTTP response [`crate::reply`]'s.
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, ready};
-use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, RETRY_AFTER};
 use http::request::Parts;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, Response, StatusCode};
-use http_body::{Body, Frame, SizeHint};
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Full};
+use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 use hyper::body::Incoming;
 use serde_json::Value;
-use tokio::sync::Notify;
-use tokio::time::Sleep;
 use uuid::Uuid;
 
 use crate::app::App;
-use crate::faults::{DropPoint, Fault, FaultKind};
+use crate::body::{parse_json, read_body};
+use crate::faults::{DropPoint, FaultKind};
+use crate::inject::{ConnSignal, add_headers, injected, raw_reply, truncated, wait};
 use crate::journal::JournalEntry;
 use crate::operation::Operation;
-use crate::reply::{ApiError, JSON, Reply};
+use crate::reply::{ApiError, Reply, ResponseBody, X_REQUEST_ID, respond};
 use crate::router::{self, ApiRoute, CONTROL_PREFIX, Route};
 use crate::validate::limits;
 use crate::{control, routes};
 
-/// The body type of every response.
-pub(crate) type ResponseBody = BoxBody<Bytes, Infallible>;
-
 /// Room for multipart framing around a maximal icon.
 const MULTIPART_OVERHEAD: usize = 1024 * 1024;
-/// How much of an oversized body is still read (and discarded) so that the client, still sending, receives the
-/// 413 instead of a reset connection. Beyond this the connection is answered at once.
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-/// How long a truncated answer waits after its first half before the connection is closed, so that the half
-/// really leaves the socket first.
-const TRUNCATE_GRACE: Duration = Duration::from_millis(50);
-
-static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Lets a handler close its connection without answering (dropped-connection faults).
-#[derive(Debug, Clone)]
-pub(crate) struct ConnSignal(pub Arc<Notify>);
-
-impl ConnSignal {
-    /// Asks the connection task to drop the connection now; it stores the request if nobody waits yet.
-    fn drop_now(&self) {
-        self.0.notify_one();
-    }
-}
 
 /// What the journal and the response need to know about the request, gathered once.
 struct Ctx {
@@ -260,141 +232,4 @@ async fn api(ctx: &Ctx, parts: &Parts, body: Incoming, route: ApiRoute) -> Respo
     ctx.record(Some(op), Some(&reply), kind, applied, journal_body);
     wait(&f).await;
     respond(reply, &ctx.request_id)
-}
-
-async fn wait(fault: &Fault) {
-    if let Some(latency) = fault.latency_duration() {
-        tokio::time::sleep(latency).await;
-    }
-}
-
-/// The injected answer of a status fault.
-fn injected(fault: &Fault, status: StatusCode) -> Reply {
-    let body = match &fault.body {
-        Some(raw) => Bytes::from(raw.clone()),
-        None => Bytes::from_static(br#"{"message":"injected fault"}"#),
-    };
-    raw_reply(status, fault, body)
-}
-
-fn raw_reply(status: StatusCode, fault: &Fault, body: Bytes) -> Reply {
-    let content_type = fault
-        .content_type
-        .as_deref()
-        .and_then(|ct| HeaderValue::from_str(ct).ok())
-        .unwrap_or(HeaderValue::from_static(JSON));
-    let mut reply = Reply { status, body, content_type, headers: Vec::new(), applied: false };
-    add_headers(&mut reply, fault);
-    reply
-}
-
-/// Adds a fault's headers and padding; invalid headers (only possible through `Emulator::inject`) are skipped.
-fn add_headers(reply: &mut Reply, fault: &Fault) {
-    if let Some(pad) = fault.pad_bytes.filter(|&pad| pad > 0) {
-        let mut body = Vec::with_capacity(reply.body.len() + pad);
-        body.extend_from_slice(&reply.body);
-        body.resize(reply.body.len() + pad.min(crate::faults::MAX_PAD_BYTES), b' ');
-        reply.body = Bytes::from(body);
-    }
-    for (name, value) in &fault.headers {
-        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name.as_str()), HeaderValue::try_from(value.as_str()))
-            && !crate::faults::is_framing_header(&name)
-        {
-            reply.headers.push((name, value));
-        }
-    }
-}
-
-/// Parses a body as JSON, with the message a 400 would carry.
-fn parse_json(bytes: &Bytes) -> Result<Value, String> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err("request body: expected a JSON object, got an empty body".to_owned());
-    }
-    serde_json::from_slice(bytes).map_err(|e| format!("request body: invalid JSON: {e}"))
-}
-
-/// Reads the whole body, refusing with 413 beyond `limit` bytes.
-pub(crate) async fn read_body(mut body: Incoming, headers: &HeaderMap, limit: usize) -> Result<Bytes, ApiError> {
-    let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
-        return Err(ApiError::too_large(limit));
-    }
-    let mut buf = BytesMut::with_capacity(declared.map_or(0, |n| n.min(limit as u64) as usize));
-    let mut total = 0usize;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ApiError::bad_request(format!("request body could not be read: {e}")))?;
-        if let Ok(data) = frame.into_data() {
-            total = total.saturating_add(data.len());
-            if total > DRAIN_LIMIT {
-                break;
-            }
-            if total <= limit {
-                buf.extend_from_slice(&data);
-            }
-        }
-    }
-    if total > limit {
-        return Err(ApiError::too_large(limit));
-    }
-    Ok(buf.freeze())
-}
-
-/// Turns an answer into a response with its content type and `x-request-id`.
-pub(crate) fn respond(reply: Reply, request_id: &HeaderValue) -> Response<ResponseBody> {
-    let mut response = Response::new(Full::new(reply.body).boxed());
-    *response.status_mut() = reply.status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, reply.content_type);
-    headers.insert(X_REQUEST_ID.clone(), request_id.clone());
-    for (name, value) in reply.headers {
-        headers.append(name, value);
-    }
-    response
-}
-
-/// The real headers with the full `Content-Length`, then half the body, then a closed connection.
-fn truncated(reply: Reply, request_id: &HeaderValue, conn: ConnSignal) -> Response<ResponseBody> {
-    let full = reply.body.len();
-    let half = reply.body.slice(..full / 2);
-    let mut response = respond(Reply { body: Bytes::new(), ..reply }, request_id);
-    *response.body_mut() =
-        TruncatedBody { first: Some(half), grace: Box::pin(tokio::time::sleep(TRUNCATE_GRACE)), conn, fired: false }
-            .boxed();
-    response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from(full));
-    response
-}
-
-/// A body that yields its first part, then closes the connection instead of ending.
-struct TruncatedBody {
-    first: Option<Bytes>,
-    grace: Pin<Box<Sleep>>,
-    conn: ConnSignal,
-    fired: bool,
-}
-
-impl Body for TruncatedBody {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        let this = self.get_mut();
-        if let Some(first) = this.first.take() {
-            return Poll::Ready(Some(Ok(Frame::data(first))));
-        }
-        if !this.fired {
-            ready!(this.grace.as_mut().poll(cx));
-            this.fired = true;
-            this.conn.drop_now();
-        }
-        Poll::Pending
-    }
-
-    fn is_end_stream(&self) -> bool {
-        false
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        // Unknown on purpose: hyper then frames the body by the Content-Length header we set (the full length).
-        SizeHint::default()
-    }
 }

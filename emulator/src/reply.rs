@@ -1,12 +1,23 @@
 //! Answers before they become HTTP responses: a status, a JSON (or raw) body, extra headers, and whether the
 //! request changed state. Errors are answers too: always `{"message": "..."}` as JSON.
 
+use std::convert::Infallible;
+
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, StatusCode, header};
+use http::header::CONTENT_TYPE;
+use http::{HeaderName, HeaderValue, Response, StatusCode, header};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 
 /// The content type of every JSON answer.
 pub(crate) const JSON: &str = "application/json";
+
+/// The body type of every response.
+pub(crate) type ResponseBody = BoxBody<Bytes, Infallible>;
+
+/// The header carrying the request id: the request's own, echoed, else a fresh one.
+pub(crate) static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// A finished answer of a handler or of the pipeline.
 #[derive(Debug)]
@@ -113,4 +124,17 @@ impl From<ApiError> for Reply {
     fn from(error: ApiError) -> Reply {
         error.into_reply()
     }
+}
+
+/// Turns an answer into a response with its content type and `x-request-id`.
+pub(crate) fn respond(reply: Reply, request_id: &HeaderValue) -> Response<ResponseBody> {
+    let mut response = Response::new(Full::new(reply.body).boxed());
+    *response.status_mut() = reply.status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, reply.content_type);
+    headers.insert(X_REQUEST_ID.clone(), request_id.clone());
+    for (name, value) in reply.headers {
+        headers.append(name, value);
+    }
+    response
 }

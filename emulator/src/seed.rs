@@ -3,7 +3,12 @@
 
 use uuid::Uuid;
 
-use crate::state::{Action, InputField, Integration};
+use crate::state::{Action, InputField, Integration, Store};
+
+/// The starting state: the two Langdock-built integrations, or nothing.
+pub(crate) fn starting_store(seed: bool) -> Store {
+    if seed { Store::from_integrations(integrations()) } else { Store::default() }
+}
 
 /// IDs of the seeded Langdock-built integrations, in list order.
 pub const SEEDED_INTEGRATION_IDS: [&str; 2] =

@@ -16,7 +16,8 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::app::App;
-use crate::pipeline::{self, ConnSignal};
+use crate::inject::ConnSignal;
+use crate::pipeline;
 
 /// How long a graceful shutdown waits for open requests before cutting connections.
 const GRACE: Duration = Duration::from_secs(5);

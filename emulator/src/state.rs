@@ -3,8 +3,17 @@
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+/// An uploaded icon (the latest per integration), kept in the state file when there is one.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredIcon {
+    pub ext: &'static str,
+    pub content_type: &'static str,
+    pub bytes: Bytes,
+}
 
 /// An integration, Langdock-built or custom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,11 +157,6 @@ impl Store {
     pub fn from_integrations(integrations: Vec<Integration>) -> Store {
         let index = integrations.iter().enumerate().map(|(i, integration)| (integration.id, i)).collect();
         Store { integrations, index }
-    }
-
-    /// The starting state: the two Langdock-built integrations, or nothing.
-    pub fn seeded(seed: bool) -> Store {
-        if seed { Store::from_integrations(crate::seed::integrations()) } else { Store::default() }
     }
 
     /// Every integration in list order.

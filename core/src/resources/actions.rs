@@ -5,11 +5,10 @@ use serde::Deserialize;
 
 use super::segment;
 use crate::client::Client;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::models::{Action, ActionInput, Deleted};
 use crate::operation::Operation;
 use crate::response::Response;
-use crate::transport::ApiRequest;
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -86,30 +85,5 @@ impl<'a> Actions<'a> {
         self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
         let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
         self.client.delete(Operation::DeleteAction, path, action_id, "Action deleted").await
-    }
-}
-
-impl Client {
-    /// Sends a delete; a 404 after an ambiguous attempt means an earlier attempt deleted it.
-    pub(crate) async fn delete(
-        &self,
-        op: Operation,
-        path: String,
-        id: &str,
-        message: &str,
-    ) -> Result<Response<Deleted>> {
-        match self.call::<Deleted>(ApiRequest::new(op, Method::DELETE, path)).await {
-            Err(error) if error.kind() == ErrorKind::NotFound && error.after_ambiguous_attempt() => {
-                tracing::info!(op = op.name(), "a retried delete met 404 after an ambiguous attempt: it was deleted");
-                let deleted = Deleted {
-                    message: message.to_owned(),
-                    id: id.to_owned(),
-                    already_deleted: true,
-                    ..Deleted::default()
-                };
-                Ok(Response::new(deleted, 200, error.attempts(), error.request_id().map(str::to_owned)))
-            }
-            other => other,
-        }
     }
 }

@@ -2,6 +2,7 @@
 //! hand the request to the transport, unwrap the envelope.
 
 mod actions;
+mod conflict;
 mod integrations;
 mod triggers;
 
@@ -14,7 +15,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::operation::Operation;
 use crate::response::Response;
 use crate::transport::ApiRequest;
@@ -53,6 +54,21 @@ pub(crate) fn segment(id: &str) -> String {
 }
 
 impl Client {
+    /// Integrations: list, create, get, update, update auth, icon.
+    pub fn integrations(&self) -> Integrations<'_> {
+        Integrations::new(self)
+    }
+
+    /// Actions of an integration: create, update, delete.
+    pub fn actions(&self) -> Actions<'_> {
+        Actions::new(self)
+    }
+
+    /// Triggers of an integration: create, update, delete.
+    pub fn triggers(&self) -> Triggers<'_> {
+        Triggers::new(self)
+    }
+
     /// Checks path ids, when validation is on.
     pub(crate) fn check_ids(&self, ids: &[(&str, &str)]) -> Result<()> {
         if self.settings.validate { validate::ids(ids) } else { Ok(()) }
@@ -76,60 +92,5 @@ impl Client {
     ) -> Result<Response<T>> {
         self.check(body)?;
         self.call(ApiRequest::json(op, method, path, body)?).await
-    }
-}
-
-impl Client {
-    /// Recovers an action or trigger create whose outcome the answer hid, by reading the integration
-    /// and returning the item `find` recognises as what was sent:
-    /// - a 409 met after an ambiguous attempt: without a match, the 409 stands;
-    /// - a 2xx whose body could not be read (the item exists): without a match, or when the read
-    ///   fails, the error stands with `maybe_created` and says what to check.
-    ///
-    /// Any other error is returned as it is.
-    pub(crate) async fn recover_create<T>(
-        &self,
-        error: crate::Error,
-        what: &str,
-        integration_id: &str,
-        find: impl FnOnce(&crate::models::Integration) -> Option<T>,
-    ) -> Result<Response<T>> {
-        let conflict = error.kind() == ErrorKind::Conflict && error.after_ambiguous_attempt();
-        let unreadable = error.is_unreadable_success();
-        if !conflict && !unreadable {
-            return Err(error);
-        }
-        let integration = match self.integrations().get(integration_id).await {
-            Ok(integration) => integration,
-            Err(read) if unreadable => {
-                let attempts = error.attempts() + read.attempts();
-                return Err(error.with_attempts(attempts).append_message(&format!(
-                    " - the {what} was created, but reading it back failed ({read}): get the integration before \
-                     creating it again"
-                )));
-            }
-            Err(read) => return Err(read),
-        };
-        match find(&integration) {
-            Some(item) => {
-                tracing::info!(
-                    what,
-                    "the create's answer hid its outcome; reading the integration back found the item as sent"
-                );
-                Ok(integration.map(|_| item).add_attempts(error.attempts()))
-            }
-            None => {
-                let attempts = error.attempts() + integration.attempts();
-                let error = error.with_attempts(attempts);
-                Err(if unreadable {
-                    error.append_message(&format!(
-                        " - the {what} may have been created, but reading the integration back did not find it \
-                         as sent: get the integration before creating it again"
-                    ))
-                } else {
-                    error
-                })
-            }
-        }
     }
 }

@@ -9,9 +9,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Request, find, writable};
-use crate::app::{App, StoredIcon};
+use crate::app::App;
 use crate::reply::{ApiError, Reply};
 use crate::state::Icon;
+use crate::state::StoredIcon;
 use crate::sync::lock;
 use crate::validate::limits;
 
