@@ -88,6 +88,8 @@ impl NativeClient {
         ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
         catch_unwind
     )]
+    // The arguments are napi's positional parameters; the facade is the only caller.
+    #[allow(clippy::too_many_arguments)]
     pub fn call<'env>(
         &self,
         env: &'env Env,

@@ -69,7 +69,8 @@ pub struct OperationSpec {
     pub method: &'static str,
     /// The path below the base URL, ids in braces, e.g. `"/integrations/v1/{integrationId}/actions/create"`.
     pub path: &'static str,
-    /// The resource it belongs to, snake_case: `"integrations"`, `"actions"` or `"triggers"`.
+    /// The resource it belongs to, as its Rust type is named: `"Integrations"`, `"Actions"` or `"Triggers"`
+    /// ([`OperationSpec::resource_name`] is the name of the client's accessor).
     pub resource: &'static str,
     /// The method's name on its resource, snake_case (`"update_auth"`; Node: `updateAuth`).
     pub method_name: &'static str,
@@ -89,7 +90,12 @@ impl OperationSpec {
     /// The name a call is known by in the conformance scenarios: `resource.camelCaseMethod`, e.g.
     /// `"integrations.updateAuth"`.
     pub fn qualified_name(&self) -> String {
-        format!("{}.{}", self.resource, camel_case(self.method_name))
+        format!("{}.{}", self.resource_name(), camel_case(self.method_name))
+    }
+
+    /// The resource's accessor on a client, e.g. `"integrations"` (`client.integrations`).
+    pub fn resource_name(&self) -> String {
+        self.resource.to_lowercase()
     }
 }
 
@@ -176,21 +182,29 @@ impl Arguments {
     }
 }
 
-/// Builds the [`Operation`] enum, its specs and the dispatch of calls by name from the table below.
+/// The Rust type of each answer model a generated method returns (named as the [`Output`] variants are).
+pub(crate) mod answers {
+    pub use crate::models::{Action, Icon, Integration, IntegrationRef, Trigger};
+    /// `integrations.list`'s answer.
+    pub type IntegrationList = Vec<crate::models::IntegrationSummary>;
+}
+
+/// Builds, from the table below, the [`Operation`] enum and its specs, the dispatch of calls by name, and the
+/// typed method of every operation not marked `custom` (those are written by hand in `resources/`).
 macro_rules! operations {
     ($(
-        $(#[doc = $doc:literal])+
+        #[doc = $doc:literal]
+        $(#[doc = $more:literal])*
         $variant:ident = $name:literal: $method:ident $path:literal,
-            $resource:ident . $call:ident ( $($id:ident),* $(; body: $body:ident)? $(; bytes: $bytes:ident)? )
-            -> $answer:ident, $safety:ident;
+            $resource:ident :: $call:ident ( $($id:ident),* $(; body: $body:ident)? $(; bytes: $bytes:ident)? )
+            -> $answer:ident $(in $key:ident)?, $safety:ident $(, $custom:ident)?;
     )*) => {
         /// One endpoint of the Integrations API. The names match the emulator's fault-injection names.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Operation {
             $(
-                #[doc = concat!("`", stringify!($method), " ", $path, "`:")]
-                $(#[doc = $doc])+
+                #[doc = concat!("`", stringify!($method), " ", $path, "`:", $doc)]
                 $variant,
             )*
         }
@@ -212,7 +226,7 @@ macro_rules! operations {
                         payload: operations!(@payload $($body)? $(; $bytes)?),
                         answer: stringify!($answer),
                         write_safety: WriteSafety::$safety,
-                        doc: concat!($($doc),+),
+                        doc: $doc,
                     },)*
                 }
             }
@@ -225,64 +239,108 @@ macro_rules! operations {
                         let mut index = 0..;
                         $(let $id = args.id(index.next().unwrap_or_default()).to_owned();)*
                         $(let body: $body = args.body()?;)?
-                        client.$resource().$call($(&$id,)* $(operations!(@ref body $body),)? $(operations!(@bytes args $bytes),)?)
+                        crate::resources::$resource::new(client)
+                            .$call($(&$id,)* $(operations!(@ref body $body),)? $(operations!(@bytes args $bytes),)?)
                             .await
                             .map(Output::$answer)
                     })*
                 }
             }
         }
+
+        $(operations!(@method [$($custom)?] $variant $resource $call [$($id)*] [$($body)?] $answer [$($key)?]
+            [$doc $($more)*]);)*
     };
     (@payload) => { Payload::None };
     (@payload $body:ident) => { Payload::Json(stringify!($body)) };
     (@payload ; $bytes:ident) => { Payload::Bytes(stringify!($bytes)) };
     (@ref $value:ident $ty:ident) => { &$value };
     (@bytes $args:ident $name:ident) => { $args.bytes() };
+
+    // A `custom` operation's method is written by hand in `resources/`.
+    (@method [custom] $($rest:tt)*) => {};
+    // The typed method: check the ids (and the body), send, unwrap the answer's envelope.
+    (@method [] $variant:ident $resource:ident $call:ident [$($id:ident)*] [$($body:ident)?] $answer:ident
+        [$($key:ident)?] [$($doc:literal)*]) => {
+        impl crate::resources::$resource<'_> {
+            $(#[doc = $doc])*
+            pub async fn $call(&self, $($id: &str,)* $(body: &$body)?) -> Result<crate::Response<answers::$answer>> {
+                let op = Operation::$variant;
+                operations!(@send self op [$($id)*] [$(body: $body)?] $answer [$($key)?])
+            }
+        }
+    };
+    (@send $self:ident $op:ident [$($id:ident)*] [$($body:tt)*] $answer:ident [$key:ident]) => {{
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            $key: answers::$answer,
+        }
+        let response: crate::Response<Envelope> = operations!(@request $self $op [$($id)*] [$($body)*]).await?;
+        Ok(response.map(|envelope| envelope.$key))
+    }};
+    (@send $self:ident $op:ident [$($id:ident)*] [$($body:tt)*] $answer:ident []) => {
+        operations!(@request $self $op [$($id)*] [$($body)*]).await
+    };
+    (@request $self:ident $op:ident [$($id:ident)*] []) => { $self.client.call_op($op, &[$($id),*]) };
+    (@request $self:ident $op:ident [$($id:ident)*] [$body:ident : $model:ident]) => {
+        $self.client.call_json($op, &[$($id),*], $body)
+    };
 }
 
-// The table. Each entry: doc line(s); `Variant = "name": METHOD "path below /integrations/v1"`, the typed
-// method it calls (`resource.method(ids; body: RequestModel)` or `(ids; bytes: parameter)`), the answer's
-// `Output` variant, and its write safety. The path's `{placeholders}` take the ids in order.
+// The table. Each entry: its doc (the first line is every face's one-line doc; the rest join it in rustdoc);
+// `Variant = "name": METHOD "path below /integrations/v1"`; its typed method (`Resource::method(ids; body:
+// RequestModel)` or `(ids; bytes: parameter)`); the answer (an `Output` variant), `in` the key of the envelope the
+// API wraps it in; its write safety; and `custom` when its method is written by hand in `resources/` (creates that
+// recover from an ambiguous failure, deletes, uploads). The path's `{placeholders}` take the ids in order.
 operations! {
     /// Every integration of the workspace, Langdock-built and custom (unpaginated).
+    /// Works with an `ASSISTANT_API` or `INTEGRATION_API` key.
     ListIntegrations = "list_integrations": GET "/get",
-        integrations.list() -> IntegrationList, Idempotent;
+        Integrations::list() -> IntegrationList in integrations, Idempotent;
     /// Creates an integration (auth type NONE, no actions, no triggers); an ambiguous failure is not retried.
+    ///
+    /// Names are not unique, so a create that failed ambiguously (timeout, reset, 5xx) is not
+    /// retried: its error has [`maybe_created`](crate::Error::maybe_created) set, as has the error
+    /// of a 2xx answer whose body cannot be read (the integration exists).
     CreateIntegration = "create_integration": POST "/create",
-        integrations.create(; body: CreateIntegration) -> IntegrationRef, CreateWithoutUniqueName;
+        Integrations::create(; body: CreateIntegration) -> IntegrationRef in integration, CreateWithoutUniqueName;
     /// The whole integration: auth settings, actions (with code and input fields), triggers.
     GetIntegration = "get_integration": GET "/{integrationId}",
-        integrations.get(integration_id) -> Integration, Idempotent;
+        Integrations::get(integration_id) -> Integration in integration, Idempotent;
     /// Changes the name, description, icon URL or color; only what is given changes.
     UpdateIntegration = "update_integration": PATCH "/{integrationId}",
-        integrations.update(integration_id; body: UpdateIntegration) -> IntegrationRef, Idempotent;
+        Integrations::update(integration_id; body: UpdateIntegration) -> IntegrationRef in integration, Idempotent;
     /// Sets how users authenticate; changing the auth type disconnects every user of the integration.
+    ///
+    /// `auth_fields`, when given, replace the whole list.
     UpdateAuth = "update_auth": PATCH "/{integrationId}/auth",
-        integrations.update_auth(integration_id; body: UpdateAuth) -> Integration, Idempotent;
+        Integrations::update_auth(integration_id; body: UpdateAuth) -> Integration in integration, Idempotent;
     /// The integration's icon URL (none when it has no icon).
     GetIcon = "get_icon": GET "/{integrationId}/icon",
-        integrations.icon(integration_id) -> Icon, Idempotent;
+        Integrations::icon(integration_id) -> Icon, Idempotent;
     /// Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB.
     PutIcon = "put_icon": PUT "/{integrationId}/icon",
-        integrations.set_icon(integration_id; bytes: image) -> Icon, Idempotent;
+        Integrations::set_icon(integration_id; bytes: image) -> Icon, Idempotent, custom;
     /// Adds an action to an integration; safe to retry (a 409 after an ambiguous failure resolves to it).
     CreateAction = "create_action": POST "/{integrationId}/actions/create",
-        actions.create(integration_id; body: ActionInput) -> Action, CreateWithUniqueName;
+        Actions::create(integration_id; body: ActionInput) -> Action, CreateWithUniqueName, custom;
     /// Replaces an action: an omitted description is cleared, omitted input fields are removed.
+    ///
+    /// An omitted `code` or `requires_confirmation` is kept. The slug never changes.
     UpdateAction = "update_action": PUT "/{integrationId}/actions/{actionId}",
-        actions.update(integration_id, action_id; body: ActionInput) -> Action, Idempotent;
+        Actions::update(integration_id, action_id; body: ActionInput) -> Action in action, Idempotent;
     /// Deletes an action, permanently.
     DeleteAction = "delete_action": DELETE "/{integrationId}/actions/{actionId}",
-        actions.delete(integration_id, action_id) -> Deleted, Idempotent;
+        Actions::delete(integration_id, action_id) -> Deleted, Idempotent, custom;
     /// Adds a polling trigger to an integration; safe to retry, as action creates are.
     CreateTrigger = "create_trigger": POST "/{integrationId}/triggers/create",
-        triggers.create(integration_id; body: TriggerInput) -> Trigger, CreateWithUniqueName;
+        Triggers::create(integration_id; body: TriggerInput) -> Trigger, CreateWithUniqueName, custom;
     /// Replaces a trigger; the API never returns polling code or input fields, so send all you want to keep.
     UpdateTrigger = "update_trigger": PUT "/{integrationId}/triggers/{triggerId}",
-        triggers.update(integration_id, trigger_id; body: TriggerInput) -> Trigger, Idempotent;
+        Triggers::update(integration_id, trigger_id; body: TriggerInput) -> Trigger in trigger, Idempotent;
     /// Deletes a trigger, permanently.
     DeleteTrigger = "delete_trigger": DELETE "/{integrationId}/triggers/{triggerId}",
-        triggers.delete(integration_id, trigger_id) -> Deleted, Idempotent;
+        Triggers::delete(integration_id, trigger_id) -> Deleted, Idempotent, custom;
 }
 
 impl Operation {

@@ -1,4 +1,4 @@
-//! `client.actions()`: create, update, delete.
+//! `client.actions()`: create and delete, written here; update is made from the operation table in `operation.rs`.
 
 use serde::Deserialize;
 
@@ -38,7 +38,7 @@ struct Envelope {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Actions<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Actions<'a> {
@@ -64,14 +64,6 @@ impl<'a> Actions<'a> {
                     .await
             }
         }
-    }
-
-    /// Replaces an action. An omitted `description` is cleared and omitted `input_fields` are
-    /// removed; an omitted `code` or `requires_confirmation` is kept. The slug never changes.
-    pub async fn update(&self, integration_id: &str, action_id: &str, body: &ActionInput) -> Result<Response<Action>> {
-        let response =
-            self.client.call_json::<Envelope>(Operation::UpdateAction, &[integration_id, action_id], body).await?;
-        Ok(response.map(|envelope| envelope.action))
     }
 
     /// Deletes an action, permanently. A retried delete that meets a 404 after an ambiguous

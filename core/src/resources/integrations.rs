@@ -1,26 +1,13 @@
-//! `client.integrations()`: list, create, get, update, update auth, icon.
-
-use serde::Deserialize;
+//! `client.integrations()`: list, create, get, update, update auth, icon (made from the operation table in
+//! `operation.rs`), and the icon upload, written here.
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::models::{
-    CreateIntegration, Icon, Integration, IntegrationRef, IntegrationSummary, UpdateAuth, UpdateIntegration,
-};
+use crate::models::Icon;
 use crate::operation::Operation;
 use crate::response::Response;
 use crate::transport::ApiRequest;
 use crate::validate;
-
-#[derive(Deserialize)]
-struct ListEnvelope {
-    integrations: Vec<IntegrationSummary>,
-}
-
-#[derive(Deserialize)]
-struct Envelope<T> {
-    integration: T,
-}
 
 /// The integration endpoints. Get it with [`Client::integrations`].
 ///
@@ -46,57 +33,12 @@ struct Envelope<T> {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Integrations<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Integrations<'a> {
     pub(crate) fn new(client: &'a Client) -> Self {
         Integrations { client }
-    }
-
-    /// Every integration of the workspace, Langdock-built and custom (unpaginated).
-    /// Works with an `ASSISTANT_API` or `INTEGRATION_API` key.
-    pub async fn list(&self) -> Result<Response<Vec<IntegrationSummary>>> {
-        let response: Response<ListEnvelope> = self.client.call_op(Operation::ListIntegrations, &[]).await?;
-        Ok(response.map(|envelope| envelope.integrations))
-    }
-
-    /// Creates an integration (auth type `NONE`, no actions, no triggers).
-    ///
-    /// Names are not unique, so a create that failed ambiguously (timeout, reset, 5xx) is not
-    /// retried: its error has [`maybe_created`](crate::Error::maybe_created) set, as has the error
-    /// of a 2xx answer whose body cannot be read (the integration exists).
-    pub async fn create(&self, body: &CreateIntegration) -> Result<Response<IntegrationRef>> {
-        let response: Response<Envelope<IntegrationRef>> =
-            self.client.call_json(Operation::CreateIntegration, &[], body).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// The whole integration: auth settings, actions (with code and input fields), triggers.
-    pub async fn get(&self, integration_id: &str) -> Result<Response<Integration>> {
-        let response: Response<Envelope<Integration>> =
-            self.client.call_op(Operation::GetIntegration, &[integration_id]).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// Changes the name, description, icon URL or color; only what is given changes.
-    pub async fn update(&self, integration_id: &str, body: &UpdateIntegration) -> Result<Response<IntegrationRef>> {
-        let response: Response<Envelope<IntegrationRef>> =
-            self.client.call_json(Operation::UpdateIntegration, &[integration_id], body).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// Sets how users authenticate. Changing the auth type disconnects every user of the
-    /// integration; `auth_fields`, when given, replace the whole list.
-    pub async fn update_auth(&self, integration_id: &str, body: &UpdateAuth) -> Result<Response<Integration>> {
-        let response: Response<Envelope<Integration>> =
-            self.client.call_json(Operation::UpdateAuth, &[integration_id], body).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// The integration's icon URL (`None` when it has no icon).
-    pub async fn icon(&self, integration_id: &str) -> Result<Response<Icon>> {
-        self.client.call_op(Operation::GetIcon, &[integration_id]).await
     }
 
     /// Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB.

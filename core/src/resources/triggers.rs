@@ -1,4 +1,4 @@
-//! `client.triggers()`: create, update, delete.
+//! `client.triggers()`: create and delete, written here; update is made from the operation table in `operation.rs`.
 
 use serde::Deserialize;
 
@@ -37,7 +37,7 @@ struct Envelope {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Triggers<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Triggers<'a> {
@@ -62,19 +62,6 @@ impl<'a> Triggers<'a> {
                     .await
             }
         }
-    }
-
-    /// Replaces a trigger. The API never returns polling code or input fields, so send all you
-    /// want to keep.
-    pub async fn update(
-        &self,
-        integration_id: &str,
-        trigger_id: &str,
-        body: &TriggerInput,
-    ) -> Result<Response<Trigger>> {
-        let response =
-            self.client.call_json::<Envelope>(Operation::UpdateTrigger, &[integration_id, trigger_id], body).await?;
-        Ok(response.map(|envelope| envelope.trigger))
     }
 
     /// Deletes a trigger, permanently; a 404 after an ambiguous attempt counts as deleted.

@@ -21,7 +21,7 @@ fn rust() -> String {
         arms.push_str(&format!(
             "        \"{}\" => shown(client.{}().{}({}).await?),\n",
             spec.qualified_name(),
-            spec.resource,
+            spec.resource_name(),
             spec.method_name,
             args.join(", ")
         ));
@@ -50,7 +50,7 @@ fn python() -> String {
     let mut sync = String::new();
     let mut asynchronous = String::new();
     for spec in specs() {
-        let call = format!("client.{}.{}({})", spec.resource, spec.method_name, python_args(spec));
+        let call = format!("client.{}.{}({})", spec.resource_name(), spec.method_name, python_args(spec));
         sync.push_str(&format!("    if op == \"{}\":\n        return {call}\n", spec.qualified_name()));
         asynchronous.push_str(&format!("    if op == \"{}\":\n        return await {call}\n", spec.qualified_name()));
     }
@@ -78,7 +78,7 @@ fn node() -> String {
         cases.push_str(&format!(
             "    case '{}':\n      return client.{}.{}({});\n",
             spec.qualified_name(),
-            spec.resource,
+            spec.resource_name(),
             camel_case(spec.method_name),
             args.join(", ")
         ));

@@ -108,7 +108,7 @@ pub fn write(out: &mut Output) {
     let mut ts = String::from("// The resources of a `Langdock` client; `index.d.ts` re-exports them.\n\n");
     let mut models: Vec<String> = vec!["RequestOptions".into(), "WithMeta".into()];
     let mut classes = Vec::new();
-    for resource in resources() {
+    for resource in &resources() {
         let class = class_name(resource);
         classes.push(class.clone());
         let specs = operations_of(resource);

@@ -72,15 +72,16 @@ impl Output {
 
 /// The operations of `resource`, in the table's order.
 pub fn operations_of(resource: &str) -> Vec<&'static langdock::OperationSpec> {
-    langdock::Operation::ALL.iter().map(|op| op.spec()).filter(|spec| spec.resource == resource).collect()
+    langdock::Operation::ALL.iter().map(|op| op.spec()).filter(|spec| spec.resource_name() == resource).collect()
 }
 
 /// The resources, in the table's order.
-pub fn resources() -> Vec<&'static str> {
-    let mut names: Vec<&'static str> = Vec::new();
+pub fn resources() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
     for op in langdock::Operation::ALL {
-        if !names.contains(&op.spec().resource) {
-            names.push(op.spec().resource);
+        let name = op.spec().resource_name();
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
     names

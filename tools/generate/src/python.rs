@@ -195,7 +195,7 @@ fn module(resource: &str) -> String {
 pub fn write(out: &mut Output) {
     let mut init = String::from("\"\"\"The resources of the clients, one module each.\"\"\"\n\n");
     let mut all = Vec::new();
-    for resource in resources() {
+    for resource in &resources() {
         out.file(&format!("{PACKAGE}/resources/{resource}.py"), "#", &module(resource));
         let class = class_name(resource);
         init.push_str(&format!("from .{resource} import Async{class}, {class}\n"));
