@@ -81,7 +81,7 @@ impl NativeClient {
         env.create_error(error).map(|object| object.to_unknown())
     }
 
-    /// Makes the call named `operation` (e.g. `"update_trigger"`): `ids` are its path ids in order, `body` the
+    /// Makes the call named `operation` (e.g. `"get_integration"`): `ids` are its path ids in order, `body` the
     /// JSON text of its body (the facade's `JSON.stringify`), `image` the bytes of an upload. The facade checks the
     /// arguments' types first, so that a wrong one is a `TypeError` naming the parameter.
     #[napi(

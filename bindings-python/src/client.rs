@@ -255,7 +255,7 @@ impl NativeClient {
         Ok(self.client(py, &Options::none())?.paced_rate())
     }
 
-    /// Makes the call named `operation` (e.g. `"update_trigger"`) with the path ids in order and the body,
+    /// Makes the call named `operation` (e.g. `"get_integration"`) with the path ids in order and the body,
     /// or the bytes of an upload; blocks until it is done, the GIL released.
     #[pyo3(signature = (operation, ids, payload=None, *, timeout=None, deadline=None, max_retries=None))]
     #[allow(clippy::too_many_arguments)]

@@ -157,7 +157,7 @@ impl Output {
     }
 }
 
-/// Makes the call named `operation` (an [`Operation`] name, e.g. `"update_trigger"`) with arguments given as
+/// Makes the call named `operation` (an [`Operation`] name, e.g. `"get_integration"`) with arguments given as
 /// data: the one dispatch every binding uses, made from the operation table, so no binding lists the
 /// operations. A body of the wrong shape is a validation error naming `body`; an unknown name, one naming
 /// `operation`.
