@@ -105,7 +105,7 @@ pub fn write(out: &mut Output) {
         "'use strict';\n// The resources of a `Langdock` client, each method one native call by its operation name.\n\n\
          const { call, checkBytes, checkId, bodyJson, kClient } = require('./call.js');\n",
     );
-    let mut ts = String::from("// The resources of a `Langdock` client; `index.d.ts` re-exports them.\n\n");
+    let mut ts = String::new();
     let mut models: Vec<String> = vec!["RequestOptions".into(), "WithMeta".into()];
     let mut classes = Vec::new();
     for resource in &resources() {
@@ -135,7 +135,10 @@ pub fn write(out: &mut Output) {
     js.push_str(&format!("\nmodule.exports = {{ {} }};\n", classes.join(", ")));
     models.sort_unstable();
     models.dedup();
-    let ts = format!("import type {{ {} }} from './index';\n{ts}", models.join(", "));
+    let ts = format!(
+        "// The resources of a `Langdock` client; `index.d.ts` re-exports them.\n\nimport type {{\n{}}} from './index';\n{ts}",
+        models.iter().map(|name| format!("  {name},\n")).collect::<String>()
+    );
     out.file("bindings-node/lib/resources.js", "//", &js);
     out.file("bindings-node/lib/resources.d.ts", "//", &ts);
 
