@@ -124,27 +124,32 @@ impl NativeClient {
 }
 
 impl NativeClient {
-    /// Converts a call's arguments with the GIL held and returns the core call as a future. `payload` is the
-    /// body (any JSON-like value or model) or, for an upload, the bytes.
+    /// Converts a call's arguments with the GIL held and returns the core call as a future; a panic while
+    /// doing so is an `InternalError`. `payload` is the body (any JSON-like value or model) or, for an upload,
+    /// the bytes.
     fn plan(
         &self,
         py: Python<'_>,
         operation: &str,
         ids: Vec<String>,
-        payload: &Bound<'_, PyAny>,
+        payload: Option<&Bound<'_, PyAny>>,
         options: Options,
     ) -> PyResult<Call> {
-        #[cfg(debug_assertions)]
-        langdock::binding::debug::checkpoint("dispatch");
-        let mut args = langdock::Arguments { ids, ..Default::default() };
-        if let Ok(bytes) = payload.cast::<PyBytes>() {
-            args.bytes = Some(bytes.as_bytes().to_vec());
-        } else if !payload.is_none() {
-            args.body = Some(to_json(payload)?);
-        }
-        let client = self.client(py, &options)?;
-        let operation = operation.to_owned();
-        Ok(Box::pin(async move { langdock::binding::call(&client, &operation, args).await }))
+        catch_panic(py, || {
+            #[cfg(debug_assertions)]
+            langdock::binding::debug::checkpoint("dispatch");
+            let mut args = langdock::Arguments { ids, ..Default::default() };
+            match payload {
+                Some(bytes) if bytes.is_instance_of::<PyBytes>() => {
+                    args.bytes = Some(bytes.cast::<PyBytes>()?.as_bytes().to_vec())
+                }
+                Some(body) if !body.is_none() => args.body = Some(to_json(body)?),
+                _ => {}
+            }
+            let client = self.client(py, &options)?;
+            let operation = operation.to_owned();
+            Ok(Box::pin(async move { langdock::binding::call(&client, &operation, args).await }) as Call)
+        })
     }
 }
 
@@ -269,11 +274,8 @@ impl NativeClient {
         deadline: Option<f64>,
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let none = py.None().into_bound(py);
-        let call = catch_panic(py, || {
-            self.plan(py, operation, ids, payload.unwrap_or(&none), Options::new(timeout, deadline, max_retries)?)
-        })?;
-        calls::blocking(py, call)
+        let options = Options::new(timeout, deadline, max_retries)?;
+        calls::blocking(py, self.plan(py, operation, ids, payload, options)?)
     }
 
     /// [`call`](NativeClient::call) as an awaitable; cancelling it cancels the request.
@@ -289,10 +291,7 @@ impl NativeClient {
         deadline: Option<f64>,
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let none = py.None().into_bound(py);
-        let call = catch_panic(py, || {
-            self.plan(py, operation, ids, payload.unwrap_or(&none), Options::new(timeout, deadline, max_retries)?)
-        })?;
-        calls::awaitable(py, call)
+        let options = Options::new(timeout, deadline, max_retries)?;
+        calls::awaitable(py, self.plan(py, operation, ids, payload, options)?)
     }
 }

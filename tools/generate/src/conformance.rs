@@ -9,21 +9,29 @@ fn specs() -> impl Iterator<Item = &'static OperationSpec> {
     langdock::Operation::ALL.iter().map(|op| op.spec())
 }
 
+/// A scenario's arguments as one language reads them: each id by its camelCase key, the body, the bytes by
+/// their `<name>Base64` key.
+fn call_args(spec: &OperationSpec, id: impl Fn(&str) -> String, body: &str, bytes: impl Fn(&str) -> String) -> String {
+    let mut args: Vec<String> = spec.ids.iter().map(|name| id(&camel_case(name))).collect();
+    match spec.payload {
+        Payload::None => {}
+        Payload::Json(_) => args.push(body.to_owned()),
+        Payload::Bytes(name) => args.push(bytes(&format!("{}Base64", camel_case(name)))),
+    }
+    args.join(", ")
+}
+
 fn rust() -> String {
     let mut arms = String::new();
     for spec in specs() {
-        let mut args: Vec<String> = spec.ids.iter().map(|id| format!("&id(\"{}\")", camel_case(id))).collect();
-        match spec.payload {
-            Payload::None => {}
-            Payload::Json(_) => args.push("&body(args)".into()),
-            Payload::Bytes(name) => args.push(format!("bytes(args, \"{}Base64\")", camel_case(name))),
-        }
+        let args =
+            call_args(spec, |key| format!("&id(\"{key}\")"), "&body(args)", |key| format!("bytes(args, \"{key}\")"));
         arms.push_str(&format!(
             "        \"{}\" => shown(client.{}().{}({}).await?),\n",
             spec.qualified_name(),
             spec.resource_name(),
             spec.method_name,
-            args.join(", ")
+            args
         ));
     }
     format!(
@@ -37,13 +45,12 @@ fn rust() -> String {
 }
 
 fn python_args(spec: &OperationSpec) -> String {
-    let mut args: Vec<String> = spec.ids.iter().map(|id| format!("args.get(\"{}\", \"\")", camel_case(id))).collect();
-    match spec.payload {
-        Payload::None => {}
-        Payload::Json(_) => args.push("args.get(\"body\")".into()),
-        Payload::Bytes(name) => args.push(format!("base64.b64decode(args[\"{}Base64\"])", camel_case(name))),
-    }
-    args.join(", ")
+    call_args(
+        spec,
+        |key| format!("args.get(\"{key}\", \"\")"),
+        "args.get(\"body\")",
+        |key| format!("base64.b64decode(args[\"{key}\"])"),
+    )
 }
 
 fn python() -> String {
@@ -69,18 +76,18 @@ fn python() -> String {
 fn node() -> String {
     let mut cases = String::new();
     for spec in specs() {
-        let mut args: Vec<String> = spec.ids.iter().map(|id| format!("args.{}", camel_case(id))).collect();
-        match spec.payload {
-            Payload::None => {}
-            Payload::Json(_) => args.push("args.body".into()),
-            Payload::Bytes(name) => args.push(format!("Buffer.from(args.{}Base64, 'base64')", camel_case(name))),
-        }
+        let args = call_args(
+            spec,
+            |key| format!("args.{key}"),
+            "args.body",
+            |key| format!("Buffer.from(args.{key}, 'base64')"),
+        );
         cases.push_str(&format!(
             "    case '{}':\n      return client.{}.{}({});\n",
             spec.qualified_name(),
             spec.resource_name(),
             camel_case(spec.method_name),
-            args.join(", ")
+            args
         ));
     }
     format!(
