@@ -1,0 +1,56 @@
+//! The documented limits of API.md sections 3 and 4. Lengths are in UTF-16 code units, as the service's
+//! JavaScript `string.length` counts them (an emoji counts 2); the icon limit is in bytes.
+
+/// Integration name.
+pub const INTEGRATION_NAME: usize = 40;
+/// Integration description.
+pub const INTEGRATION_DESCRIPTION: usize = 90;
+/// Action name.
+pub const ACTION_NAME: usize = 100;
+/// Action description.
+pub const ACTION_DESCRIPTION: usize = 1_000;
+/// Action code.
+pub const ACTION_CODE: usize = 40_000;
+/// Trigger name.
+pub const TRIGGER_NAME: usize = 100;
+/// Trigger description.
+pub const TRIGGER_DESCRIPTION: usize = 90;
+/// Trigger polling code.
+pub const POLLING_CODE: usize = 1_000;
+/// Input field label (actions and triggers).
+pub const FIELD_LABEL: usize = 100;
+/// Input field description.
+pub const FIELD_DESCRIPTION: usize = 500;
+/// Input field placeholder.
+pub const FIELD_PLACEHOLDER: usize = 200;
+/// Auth field slug.
+pub const AUTH_FIELD_SLUG: usize = 100;
+/// Auth field label.
+pub const AUTH_FIELD_LABEL: usize = 100;
+/// Auth field description.
+pub const AUTH_FIELD_DESCRIPTION: usize = 500;
+/// Auth field placeholder.
+pub const AUTH_FIELD_PLACEHOLDER: usize = 200;
+/// Auth test code.
+pub const AUTH_TEST_CODE: usize = 1_000;
+/// Each of the custom OAuth codes (`authorizationCode`, `accessTokenCode`, `refreshTokenCode`).
+pub const OAUTH_CODE: usize = 1_000;
+/// The icon file, in bytes (20 MiB).
+pub const ICON_BYTES: usize = 20 * 1024 * 1024;
+
+/// The length JavaScript's `string.length` reports, which every limit above counts: UTF-16 code units.
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_count_utf16_code_units() {
+        assert_eq!(utf16_len("abc"), 3);
+        assert_eq!(utf16_len("é"), 1);
+        assert_eq!(utf16_len("😀"), 2, "an emoji outside the BMP is a surrogate pair");
+    }
+}
