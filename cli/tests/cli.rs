@@ -468,7 +468,7 @@ async fn plan_shows_a_diff_of_changed_code_and_apply_sends_only_that() {
         .journal()
         .into_iter()
         .filter(|e| e.method != "GET")
-        .map(|e| e.operation.unwrap().as_str().to_owned())
+        .map(|e| e.operation.unwrap().name().to_owned())
         .collect();
     assert_eq!(writes, ["update_action"]);
 }

@@ -182,10 +182,10 @@ impl Output {
 /// # }
 /// ```
 pub async fn call(client: &Client, operation: &str, args: Arguments) -> Result<Output> {
-    let Some(op) = Operation::from_name(operation) else {
+    let Ok(op) = operation.parse::<Operation>() else {
         return Err(crate::operation::unknown_operation(operation));
     };
-    op.call(client, args).await
+    crate::operation::call(op, client, args).await
 }
 
 /// A way to make the next call panic, so that the bindings' tests can check what a panic becomes. Compiled

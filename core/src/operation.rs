@@ -1,7 +1,8 @@
-//! The thirteen endpoints as data: one table (below, [`operations!`]) says for each its name, method, path,
-//! parameters, request and answer types, write safety and a one-line doc. Everything per-operation is made
-//! from it: the [`Operation`] enum and its [`OperationSpec`]s here, the bindings' dispatch
-//! ([`crate::binding::call`]), and, through `make generate` (`tools/generate`), every language's methods.
+//! The thirteen endpoints as data. Their names, methods and paths are `langdock-wire`'s (the vocabulary the
+//! emulator speaks too); one table here (below, `operations!`) adds for each its typed method, ids, request and
+//! answer models, write safety and a one-line doc. Everything per-operation is made from the two: the
+//! [`OperationSpec`]s, the typed methods of the resources, the bindings' dispatch ([`crate::binding::call`]),
+//! and, through `make generate` (`tools/generate`), every language's methods.
 //!
 //! Adding an endpoint: one entry in the table, then `make generate`.
 
@@ -9,6 +10,10 @@ use crate::binding::Output;
 use crate::client::Client;
 use crate::error::{Error, Result, Violation};
 use crate::models::*;
+
+/// One endpoint of the Integrations API: its name, method and path come from `langdock-wire`, the vocabulary the
+/// emulator speaks too, so the names match the emulator's fault-injection names.
+pub use langdock_wire::Operation;
 
 /// How safe an endpoint is to send twice, which decides what the retry engine may do after a
 /// failure that may have taken effect (a timeout or reset after the body was sent, a 5xx).
@@ -63,12 +68,8 @@ pub struct Field {
 /// Everything about one endpoint, as data: what the generator (`tools/generate`) writes every face from.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationSpec {
-    /// The snake_case name used in logs, by the emulator and in the `testing` helpers, e.g. `"create_action"`.
-    pub name: &'static str,
-    /// The HTTP method, e.g. `"POST"`.
-    pub method: &'static str,
-    /// The path below the base URL, ids in braces, e.g. `"/integrations/v1/{integrationId}/actions/create"`.
-    pub path: &'static str,
+    /// The operation (its name, method and path are `langdock-wire`'s).
+    pub operation: Operation,
     /// The resource it belongs to, as its Rust type is named: `"Integrations"`, `"Actions"` or `"Triggers"`
     /// ([`OperationSpec::resource_name`] is the name of the client's accessor).
     pub resource: &'static str,
@@ -87,6 +88,27 @@ pub struct OperationSpec {
 }
 
 impl OperationSpec {
+    /// The snake_case name used in logs, by the emulator and in the `testing` helpers, e.g. `"create_action"`.
+    pub fn name(&self) -> &'static str {
+        self.operation.name()
+    }
+
+    /// The HTTP method, e.g. `"POST"`.
+    pub fn method(&self) -> &'static str {
+        self.operation.method().as_str()
+    }
+
+    /// The path, ids in braces, e.g. `"/integrations/v1/{integrationId}/actions/create"`.
+    pub fn path(&self) -> &'static str {
+        self.operation.path_template()
+    }
+
+    /// What the table says about `op`; `None` for an operation of `langdock-wire` the table lacks (a unit test
+    /// makes sure there is none).
+    pub fn of(op: Operation) -> Option<&'static OperationSpec> {
+        OperationSpec::ALL.iter().find(|spec| spec.operation == op)
+    }
+
     /// The name a call is known by in the conformance scenarios: `resource.camelCaseMethod`, e.g.
     /// `"integrations.updateAuth"`.
     pub fn qualified_name(&self) -> String {
@@ -195,56 +217,38 @@ macro_rules! operations {
     ($(
         #[doc = $doc:literal]
         $(#[doc = $more:literal])*
-        $variant:ident = $name:literal: $method:ident $path:literal,
+        $variant:ident:
             $resource:ident :: $call:ident ( $($id:ident),* $(; body: $body:ident)? $(; bytes: $bytes:ident)? )
             -> $answer:ident $(in $key:ident)?, $safety:ident $(, $custom:ident)?;
     )*) => {
-        /// One endpoint of the Integrations API. The names match the emulator's fault-injection names.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum Operation {
-            $(
-                #[doc = concat!("`", stringify!($method), " ", $path, "`:", $doc)]
-                $variant,
-            )*
+        impl OperationSpec {
+            /// Every operation's spec, in the table's order.
+            pub const ALL: &'static [OperationSpec] = &[$(OperationSpec {
+                operation: Operation::$variant,
+                resource: stringify!($resource),
+                method_name: stringify!($call),
+                ids: &[$(stringify!($id)),*],
+                payload: operations!(@payload $($body)? $(; $bytes)?),
+                answer: stringify!($answer),
+                write_safety: WriteSafety::$safety,
+                doc: $doc,
+            }),*];
         }
 
-        impl Operation {
-            /// Every operation, in the table's order.
-            pub const ALL: &'static [Operation] = &[$(Operation::$variant),*];
-
-            /// Everything the table says about the operation.
-            pub fn spec(self) -> &'static OperationSpec {
-                match self {
-                    $(Operation::$variant => &OperationSpec {
-                        name: $name,
-                        method: stringify!($method),
-                        path: $path,
-                        resource: stringify!($resource),
-                        method_name: stringify!($call),
-                        ids: &[$(stringify!($id)),*],
-                        payload: operations!(@payload $($body)? $(; $bytes)?),
-                        answer: stringify!($answer),
-                        write_safety: WriteSafety::$safety,
-                        doc: $doc,
-                    },)*
-                }
-            }
-
-            /// Makes the call with arguments given as data; see [`crate::binding::call`].
-            #[allow(unused_mut, unused_variables)]
-            pub(crate) async fn call(self, client: &Client, mut args: Arguments) -> Result<Output> {
-                match self {
-                    $(Operation::$variant => {
-                        let mut index = 0..;
-                        $(let $id = args.id(index.next().unwrap_or_default()).to_owned();)*
-                        $(let body: $body = args.body()?;)?
-                        crate::resources::$resource::new(client)
-                            .$call($(&$id,)* $(operations!(@ref body $body),)? $(operations!(@bytes args $bytes),)?)
-                            .await
-                            .map(Output::$answer)
-                    })*
-                }
+        /// Makes the call `op` with arguments given as data; see [`crate::binding::call`].
+        #[allow(unused_mut, unused_variables)]
+        pub(crate) async fn call(op: Operation, client: &Client, mut args: Arguments) -> Result<Output> {
+            match op {
+                $(Operation::$variant => {
+                    let mut index = 0..;
+                    $(let $id = args.id(index.next().unwrap_or_default()).to_owned();)*
+                    $(let body: $body = args.body()?;)?
+                    crate::resources::$resource::new(client)
+                        .$call($(&$id,)* $(operations!(@ref body $body),)? $(operations!(@bytes args $bytes),)?)
+                        .await
+                        .map(Output::$answer)
+                })*
+                other => Err(unknown_operation(other.name())),
             }
         }
 
@@ -288,109 +292,95 @@ macro_rules! operations {
 }
 
 // The table. Each entry: its doc (the first line is every face's one-line doc; the rest join it in rustdoc);
-// `Variant = "name": METHOD "path below /integrations/v1"`; its typed method (`Resource::method(ids; body:
+// `Variant:` (the `langdock-wire` operation, which has its name, method and path); its typed method (`Resource::method(ids; body:
 // RequestModel)` or `(ids; bytes: parameter)`); the answer (an `Output` variant), `in` the key of the envelope the
 // API wraps it in; its write safety; and `custom` when its method is written by hand in `resources/` (creates that
 // recover from an ambiguous failure, deletes, uploads). The path's `{placeholders}` take the ids in order.
 operations! {
     /// Every integration of the workspace, Langdock-built and custom (unpaginated).
     /// Works with an `ASSISTANT_API` or `INTEGRATION_API` key.
-    ListIntegrations = "list_integrations": GET "/get",
+    ListIntegrations:
         Integrations::list() -> IntegrationList in integrations, Idempotent;
     /// Creates an integration (auth type NONE, no actions, no triggers); an ambiguous failure is not retried.
     ///
     /// Names are not unique, so a create that failed ambiguously (timeout, reset, 5xx) is not
     /// retried: its error has [`maybe_created`](crate::Error::maybe_created) set, as has the error
     /// of a 2xx answer whose body cannot be read (the integration exists).
-    CreateIntegration = "create_integration": POST "/create",
+    CreateIntegration:
         Integrations::create(; body: CreateIntegration) -> IntegrationRef in integration, CreateWithoutUniqueName;
     /// The whole integration: auth settings, actions (with code and input fields), triggers.
-    GetIntegration = "get_integration": GET "/{integrationId}",
+    GetIntegration:
         Integrations::get(integration_id) -> Integration in integration, Idempotent;
     /// Changes the name, description, icon URL or color; only what is given changes.
-    UpdateIntegration = "update_integration": PATCH "/{integrationId}",
+    UpdateIntegration:
         Integrations::update(integration_id; body: UpdateIntegration) -> IntegrationRef in integration, Idempotent;
     /// Sets how users authenticate; changing the auth type disconnects every user of the integration.
     ///
     /// `auth_fields`, when given, replace the whole list.
-    UpdateAuth = "update_auth": PATCH "/{integrationId}/auth",
+    UpdateAuth:
         Integrations::update_auth(integration_id; body: UpdateAuth) -> Integration in integration, Idempotent;
     /// The integration's icon URL (none when it has no icon).
-    GetIcon = "get_icon": GET "/{integrationId}/icon",
+    GetIcon:
         Integrations::icon(integration_id) -> Icon, Idempotent;
     /// Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB.
-    PutIcon = "put_icon": PUT "/{integrationId}/icon",
+    PutIcon:
         Integrations::set_icon(integration_id; bytes: image) -> Icon, Idempotent, custom;
     /// Adds an action to an integration; safe to retry (a 409 after an ambiguous failure resolves to it).
-    CreateAction = "create_action": POST "/{integrationId}/actions/create",
+    CreateAction:
         Actions::create(integration_id; body: ActionInput) -> Action, CreateWithUniqueName, custom;
     /// Replaces an action: an omitted description is cleared, omitted input fields are removed.
     ///
     /// An omitted `code` or `requires_confirmation` is kept. The slug never changes.
-    UpdateAction = "update_action": PUT "/{integrationId}/actions/{actionId}",
+    UpdateAction:
         Actions::update(integration_id, action_id; body: ActionInput) -> Action in action, Idempotent;
     /// Deletes an action, permanently.
-    DeleteAction = "delete_action": DELETE "/{integrationId}/actions/{actionId}",
+    DeleteAction:
         Actions::delete(integration_id, action_id) -> Deleted, Idempotent, custom;
     /// Adds a polling trigger to an integration; safe to retry, as action creates are.
-    CreateTrigger = "create_trigger": POST "/{integrationId}/triggers/create",
+    CreateTrigger:
         Triggers::create(integration_id; body: TriggerInput) -> Trigger, CreateWithUniqueName, custom;
     /// Replaces a trigger; the API never returns polling code or input fields, so send all you want to keep.
-    UpdateTrigger = "update_trigger": PUT "/{integrationId}/triggers/{triggerId}",
+    UpdateTrigger:
         Triggers::update(integration_id, trigger_id; body: TriggerInput) -> Trigger in trigger, Idempotent;
     /// Deletes a trigger, permanently.
-    DeleteTrigger = "delete_trigger": DELETE "/{integrationId}/triggers/{triggerId}",
+    DeleteTrigger:
         Triggers::delete(integration_id, trigger_id) -> Deleted, Idempotent, custom;
 }
 
-impl Operation {
-    /// The snake_case name used in logs and by the emulator, e.g. `"create_action"`.
-    pub fn name(self) -> &'static str {
-        self.spec().name
-    }
-
-    /// The operation with this snake_case name.
-    pub fn from_name(name: &str) -> Option<Operation> {
-        Operation::ALL.iter().copied().find(|op| op.name() == name)
-    }
-
-    /// How safe the endpoint is to repeat.
-    pub fn write_safety(self) -> WriteSafety {
-        self.spec().write_safety
-    }
-
-    /// True for the deletes, whose 404 after an ambiguous attempt means the delete was done.
-    pub fn is_delete(self) -> bool {
-        self.spec().method == "DELETE"
-    }
-
-    /// The names of the path's `{placeholders}`, camelCase as the API has them, e.g. `integrationId`.
-    pub(crate) fn id_names(self) -> impl Iterator<Item = &'static str> {
-        self.spec().path.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
-    }
-
-    /// The HTTP method.
-    pub(crate) fn http_method(self) -> reqwest::Method {
-        reqwest::Method::from_bytes(self.spec().method.as_bytes()).unwrap_or(reqwest::Method::GET)
-    }
-
-    /// The path below `/integrations/v1`, the `{placeholders}` filled with `ids` in order, each escaped as a
-    /// path segment.
-    pub(crate) fn path(self, ids: &[&str]) -> String {
-        let mut path = String::new();
-        let mut ids = ids.iter();
-        for (n, part) in self.spec().path.split('{').enumerate() {
-            match part.split_once('}') {
-                Some((_, rest)) if n > 0 => {
-                    path.push_str(&crate::resources::segment(ids.next().copied().unwrap_or_default()));
-                    path.push_str(rest);
-                }
-                _ => path.push_str(part),
-            }
-        }
-        path
+impl WriteSafety {
+    /// How safe `op` is to repeat, as the table says (an operation it lacks is never repeated after an
+    /// ambiguous failure).
+    pub fn of(op: Operation) -> WriteSafety {
+        OperationSpec::of(op).map_or(WriteSafety::CreateWithoutUniqueName, |spec| spec.write_safety)
     }
 }
+
+/// The HTTP method of `op`.
+pub(crate) fn http_method(op: Operation) -> reqwest::Method {
+    reqwest::Method::from_bytes(op.method().as_str().as_bytes()).unwrap_or(reqwest::Method::GET)
+}
+
+/// The path of `op` below `/integrations/v1`, the `{placeholders}` filled with `ids` in order, each escaped as a
+/// path segment.
+pub(crate) fn path(op: Operation, ids: &[&str]) -> String {
+    let template = op.path_template();
+    let template = template.strip_prefix(API_ROOT).unwrap_or(template);
+    let mut path = String::new();
+    let mut ids = ids.iter();
+    for (n, part) in template.split('{').enumerate() {
+        match part.split_once('}') {
+            Some((_, rest)) if n > 0 => {
+                path.push_str(&crate::resources::segment(ids.next().copied().unwrap_or_default()));
+                path.push_str(rest);
+            }
+            _ => path.push_str(part),
+        }
+    }
+    path
+}
+
+/// Where every path of the API starts; the transport adds it to the base URL.
+const API_ROOT: &str = "/integrations/v1";
 
 /// A call made by name with arguments that are not the right shape: a validation error naming what is wrong.
 pub(crate) fn unknown_operation(name: &str) -> Error {
@@ -404,36 +394,38 @@ mod tests {
     #[test]
     fn only_the_three_creates_are_not_idempotent() {
         let creates = [Operation::CreateIntegration, Operation::CreateAction, Operation::CreateTrigger];
-        for &op in Operation::ALL {
+        for op in Operation::ALL {
             if creates.contains(&op) {
-                assert_ne!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+                assert_ne!(WriteSafety::of(op), WriteSafety::Idempotent, "{}", op.name());
             } else {
-                assert_eq!(op.write_safety(), WriteSafety::Idempotent, "{}", op.name());
+                assert_eq!(WriteSafety::of(op), WriteSafety::Idempotent, "{}", op.name());
             }
         }
-        assert_eq!(Operation::CreateIntegration.write_safety(), WriteSafety::CreateWithoutUniqueName);
-        assert_eq!(Operation::ALL.len(), 13);
+        assert_eq!(WriteSafety::of(Operation::CreateIntegration), WriteSafety::CreateWithoutUniqueName);
     }
 
     #[test]
     fn paths_take_their_ids_in_order_escaped() {
-        assert_eq!(Operation::ListIntegrations.path(&[]), "/get");
-        assert_eq!(Operation::UpdateTrigger.path(&["i 1", "t/2"]), "/i%201/triggers/t%2F2");
-        assert_eq!(Operation::CreateAction.path(&["i"]), "/i/actions/create");
+        assert_eq!(path(Operation::ListIntegrations, &[]), "/get");
+        assert_eq!(path(Operation::UpdateTrigger, &["i 1", "t/2"]), "/i%201/triggers/t%2F2");
+        assert_eq!(path(Operation::CreateAction, &["i"]), "/i/actions/create");
+        assert_eq!(http_method(Operation::UpdateAuth), reqwest::Method::PATCH);
     }
 
     #[test]
-    fn every_placeholder_has_an_id_and_names_are_unique() {
-        for &op in Operation::ALL {
-            let spec = op.spec();
-            assert_eq!(spec.path.matches('{').count(), spec.ids.len(), "{}", spec.name);
-            assert_eq!(Operation::from_name(spec.name), Some(op));
+    fn the_table_has_every_operation_of_the_wire_once_with_an_id_per_placeholder() {
+        assert_eq!(OperationSpec::ALL.len(), Operation::ALL.len());
+        for (spec, op) in OperationSpec::ALL.iter().zip(Operation::ALL) {
+            assert_eq!(spec.operation, op, "the table follows the wire's order");
+            assert_eq!(OperationSpec::of(op).map(|spec| spec.operation), Some(op));
+            assert_eq!(spec.ids.len(), op.path_params().len(), "{}", spec.name());
             assert!(!spec.doc.trim().is_empty());
             if let Payload::Json(model) = spec.payload {
                 assert!(!request_fields(model).is_empty(), "{model} has no fields listed");
             }
         }
-        assert_eq!(Operation::UpdateAuth.spec().qualified_name(), "integrations.updateAuth");
-        assert!(Operation::DeleteAction.is_delete() && !Operation::UpdateAction.is_delete());
+        let update_auth = OperationSpec::of(Operation::UpdateAuth).unwrap();
+        assert_eq!(update_auth.qualified_name(), "integrations.updateAuth");
+        assert_eq!((update_auth.method(), update_auth.path()), ("PATCH", "/integrations/v1/{integrationId}/auth"));
     }
 }

@@ -195,7 +195,7 @@ impl Transport {
                     if answer.status.is_success() {
                         self.budget.refund(spent);
                         return decode(answer, attempts, &request_id)
-                            .map_err(|error| unreadable_success(error, request.op.write_safety()));
+                            .map_err(|error| unreadable_success(error, WriteSafety::of(request.op)));
                     }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
                 }
@@ -211,7 +211,7 @@ impl Transport {
             };
 
             let decision =
-                retry::decide(&settings.retry, request.op.write_safety(), failure, attempts - 1, fastrand::f64());
+                retry::decide(&settings.retry, WriteSafety::of(request.op), failure, attempts - 1, fastrand::f64());
             let this_ambiguous = !failure.provably_not_applied();
             let give_up = match decision {
                 Decision::GiveUp(reason) => Some((reason, None)),
@@ -244,8 +244,8 @@ impl Transport {
                     Ok(answer) => status_error(answer, settings, reason, &request_id),
                     Err(error) => connection_error(error, request, attempt_timeout),
                 };
-                let maybe_created =
-                    request.op.write_safety() == WriteSafety::CreateWithoutUniqueName && (ambiguous || this_ambiguous);
+                let maybe_created = WriteSafety::of(request.op) == WriteSafety::CreateWithoutUniqueName
+                    && (ambiguous || this_ambiguous);
                 let mut error = error
                     .with_attempts(attempts)
                     .with_after_ambiguous_attempt(ambiguous)
@@ -526,7 +526,7 @@ fn deadline_error(
     .with_attempts(attempts)
     .with_request_id(Some(request_id.to_owned()))
     .with_after_ambiguous_attempt(ambiguous)
-    .with_maybe_created(request.op.write_safety() == WriteSafety::CreateWithoutUniqueName && ambiguous)
+    .with_maybe_created(WriteSafety::of(request.op) == WriteSafety::CreateWithoutUniqueName && ambiguous)
 }
 
 /// The reason the TLS handshake refused the server's certificate, if that is why the connection failed: rustls's

@@ -5,42 +5,14 @@
 
 use crate::error::{Error, Result, Violation};
 use crate::models::{
-    ActionInput, AuthFieldType, AuthType, CreateIntegration, InputField, InputFieldType, OAuthClient, TriggerInput,
-    UpdateAuth, UpdateIntegration,
+    ActionInput, CreateIntegration, InputField, OAuthClient, TriggerInput, UpdateAuth, UpdateIntegration,
 };
 
-/// The documented limits, in UTF-16 code units (bytes for the icon).
-pub mod limits {
-    /// Integration name.
-    pub const INTEGRATION_NAME: usize = 40;
-    /// Integration description.
-    pub const INTEGRATION_DESCRIPTION: usize = 90;
-    /// Action and trigger names.
-    pub const ITEM_NAME: usize = 100;
-    /// Action description.
-    pub const ACTION_DESCRIPTION: usize = 1_000;
-    /// Action code.
-    pub const ACTION_CODE: usize = 40_000;
-    /// Trigger description.
-    pub const TRIGGER_DESCRIPTION: usize = 90;
-    /// Trigger polling code.
-    pub const POLLING_CODE: usize = 1_000;
-    /// Input and auth field labels, and auth field slugs.
-    pub const FIELD_LABEL: usize = 100;
-    /// Input and auth field descriptions.
-    pub const FIELD_DESCRIPTION: usize = 500;
-    /// Input and auth field placeholders.
-    pub const FIELD_PLACEHOLDER: usize = 200;
-    /// Auth test code and each custom OAuth code.
-    pub const AUTH_CODE: usize = 1_000;
-    /// The icon file, in bytes (20 MB).
-    pub const ICON_BYTES: usize = 20 * 1024 * 1024;
-}
-
+/// The documented limits, in UTF-16 code units (bytes for the icon): the same constants the emulator checks.
+pub use langdock_wire::limits;
 /// The length JavaScript's `string.length` reports: UTF-16 code units.
-pub fn utf16_len(text: &str) -> usize {
-    text.encode_utf16().count()
-}
+pub use langdock_wire::limits::utf16_len;
+use langdock_wire::values;
 
 /// Validates a request body. Implemented by every request model.
 pub trait Validate {
@@ -82,6 +54,12 @@ impl Checker {
         }
     }
 
+    fn one_of(&mut self, path: impl Into<String>, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.push(path, format!("must be one of {}, got {value:?}", allowed.join(", ")));
+        }
+    }
+
     fn no_control_chars(&mut self, path: &str, value: &str) {
         if value.chars().any(char::is_control) {
             self.push(path, "must not contain control characters (line breaks, tabs, ...)");
@@ -110,19 +88,13 @@ impl Checker {
         }
     }
 
-    fn input_fields(&mut self, path: &str, fields: &[InputField], allowed: &[InputFieldType], for_triggers: bool) {
+    fn input_fields(&mut self, path: &str, fields: &[InputField], allowed: &[&str], for_triggers: bool) {
         for (index, field) in fields.iter().enumerate() {
             let at = format!("{path}[{index}]");
             self.required(&format!("{at}.label"), &field.label, limits::FIELD_LABEL);
             self.max_len(format!("{at}.description"), field.description.as_deref(), limits::FIELD_DESCRIPTION);
             self.max_len(format!("{at}.placeholder"), field.placeholder.as_deref(), limits::FIELD_PLACEHOLDER);
-            if !allowed.contains(&field.field_type) {
-                let names: Vec<&str> = allowed.iter().map(InputFieldType::as_str).collect();
-                self.push(
-                    format!("{at}.type"),
-                    format!("must be one of {}, got {:?}", names.join(", "), field.field_type.as_str()),
-                );
-            }
+            self.one_of(format!("{at}.type"), field.field_type.as_str(), allowed);
             match (&field.context_action_id, for_triggers) {
                 (Some(_), true) => self.push(format!("{at}.contextActionId"), "is only allowed on action input fields"),
                 (Some(id), false) => self.uuid(&format!("{at}.contextActionId"), id),
@@ -142,7 +114,7 @@ impl Checker {
             ("accessTokenCode", &client.access_token_code),
             ("refreshTokenCode", &client.refresh_token_code),
         ] {
-            self.max_len(format!("oauthClient.{name}"), code.as_deref(), limits::AUTH_CODE);
+            self.max_len(format!("oauthClient.{name}"), code.as_deref(), limits::OAUTH_CODE);
         }
         for (name, url) in [("authUrl", &client.auth_url), ("tokenUrl", &client.token_url)] {
             if let Some(url) = url
@@ -255,29 +227,20 @@ impl Validate for UpdateIntegration {
 impl Validate for UpdateAuth {
     fn violations(&self) -> Vec<Violation> {
         let mut checker = Checker::default();
-        if !self.auth_type.is_known() {
-            let names: Vec<&str> = AuthType::KNOWN.iter().map(AuthType::as_str).collect();
-            checker.push("authType", format!("must be one of {}, got {:?}", names.join(", "), self.auth_type.as_str()));
-        }
+        checker.one_of("authType", self.auth_type.as_str(), &values::AUTH_TYPES);
         let mut slugs = std::collections::HashSet::new();
         for (index, field) in self.auth_fields.iter().flatten().enumerate() {
             let at = format!("authFields[{index}]");
-            checker.required(&format!("{at}.slug"), &field.slug, limits::FIELD_LABEL);
-            checker.required(&format!("{at}.label"), &field.label, limits::FIELD_LABEL);
-            checker.max_len(format!("{at}.description"), field.description.as_deref(), limits::FIELD_DESCRIPTION);
-            checker.max_len(format!("{at}.placeholder"), field.placeholder.as_deref(), limits::FIELD_PLACEHOLDER);
-            if !field.field_type.is_known() {
-                let names: Vec<&str> = AuthFieldType::KNOWN.iter().map(AuthFieldType::as_str).collect();
-                checker.push(
-                    format!("{at}.type"),
-                    format!("must be one of {}, got {:?}", names.join(", "), field.field_type.as_str()),
-                );
-            }
+            checker.required(&format!("{at}.slug"), &field.slug, limits::AUTH_FIELD_SLUG);
+            checker.required(&format!("{at}.label"), &field.label, limits::AUTH_FIELD_LABEL);
+            checker.max_len(format!("{at}.description"), field.description.as_deref(), limits::AUTH_FIELD_DESCRIPTION);
+            checker.max_len(format!("{at}.placeholder"), field.placeholder.as_deref(), limits::AUTH_FIELD_PLACEHOLDER);
+            checker.one_of(format!("{at}.type"), field.field_type.as_str(), &values::AUTH_FIELD_TYPES);
             if !slugs.insert(field.slug.as_str()) {
                 checker.push(format!("{at}.slug"), format!("{:?} is used by an earlier auth field", field.slug));
             }
         }
-        checker.max_len("authTestCode", self.auth_test_code.as_deref(), limits::AUTH_CODE);
+        checker.max_len("authTestCode", self.auth_test_code.as_deref(), limits::AUTH_TEST_CODE);
         if let Some(client) = &self.oauth_client {
             if !self.auth_type.is_oauth() {
                 checker.push(
@@ -294,11 +257,11 @@ impl Validate for UpdateAuth {
 impl Validate for ActionInput {
     fn violations(&self) -> Vec<Violation> {
         let mut checker = Checker::default();
-        checker.required("name", &self.name, limits::ITEM_NAME);
+        checker.required("name", &self.name, limits::ACTION_NAME);
         checker.max_len("description", self.description.as_deref(), limits::ACTION_DESCRIPTION);
         checker.max_len("code", self.code.as_deref(), limits::ACTION_CODE);
         if let Some(fields) = &self.input_fields {
-            checker.input_fields("inputFields", fields, InputFieldType::KNOWN, false);
+            checker.input_fields("inputFields", fields, &values::ACTION_FIELD_TYPES, false);
         }
         checker.finish()
     }
@@ -307,11 +270,11 @@ impl Validate for ActionInput {
 impl Validate for TriggerInput {
     fn violations(&self) -> Vec<Violation> {
         let mut checker = Checker::default();
-        checker.required("name", &self.name, limits::ITEM_NAME);
+        checker.required("name", &self.name, limits::TRIGGER_NAME);
         checker.max_len("description", self.description.as_deref(), limits::TRIGGER_DESCRIPTION);
         checker.max_len("pollingCode", self.polling_code.as_deref(), limits::POLLING_CODE);
         if let Some(fields) = &self.input_fields {
-            checker.input_fields("inputFields", fields, InputFieldType::TRIGGER_TYPES, true);
+            checker.input_fields("inputFields", fields, &values::TRIGGER_FIELD_TYPES, true);
         }
         checker.finish()
     }
@@ -320,7 +283,7 @@ impl Validate for TriggerInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{AuthField, SelectOption};
+    use crate::models::{AuthField, AuthFieldType, AuthType, InputFieldType, SelectOption};
 
     fn paths(violations: &[Violation]) -> Vec<&str> {
         violations.iter().map(|v| v.path.as_str()).collect()
@@ -522,5 +485,25 @@ mod tests {
         let mut huge = b"\x89PNG\r\n\x1a\n".to_vec();
         huge.resize(limits::ICON_BYTES + 1, 0);
         assert!(icon(&huge).is_err());
+    }
+
+    #[test]
+    fn model_enums_know_exactly_the_values_of_the_wire_vocabulary() {
+        let names = |known: &[&str]| known.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            InputFieldType::KNOWN.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            names(&values::ACTION_FIELD_TYPES)
+        );
+        assert_eq!(
+            InputFieldType::TRIGGER_TYPES.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            names(&values::TRIGGER_FIELD_TYPES)
+        );
+        assert_eq!(
+            AuthFieldType::KNOWN.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            names(&values::AUTH_FIELD_TYPES)
+        );
+        assert_eq!(AuthType::KNOWN.iter().map(|t| t.to_string()).collect::<Vec<_>>(), names(&values::AUTH_TYPES));
+        let oauth: Vec<String> = AuthType::KNOWN.iter().filter(|t| t.is_oauth()).map(|t| t.to_string()).collect();
+        assert_eq!(oauth, names(&values::OAUTH_TYPES));
     }
 }

@@ -53,8 +53,8 @@ impl OpenApi {
         let (Some(operation), Some(status), None) = (entry.operation, entry.status, entry.fault) else {
             return Ok(()); // a dropped connection, or an answer a fault shaped on purpose
         };
-        let what = format!("{} answered {status}", operation.as_str());
-        let pointer = self.pointer(operation.as_str(), status).ok_or_else(|| format!("{what}: undocumented status"))?;
+        let what = format!("{} answered {status}", operation.name());
+        let pointer = self.pointer(operation.name(), status).ok_or_else(|| format!("{what}: undocumented status"))?;
         let body = entry.response.as_ref().ok_or_else(|| format!("{what}: the body is not JSON"))?;
         if !self.validators.contains_key(&pointer) {
             let mut schema = self.document.clone();
@@ -286,7 +286,7 @@ async fn run(emulator: &Emulator, scenario: &Value, openapi: &mut OpenApi) -> Re
         let seen: Vec<Value> = emulator
             .journal()
             .into_iter()
-            .map(|entry| json!({"operation": entry.operation.map(|op| op.as_str()), "status": entry.status}))
+            .map(|entry| json!({"operation": entry.operation.map(|op| op.name()), "status": entry.status}))
             .collect();
         if *expected != Value::Array(seen.clone()) {
             return Err(format!("expected journal {expected}, got {}", Value::Array(seen)));

@@ -105,7 +105,7 @@ impl App {
         let Some(scopes) = keys.get(token) else {
             return Err(ApiError::new(http::StatusCode::UNAUTHORIZED, "invalid API key"));
         };
-        let accepted = op.accepted_scopes();
+        let accepted = crate::operation::accepted_scopes(op);
         if scopes.iter().any(|s| accepted.contains(s)) {
             Ok(())
         } else {

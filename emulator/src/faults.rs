@@ -40,7 +40,7 @@ impl fmt::Display for FaultTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FaultTarget::Any => f.write_str("*"),
-            FaultTarget::Operation(op) => f.write_str(op.as_str()),
+            FaultTarget::Operation(op) => f.write_str(op.name()),
         }
     }
 }
@@ -54,7 +54,7 @@ impl FromStr for FaultTarget {
         } else {
             Operation::from_str(s)
                 .map(FaultTarget::Operation)
-                .map_err(|e| format!("{e}: use \"*\" or one of {}", Operation::ALL.map(Operation::as_str).join(", ")))
+                .map_err(|e| format!("{e}: use \"*\" or one of {}", Operation::ALL.map(Operation::name).join(", ")))
         }
     }
 }

@@ -163,6 +163,19 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_resolves_from_the_method_and_path_of_the_wire_vocabulary() {
+        for expected in Operation::ALL {
+            let path = expected
+                .path_template()
+                .replace("{integrationId}", ID)
+                .replace("{actionId}", ID)
+                .replace("{triggerId}", ID);
+            let method = Method::from_bytes(expected.method().as_str().as_bytes()).unwrap();
+            assert_eq!(op(method, &path), Some(expected), "{}", expected.path_template());
+        }
+    }
+
+    #[test]
     fn wrong_method_is_405_unknown_path_is_404_bad_id_is_400() {
         let err = resolve(&Method::DELETE, &format!("/integrations/v1/{ID}")).unwrap_err();
         assert_eq!(err.error.status, 405);

@@ -4,49 +4,19 @@
 
 use serde_json::{Map, Value};
 
+use langdock_wire::limits::utf16_len;
+use langdock_wire::values::{
+    ACTION_FIELD_TYPES, AUTH_FIELD_TYPES, AUTH_TYPES, DEFAULT_FIELD_TYPE, OAUTH_TYPES, TRIGGER_FIELD_TYPES,
+};
+
 use crate::reply::ApiError;
 use crate::state::{InputField, OAuthClient, SelectOption};
 
-/// Length limits (UTF-16 code units) and size limits of API.md section 3 and 4.
+/// The limits of API.md sections 3 and 4, from the vocabulary the client checks too.
 pub(crate) mod limits {
-    pub const INTEGRATION_NAME: usize = 40;
-    pub const INTEGRATION_DESCRIPTION: usize = 90;
-    pub const ACTION_NAME: usize = 100;
-    pub const ACTION_DESCRIPTION: usize = 1_000;
-    pub const ACTION_CODE: usize = 40_000;
-    pub const TRIGGER_NAME: usize = 100;
-    pub const TRIGGER_DESCRIPTION: usize = 90;
-    pub const POLLING_CODE: usize = 1_000;
-    pub const FIELD_LABEL: usize = 100;
-    pub const FIELD_DESCRIPTION: usize = 500;
-    pub const FIELD_PLACEHOLDER: usize = 200;
-    pub const AUTH_SLUG: usize = 100;
-    pub const AUTH_LABEL: usize = 100;
-    pub const AUTH_DESCRIPTION: usize = 500;
-    pub const AUTH_PLACEHOLDER: usize = 200;
-    pub const AUTH_TEST_CODE: usize = 1_000;
-    pub const OAUTH_CODE: usize = 1_000;
-    /// Icon files, in bytes (20 MiB).
-    pub const ICON_BYTES: usize = 20 * 1024 * 1024;
+    pub use langdock_wire::limits::*;
     /// Strings without a documented limit (URLs, option values, …) are still bounded by the body limit.
     pub const UNBOUNDED: usize = usize::MAX;
-}
-
-/// Input field types of actions; triggers accept the first [`TRIGGER_FIELD_TYPE_COUNT`].
-pub(crate) const ACTION_FIELD_TYPES: [&str; 10] =
-    ["TEXT", "MULTI_LINE_TEXT", "NUMBER", "BOOLEAN", "SELECT", "PASSWORD", "VECTOR", "OBJECT", "FILE", "ID"];
-/// How many of [`ACTION_FIELD_TYPES`] triggers accept.
-pub(crate) const TRIGGER_FIELD_TYPE_COUNT: usize = 7;
-/// Types of auth fields.
-pub(crate) const AUTH_FIELD_TYPES: [&str; 5] = ["TEXT", "MULTI_LINE_TEXT", "PASSWORD", "NUMBER", "EMBEDDING_MODEL"];
-/// Auth types; `SERVICE_ACCOUNT` comes from an older documentation page and may be retired.
-pub(crate) const AUTH_TYPES: [&str; 5] = ["NONE", "API_KEY", "OAUTH", "OAUTH_DCR", "SERVICE_ACCOUNT"];
-/// Auth types that take an `oauthClient`.
-pub(crate) const OAUTH_TYPES: [&str; 2] = ["OAUTH", "OAUTH_DCR"];
-
-/// Length as JavaScript counts it.
-pub(crate) fn utf16_len(s: &str) -> usize {
-    s.encode_utf16().count()
 }
 
 /// A field that may be absent, explicitly `null`, or set.
@@ -299,16 +269,16 @@ pub(crate) fn auth_update(body: &Value) -> Result<AuthUpdate, ApiError> {
 }
 
 fn auth_field(obj: &Obj<'_>) -> Result<AuthFieldSpec, ApiError> {
-    let slug = obj.required_string("slug", limits::AUTH_SLUG)?;
+    let slug = obj.required_string("slug", limits::AUTH_FIELD_SLUG)?;
     obj.check_name("slug", &slug)?;
     Ok(AuthFieldSpec {
         slug,
-        label: obj.required_string("label", limits::AUTH_LABEL)?,
+        label: obj.required_string("label", limits::AUTH_FIELD_LABEL)?,
         field_type: obj
             .one_of("type", &AUTH_FIELD_TYPES)?
             .ok_or_else(|| obj.error("type", format!("is required (one of {})", AUTH_FIELD_TYPES.join(", "))))?,
-        description: obj.string("description", limits::AUTH_DESCRIPTION)?.unwrap_or_default(),
-        placeholder: obj.string("placeholder", limits::AUTH_PLACEHOLDER)?,
+        description: obj.string("description", limits::AUTH_FIELD_DESCRIPTION)?.unwrap_or_default(),
+        placeholder: obj.string("placeholder", limits::AUTH_FIELD_PLACEHOLDER)?,
         required: obj.bool("required")?.unwrap_or(false),
     })
 }
@@ -395,7 +365,7 @@ fn input_fields(obj: &Obj<'_>, owner: FieldOwner) -> Result<Option<Vec<InputFiel
 fn input_field(obj: &Obj<'_>, owner: FieldOwner) -> Result<InputField, ApiError> {
     let types = match owner {
         FieldOwner::Action => &ACTION_FIELD_TYPES[..],
-        FieldOwner::Trigger => &ACTION_FIELD_TYPES[..TRIGGER_FIELD_TYPE_COUNT],
+        FieldOwner::Trigger => &TRIGGER_FIELD_TYPES[..],
     };
     let label = obj.required_string("label", limits::FIELD_LABEL)?;
     obj.check_name("label", &label)?;
@@ -427,7 +397,7 @@ fn input_field(obj: &Obj<'_>, owner: FieldOwner) -> Result<InputField, ApiError>
     Ok(InputField {
         slug: String::new(),
         label,
-        field_type: obj.one_of("type", types)?.unwrap_or_else(|| "TEXT".to_owned()),
+        field_type: obj.one_of("type", types)?.unwrap_or_else(|| DEFAULT_FIELD_TYPE.to_owned()),
         description: obj.string("description", limits::FIELD_DESCRIPTION)?,
         placeholder: obj.string("placeholder", limits::FIELD_PLACEHOLDER)?,
         required: obj.bool("required")?.unwrap_or(false),

@@ -4,7 +4,7 @@
 use crate::client::Client;
 use crate::error::Result;
 use crate::models::Icon;
-use crate::operation::Operation;
+use crate::operation::{self, Operation};
 use crate::response::Response;
 use crate::transport::ApiRequest;
 use crate::validate;
@@ -52,7 +52,15 @@ impl<'a> Integrations<'a> {
         };
         let (body, content_type) = multipart_file("icon", mime, &image);
         let op = Operation::PutIcon;
-        self.client.call(ApiRequest::raw(op, op.http_method(), op.path(&[integration_id]), body, content_type)).await
+        self.client
+            .call(ApiRequest::raw(
+                op,
+                operation::http_method(op),
+                operation::path(op, &[integration_id]),
+                body,
+                content_type,
+            ))
+            .await
     }
 }
 

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::{ErrorKind, Result};
-use crate::operation::Operation;
+use crate::operation::{self, Operation};
 use crate::response::Response;
 use crate::transport::ApiRequest;
 use crate::validate::{self, Validate};
@@ -59,7 +59,7 @@ impl Client {
 
     /// Checks the ids of `op`'s path (named as its `{placeholders}` are), when validation is on.
     pub(crate) fn check_op_ids(&self, op: Operation, ids: &[&str]) -> Result<()> {
-        let named: Vec<(&str, &str)> = op.id_names().zip(ids.iter().copied()).collect();
+        let named: Vec<(&str, &str)> = op.path_params().into_iter().zip(ids.iter().copied()).collect();
         self.check_ids(&named)
     }
 
@@ -75,7 +75,7 @@ impl Client {
     /// Sends `op` without a body to its path (from the operation table) filled with `ids`.
     pub(crate) async fn call_op<T: DeserializeOwned>(&self, op: Operation, ids: &[&str]) -> Result<Response<T>> {
         self.check_op_ids(op, ids)?;
-        self.call(ApiRequest::new(op, op.http_method(), op.path(ids))).await
+        self.call(ApiRequest::new(op, operation::http_method(op), operation::path(op, ids))).await
     }
 
     /// Sends `op` with a JSON body, checked first when validation is on.
@@ -87,7 +87,7 @@ impl Client {
     ) -> Result<Response<T>> {
         self.check_op_ids(op, ids)?;
         self.check(body)?;
-        self.call(ApiRequest::json(op, op.http_method(), op.path(ids), body)?).await
+        self.call(ApiRequest::json(op, operation::http_method(op), operation::path(op, ids), body)?).await
     }
 }
 

@@ -43,7 +43,7 @@ impl Harness {
         self.emulator
             .journal()
             .into_iter()
-            .filter(|entry| entry.operation.map(|op| op.as_str()) == Some(operation))
+            .filter(|entry| entry.operation.map(|op| op.name()) == Some(operation))
             .collect()
     }
 

@@ -48,7 +48,7 @@ pub(super) fn update(app: &App, id: Uuid, body: &Value) -> Result<Reply, ApiErro
         Tri::Absent => {}
     }
 
-    let is_oauth = validate::OAUTH_TYPES.contains(&integration.auth_type.as_str());
+    let is_oauth = langdock_wire::values::OAUTH_TYPES.contains(&integration.auth_type.as_str());
     integration.oauth_client = match spec.oauth_client {
         Tri::Value(mut client) => {
             if client.client_secret.is_none() {

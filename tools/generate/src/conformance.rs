@@ -6,7 +6,7 @@ use langdock::{OperationSpec, Payload, camel_case};
 use crate::output::Output;
 
 fn specs() -> impl Iterator<Item = &'static OperationSpec> {
-    langdock::Operation::ALL.iter().map(|op| op.spec())
+    langdock::OperationSpec::ALL.iter()
 }
 
 /// A scenario's arguments as one language reads them: each id by its camelCase key, the body, the bytes by

@@ -1,5 +1,5 @@
 //! `make generate`: writes every per-operation surface that is pure plumbing from the core's operation table
-//! (`langdock::Operation::ALL` and its specs), one module per output. `--check` writes nothing and fails when a
+//! (`langdock::OperationSpec::ALL`), one module per output. `--check` writes nothing and fails when a
 //! generated file differs from what the table makes (so `make test` fails on a stale or hand-edited one).
 
 mod conformance;
@@ -32,22 +32,21 @@ mod tests {
         let js = read("bindings-node/lib/resources.js");
         let ts = read("bindings-node/lib/resources.d.ts");
         let names = read("bindings-node/lib/operations.d.ts") + &read("bindings-python/python/langdock/_operations.py");
-        for op in langdock::Operation::ALL {
-            let spec = op.spec();
+        for spec in langdock::OperationSpec::ALL {
             let python = read(&format!("bindings-python/python/langdock/resources/{}.py", spec.resource_name()));
             let method = langdock::camel_case(spec.method_name);
-            assert!(python.contains(&format!("    def {}(", spec.method_name)), "{}", spec.name);
-            assert!(python.contains(&format!("    async def {}(", spec.method_name)), "{}", spec.name);
-            assert!(python.contains(&format!("\"{}\"", spec.name)), "{}", spec.name);
-            assert!(js.contains(&format!("  async {method}(")) && js.contains(&format!("'{}'", spec.name)));
-            assert!(ts.contains(&format!("  {method}(")), "{}", spec.name);
-            assert_eq!(names.matches(&format!("'{}'", spec.name)).count(), 1, "{}", spec.name);
+            assert!(python.contains(&format!("    def {}(", spec.method_name)), "{}", spec.name());
+            assert!(python.contains(&format!("    async def {}(", spec.method_name)), "{}", spec.name());
+            assert!(python.contains(&format!("\"{}\"", spec.name())), "{}", spec.name());
+            assert!(js.contains(&format!("  async {method}(")) && js.contains(&format!("'{}'", spec.name())));
+            assert!(ts.contains(&format!("  {method}(")), "{}", spec.name());
+            assert_eq!(names.matches(&format!("'{}'", spec.name())).count(), 1, "{}", spec.name());
             for dispatcher in [
                 "core/tests/conformance/dispatch.rs",
                 "bindings-python/tests/conformance_dispatch.py",
                 "bindings-node/testlib/conformance-dispatch.cjs",
             ] {
-                assert!(read(dispatcher).contains(&spec.qualified_name()), "{} in {dispatcher}", spec.name);
+                assert!(read(dispatcher).contains(&spec.qualified_name()), "{} in {dispatcher}", spec.name());
             }
         }
         std::fs::remove_dir_all(root).unwrap();

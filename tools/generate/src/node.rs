@@ -80,7 +80,7 @@ fn js_method(spec: &OperationSpec) -> String {
         method = camel_case(spec.method_name),
         args = names.iter().copied().chain(["options"]).collect::<Vec<_>>().join(", "),
         ids = ids.join(", "),
-        op = spec.name,
+        op = spec.name(),
     )
 }
 
@@ -142,7 +142,7 @@ pub fn write(out: &mut Output) {
     out.file("bindings-node/lib/resources.js", "//", &js);
     out.file("bindings-node/lib/resources.d.ts", "//", &ts);
 
-    let names: Vec<String> = langdock::Operation::ALL.iter().map(|op| format!("  | '{}'", op.name())).collect();
+    let names: Vec<String> = langdock::OperationSpec::ALL.iter().map(|spec| format!("  | '{}'", spec.name())).collect();
     out.file(
         "bindings-node/lib/operations.d.ts",
         "//",

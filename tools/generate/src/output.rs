@@ -76,14 +76,14 @@ impl Output {
 
 /// The operations of `resource`, in the table's order.
 pub fn operations_of(resource: &str) -> Vec<&'static langdock::OperationSpec> {
-    langdock::Operation::ALL.iter().map(|op| op.spec()).filter(|spec| spec.resource_name() == resource).collect()
+    langdock::OperationSpec::ALL.iter().filter(|spec| spec.resource_name() == resource).collect()
 }
 
 /// The resources, in the table's order.
 pub fn resources() -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for op in langdock::Operation::ALL {
-        let name = op.spec().resource_name();
+    for spec in langdock::OperationSpec::ALL {
+        let name = spec.resource_name();
         if !names.contains(&name) {
             names.push(name);
         }

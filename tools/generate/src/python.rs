@@ -113,7 +113,7 @@ fn method(spec: &OperationSpec, asynchronous: bool) -> String {
         name = spec.method_name,
         answer = spec.answer,
         doc = doc(spec),
-        op = spec.name,
+        op = spec.name(),
     )
 }
 
@@ -204,7 +204,7 @@ pub fn write(out: &mut Output) {
     init.push_str(&format!("\n__all__ = [{}]\n", all.join(", ")));
     out.file(&format!("{PACKAGE}/resources/__init__.py"), "#", &init);
 
-    let names: String = langdock::Operation::ALL.iter().map(|op| format!("    \"{}\",\n", op.name())).collect();
+    let names: String = langdock::OperationSpec::ALL.iter().map(|spec| format!("    \"{}\",\n", spec.name())).collect();
     out.file(
         &format!("{PACKAGE}/_operations.py"),
         "#",
