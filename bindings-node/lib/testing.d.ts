@@ -14,21 +14,8 @@
  * @packageDocumentation
  */
 
-/** One endpoint, as faults and the journal name it. */
-export type Operation =
-  | 'list_integrations'
-  | 'create_integration'
-  | 'get_integration'
-  | 'update_integration'
-  | 'update_auth'
-  | 'get_icon'
-  | 'put_icon'
-  | 'create_action'
-  | 'update_action'
-  | 'delete_action'
-  | 'create_trigger'
-  | 'update_trigger'
-  | 'delete_trigger';
+export type { Operation } from './operations';
+import type { Operation } from './operations';
 
 /** A scope an emulator key can hold. */
 export type Scope = 'INTEGRATION_API' | 'ASSISTANT_API';

@@ -10,12 +10,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::FutureExt;
 use futures::future::{AbortHandle, abortable};
-use langdock::Response;
+use langdock::binding::Output;
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
-use serde::Serialize;
 
-use crate::errors::Failure;
+use crate::errors::Rejection;
 use crate::outcome;
 
 /// The calls of one client that can still be cancelled, and how many core futures are alive.
@@ -64,15 +63,14 @@ impl Drop for Alive {
 }
 
 /// Runs a core call as a Promise of `{ data, attempts, requestId, status }`, cancellable under `call_id`.
-pub(crate) fn spawn<'env, T, F>(
+pub(crate) fn spawn<'env, F>(
     env: &'env Env,
     calls: &Arc<Calls>,
     call_id: Option<u32>,
     call: F,
 ) -> napi::Result<PromiseRaw<'env, serde_json::Value>>
 where
-    T: Serialize + Send + 'static,
-    F: Future<Output = langdock::Result<Response<T>>> + Send + 'static,
+    F: Future<Output = langdock::Result<Output>> + Send + 'static,
 {
     let alive = Alive::new(Arc::clone(calls));
     let (call, handle) = abortable(async move {
@@ -93,15 +91,16 @@ where
                     Ok(Ok(response)) => {
                         #[cfg(debug_assertions)]
                         langdock::binding::debug::checkpoint("convert");
-                        outcome::to_json(&response).map_err(|e| Failure::panic(&format!("unserializable answer: {e}")))
+                        outcome::to_json(&response)
+                            .map_err(|e| Rejection::panic(&format!("unserializable answer: {e}")))
                     }
-                    Ok(Err(error)) => Err(Failure::from(&error)),
-                    Err(_aborted) => Err(Failure::aborted()),
+                    Ok(Err(error)) => Err(Rejection::from(&error)),
+                    Err(_aborted) => Err(Rejection::aborted()),
                 }
             })
             .catch_unwind()
             .await
-            .unwrap_or_else(|panic| Err(Failure::panic(panic.as_ref())));
+            .unwrap_or_else(|panic| Err(Rejection::panic(panic.as_ref())));
             if let Some(id) = call_id {
                 calls.forget(id);
             }
@@ -112,7 +111,7 @@ where
 }
 
 /// A Promise that rejects with `failure` (so that every failure of a call arrives the same way).
-pub(crate) fn reject(env: &Env, failure: Failure) -> napi::Result<PromiseRaw<'_, serde_json::Value>> {
+pub(crate) fn reject(env: &Env, failure: Rejection) -> napi::Result<PromiseRaw<'_, serde_json::Value>> {
     env.spawn_future_with_callback(async move { Ok(Err::<serde_json::Value, _>(failure)) }, |env, result| {
         result.map_err(|failure| failure.into_napi(env))
     })

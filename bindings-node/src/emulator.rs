@@ -5,7 +5,7 @@ use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::Failure;
+use crate::errors::Rejection;
 use crate::logging;
 
 /// How the emulator starts.
@@ -44,7 +44,7 @@ impl NativeEmulator {
         let mut config = Config::default();
         if let Some(keys) = options.keys.filter(|keys| !keys.is_empty()) {
             let parsed: Result<Vec<ApiKey>, String> = keys.iter().map(|key| key.parse()).collect();
-            config.keys = parsed.map_err(|e| Failure::invalid_argument(format!("keys: {e}")).into_napi(&env))?;
+            config.keys = parsed.map_err(|e| Rejection::invalid_argument(format!("keys: {e}")).into_napi(&env))?;
         }
         config.rate_limit_per_minute = options.rate_limit;
         config.seed = options.seed.unwrap_or(config.seed);
@@ -53,7 +53,7 @@ impl NativeEmulator {
         let api_key = config.keys.first().map_or_else(|| DEFAULT_API_KEY.to_owned(), |key| key.key.clone());
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], options.port.unwrap_or(0)));
         let inner = langdock_emulator::run_blocking(config, addr).map_err(|e| {
-            Failure::invalid_argument(format!("cannot start the emulator on {addr}: {e}")).into_napi(&env)
+            Rejection::invalid_argument(format!("cannot start the emulator on {addr}: {e}")).into_napi(&env)
         })?;
         let ca_pem = inner.ca_pem();
         Ok(NativeEmulator { inner: Some(inner), api_key, ca_pem })
@@ -81,8 +81,8 @@ impl NativeEmulator {
     #[napi(catch_unwind)]
     pub fn inject(&self, env: Env, fault: Value) -> napi::Result<()> {
         let fault: Fault = serde_json::from_value(fault)
-            .map_err(|e| Failure::invalid_argument(format!("fault: {e}")).into_napi(&env))?;
-        fault.check().map_err(|e| Failure::invalid_argument(format!("fault: {e}")).into_napi(&env))?;
+            .map_err(|e| Rejection::invalid_argument(format!("fault: {e}")).into_napi(&env))?;
+        fault.check().map_err(|e| Rejection::invalid_argument(format!("fault: {e}")).into_napi(&env))?;
         self.running(&env)?.inject(fault);
         Ok(())
     }
@@ -130,7 +130,7 @@ impl NativeEmulator {
     /// Adds a key (`KEY` or `KEY:SCOPE1,SCOPE2`), or changes its scopes.
     #[napi(catch_unwind)]
     pub fn add_key(&self, env: Env, key: String) -> napi::Result<()> {
-        let key: ApiKey = key.parse().map_err(|e: String| Failure::invalid_argument(e).into_napi(&env))?;
+        let key: ApiKey = key.parse().map_err(|e: String| Rejection::invalid_argument(e).into_napi(&env))?;
         self.running(&env)?.add_key(key);
         Ok(())
     }
@@ -154,6 +154,6 @@ impl NativeEmulator {
     fn running(&self, env: &Env) -> napi::Result<&BlockingEmulator> {
         self.inner
             .as_ref()
-            .ok_or_else(|| Failure::invalid_argument("the emulator was stopped".to_owned()).into_napi(env))
+            .ok_or_else(|| Rejection::invalid_argument("the emulator was stopped".to_owned()).into_napi(env))
     }
 }

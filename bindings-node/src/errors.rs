@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// A failure on its way to JavaScript.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Failure {
+pub(crate) struct Rejection {
     /// The facade's class name, e.g. `RateLimitError`.
     pub kind: &'static str,
     /// The machine-readable code, e.g. `rate_limit`.
@@ -39,10 +39,10 @@ struct More {
     causes: Vec<String>,
 }
 
-impl From<&langdock::Error> for Failure {
-    fn from(error: &langdock::Error) -> Failure {
+impl From<&langdock::Error> for Rejection {
+    fn from(error: &langdock::Error) -> Rejection {
         let causes = langdock::binding::causes(error);
-        Failure {
+        Rejection {
             kind: error.kind().class_name(),
             code: error.kind().code(),
             message: error.message().to_owned(),
@@ -61,14 +61,14 @@ impl From<&langdock::Error> for Failure {
     }
 }
 
-impl Failure {
-    fn bare(kind: &'static str, code: &'static str, message: String) -> Failure {
-        Failure { kind, code, message, more: Box::default() }
+impl Rejection {
+    fn bare(kind: &'static str, code: &'static str, message: String) -> Rejection {
+        Rejection { kind, code, message, more: Box::default() }
     }
 
     /// An option that is not a value of the right kind (`ConfigurationError`).
-    pub(crate) fn configuration(message: String) -> Failure {
-        Failure::bare(
+    pub(crate) fn configuration(message: String) -> Rejection {
+        Rejection::bare(
             langdock::ErrorKind::Configuration.class_name(),
             langdock::ErrorKind::Configuration.code(),
             message,
@@ -76,8 +76,8 @@ impl Failure {
     }
 
     /// The call was cancelled through its `AbortSignal` (`APIUserAbortError`).
-    pub(crate) fn aborted() -> Failure {
-        Failure::bare(
+    pub(crate) fn aborted() -> Rejection {
+        Rejection::bare(
             "APIUserAbortError",
             "aborted",
             "the call was aborted by its AbortSignal; a request already sent may have taken effect".to_owned(),
@@ -86,21 +86,21 @@ impl Failure {
 
     /// A panic in the native code (a bug): it becomes an `InternalError` instead of ending the process, with
     /// the core's message for it.
-    pub(crate) fn panic(payload: &(dyn std::any::Any + Send)) -> Failure {
-        Failure::from(&langdock::binding::panic_error(payload))
+    pub(crate) fn panic(payload: &(dyn std::any::Any + Send)) -> Rejection {
+        Rejection::from(&langdock::binding::panic_error(payload))
     }
 
-    /// Runs the synchronous part of a native function, turning a panic inside it into [`Failure::panic`]
+    /// Runs the synchronous part of a native function, turning a panic inside it into [`Rejection::panic`]
     /// (napi's own `catch_unwind` would make it a plain `Error`, not a `LangdockError`).
-    pub(crate) fn catch_panic<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
+    pub(crate) fn catch_panic<T>(f: impl FnOnce() -> Result<T, Rejection>) -> Result<T, Rejection> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-            .unwrap_or_else(|payload| Err(Failure::panic(&*payload)))
+            .unwrap_or_else(|payload| Err(Rejection::panic(&*payload)))
     }
 
     /// A misuse of the testing helpers, e.g. a fault the emulator cannot parse (a plain `Error`, code
     /// `invalid_argument`).
-    pub(crate) fn invalid_argument(message: String) -> Failure {
-        Failure::bare("Error", "invalid_argument", message)
+    pub(crate) fn invalid_argument(message: String) -> Rejection {
+        Rejection::bare("Error", "invalid_argument", message)
     }
 
     fn details(&self) -> Details<'_> {
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn details_carry_every_property_in_camel_case() {
-        let mut failure = Failure::configuration("no key".into());
+        let mut failure = Rejection::configuration("no key".into());
         failure.more.headers = vec![("set-cookie".into(), "a".into()), ("set-cookie".into(), "b".into())];
         failure.more.retry_after = Some(Duration::from_millis(1500));
         let details = serde_json::to_value(failure.details()).unwrap();
@@ -202,10 +202,10 @@ mod tests {
 
     #[test]
     fn panics_become_internal_errors() {
-        let failure = Failure::panic(&"boom");
+        let failure = Rejection::panic(&"boom");
         assert_eq!((failure.kind, failure.code), ("InternalError", "internal"));
         assert!(failure.message.contains("boom"));
-        let caught = Failure::catch_panic(|| -> Result<(), Failure> { panic!("bang") }).unwrap_err();
+        let caught = Rejection::catch_panic(|| -> Result<(), Rejection> { panic!("bang") }).unwrap_err();
         assert_eq!(caught.kind, "InternalError");
         assert!(caught.message.contains("bang"));
     }

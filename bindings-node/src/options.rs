@@ -5,7 +5,7 @@ use napi::Env;
 use napi::bindgen_prelude::{Unknown, ValueType};
 use napi_derive::napi;
 
-use crate::errors::Failure;
+use crate::errors::Rejection;
 
 /// The per-call options (the `signal` stays in JavaScript and reaches the native side as a cancel).
 #[napi(object)]
@@ -21,13 +21,13 @@ pub struct CallOptions {
 
 /// The core's settings from the JavaScript options object, read by serde as the Python dict is (a wrong key or
 /// type is a `ConfigurationError`); the core then decides everything with the Node face (durations in ms).
-pub(crate) fn builder(env: &Env, options: Option<Unknown<'_>>) -> Result<langdock::ClientBuilder, Failure> {
+pub(crate) fn builder(env: &Env, options: Option<Unknown<'_>>) -> Result<langdock::ClientBuilder, Rejection> {
     let input = match options {
         Some(options) if !matches!(options.get_type(), Ok(ValueType::Undefined | ValueType::Null)) => {
             let data = env
                 .from_js_value::<langdock::SettingsData, _>(options)
-                .map_err(|e| Failure::configuration(format!("invalid client settings: {}", e.reason)))?;
-            langdock::SettingsInput::from_json(data.0).map_err(|e| Failure::from(&e))?
+                .map_err(|e| Rejection::configuration(format!("invalid client settings: {}", e.reason)))?;
+            langdock::SettingsInput::from_json(data.0).map_err(|e| Rejection::from(&e))?
         }
         _ => langdock::SettingsInput::default(),
     };
@@ -35,10 +35,10 @@ pub(crate) fn builder(env: &Env, options: Option<Unknown<'_>>) -> Result<langdoc
 }
 
 /// The core's per-call options, from the JavaScript ones.
-pub(crate) fn request_options(options: Option<CallOptions>) -> Result<langdock::RequestOptions, Failure> {
+pub(crate) fn request_options(options: Option<CallOptions>) -> Result<langdock::RequestOptions, Rejection> {
     let options = options.unwrap_or_default();
     let mut request = langdock::RequestOptions::new();
-    let fail = |e: langdock::Error| Failure::from(&e);
+    let fail = |e: langdock::Error| Rejection::from(&e);
     request.timeout = langdock::binding::duration("timeout", options.timeout, langdock::Face::Node).map_err(fail)?;
     request.deadline = langdock::binding::duration("deadline", options.deadline, langdock::Face::Node).map_err(fail)?;
     request.max_retries = langdock::binding::max_retries(options.max_retries).map_err(fail)?;

@@ -9,6 +9,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { Langdock, LangdockError } = require('langdock');
 const { Emulator } = require('langdock/testing');
+// The dispatch, a call per operation, is generated from the operation table (`make generate`).
+const { call } = require('../testlib/conformance-dispatch.cjs');
 
 const SCENARIOS = path.join(__dirname, '..', '..', 'tests', 'conformance', 'scenarios');
 const UNKNOWN_ID = '0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11';
@@ -96,41 +98,6 @@ function clientFor(emulator, options = {}) {
   if (options.deadlineMs !== undefined) settings.deadline = options.deadlineMs;
   if (options.validation !== undefined) settings.validation = options.validation;
   return new Langdock(settings);
-}
-
-/** Makes the call through the public API; resolves to the answer (with its non-enumerable `attempts`). */
-function call(client, { op, args = {} }) {
-  const { integrationId, actionId, triggerId, body } = args;
-  switch (op) {
-    case 'integrations.list':
-      return client.integrations.list();
-    case 'integrations.create':
-      return client.integrations.create(body);
-    case 'integrations.get':
-      return client.integrations.get(integrationId);
-    case 'integrations.update':
-      return client.integrations.update(integrationId, body);
-    case 'integrations.updateAuth':
-      return client.integrations.updateAuth(integrationId, body);
-    case 'integrations.icon':
-      return client.integrations.icon(integrationId);
-    case 'integrations.setIcon':
-      return client.integrations.setIcon(integrationId, Buffer.from(args.iconBase64, 'base64'));
-    case 'actions.create':
-      return client.actions.create(integrationId, body);
-    case 'actions.update':
-      return client.actions.update(integrationId, actionId, body);
-    case 'actions.delete':
-      return client.actions.delete(integrationId, actionId);
-    case 'triggers.create':
-      return client.triggers.create(integrationId, body);
-    case 'triggers.update':
-      return client.triggers.update(integrationId, triggerId, body);
-    case 'triggers.delete':
-      return client.triggers.delete(integrationId, triggerId);
-    default:
-      throw new Error(`unknown op ${op}`);
-  }
 }
 
 /** The call's outcome: `{ value, attempts }` or `{ error }`. */

@@ -10,7 +10,8 @@ use langdock_emulator::{ApiKey, BlockingEmulator, Config, Fault};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
-use crate::convert::{to_json, to_python};
+use crate::convert::to_python;
+use crate::models::to_json;
 
 /// A local emulator of the Langdock Integrations API on 127.0.0.1, on its own threads.
 #[pyclass(frozen, module = "langdock._native")]

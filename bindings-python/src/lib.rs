@@ -1,7 +1,10 @@
 //! `langdock._native`: the Python face of the langdock Rust core. It converts types and errors and
 //! decides nothing; the Python package `langdock` (in `python/langdock/`) wraps it.
 //!
-//! - [`client`]: the core client, each endpoint blocking (GIL released) and as an asyncio awaitable;
+//! - [`client`]: `NativeClient`, the core client: settings, and every endpoint by name;
+//! - [`calls`]: how a call runs, blocking (GIL released) or as an asyncio awaitable, and per-call options;
+//! - [`outcome`]: a finished call as a Python object or exception;
+//! - [`convert`]: JSON values as Python values, seconds as durations;
 //! - [`models`]: the API's models as Python classes;
 //! - [`errors`]: core errors as the Python exception classes of `langdock._errors`;
 //! - [`runtime`]: the tokio runtime, rebuilt after `os.fork()`;
@@ -10,12 +13,14 @@
 
 use pyo3::prelude::*;
 
+mod calls;
 mod client;
 mod convert;
 mod emulator;
 mod errors;
 mod logging;
 mod models;
+mod outcome;
 mod runtime;
 
 /// The base URL of a dedicated deployment, from its address: adds `/api/public`.
@@ -45,9 +50,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_BASE_URL", langdock::DEFAULT_BASE_URL)?;
     m.add("EMULATOR_API_KEY", langdock_emulator::DEFAULT_API_KEY)?;
     models::register(m)?;
-    m.add_class::<client::Core>()?;
+    m.add_class::<client::NativeClient>()?;
     m.add_class::<emulator::Emulator>()?;
-    m.add_function(wrap_pyfunction!(client::_in_flight, m)?)?;
+    m.add_function(wrap_pyfunction!(calls::_in_flight, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_drain_tasks, m)?)?;
     m.add_function(wrap_pyfunction!(logging::set_log_level, m)?)?;
     m.add_function(wrap_pyfunction!(logging::log_level, m)?)?;

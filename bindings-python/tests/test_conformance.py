@@ -18,6 +18,8 @@ import pytest
 import langdock
 from langdock.testing import Emulator
 
+from .conformance_dispatch import call, call_async
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "tests" / "conformance" / "scenarios"
 UNKNOWN_ID = "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
@@ -179,74 +181,6 @@ def queue_faults(emulator: Emulator, faults: List[Dict[str, Any]]) -> None:
     for fault in faults:
         settings = {snake(key): value for key, value in fault.items()}
         emulator.inject(settings.pop("operation", "*"), **settings)
-
-
-def call(client: langdock.Client, spec: Mapping[str, Any]) -> Any:
-    """Makes the call through the public blocking API."""
-    args = spec.get("args", {})
-    integration_id, body = args.get("integrationId", ""), args.get("body")
-    op = spec["op"]
-    if op == "integrations.list":
-        return client.integrations.list()
-    if op == "integrations.create":
-        return client.integrations.create(body)
-    if op == "integrations.get":
-        return client.integrations.get(integration_id)
-    if op == "integrations.update":
-        return client.integrations.update(integration_id, body)
-    if op == "integrations.updateAuth":
-        return client.integrations.update_auth(integration_id, body)
-    if op == "integrations.icon":
-        return client.integrations.icon(integration_id)
-    if op == "integrations.setIcon":
-        return client.integrations.set_icon(integration_id, base64.b64decode(args["iconBase64"]))
-    if op == "actions.create":
-        return client.actions.create(integration_id, body)
-    if op == "actions.update":
-        return client.actions.update(integration_id, args["actionId"], body)
-    if op == "actions.delete":
-        return client.actions.delete(integration_id, args["actionId"])
-    if op == "triggers.create":
-        return client.triggers.create(integration_id, body)
-    if op == "triggers.update":
-        return client.triggers.update(integration_id, args["triggerId"], body)
-    if op == "triggers.delete":
-        return client.triggers.delete(integration_id, args["triggerId"])
-    raise AssertionError(f"unknown op {op}")
-
-
-async def call_async(client: langdock.AsyncClient, spec: Mapping[str, Any]) -> Any:
-    """Makes the call through the public asyncio API."""
-    args = spec.get("args", {})
-    integration_id, body = args.get("integrationId", ""), args.get("body")
-    op = spec["op"]
-    if op == "integrations.list":
-        return await client.integrations.list()
-    if op == "integrations.create":
-        return await client.integrations.create(body)
-    if op == "integrations.get":
-        return await client.integrations.get(integration_id)
-    if op == "integrations.update":
-        return await client.integrations.update(integration_id, body)
-    if op == "integrations.updateAuth":
-        return await client.integrations.update_auth(integration_id, body)
-    if op == "integrations.icon":
-        return await client.integrations.icon(integration_id)
-    if op == "integrations.setIcon":
-        return await client.integrations.set_icon(integration_id, base64.b64decode(args["iconBase64"]))
-    if op == "actions.create":
-        return await client.actions.create(integration_id, body)
-    if op == "actions.update":
-        return await client.actions.update(integration_id, args["actionId"], body)
-    if op == "actions.delete":
-        return await client.actions.delete(integration_id, args["actionId"])
-    if op == "triggers.create":
-        return await client.triggers.create(integration_id, body)
-    if op == "triggers.update":
-        return await client.triggers.update(integration_id, args["triggerId"], body)
-    if op == "triggers.delete":
-        return await client.triggers.delete(integration_id, args["triggerId"])
-    raise AssertionError(f"unknown op {op}")
 
 
 @dataclass

@@ -13,8 +13,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::level_filters::LevelFilter;
 
-use crate::client::env;
+use crate::client::{Client, env};
 use crate::error::{Error, ErrorKind, Result, Violation};
+use crate::models::{Action, Deleted, Icon, Integration, IntegrationRef, IntegrationSummary, Trigger};
+use crate::operation::{Arguments, Operation};
+use crate::response::Response;
 use crate::settings::{Face, Number};
 
 /// The log level when `LANGDOCK_LOG` is unset, empty or not a level.
@@ -116,6 +119,15 @@ pub fn from_json<T: DeserializeOwned>(what: &str, value: serde_json::Value) -> R
     })
 }
 
+/// [`from_json`] for JSON text (what Node's facade sends: `JSON.stringify` of the body): text that is not
+/// JSON is a validation error naming `what`, too.
+pub fn from_json_text<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    let value = serde_json::from_str(text).map_err(|e| {
+        Error::validation(vec![Violation { path: what.to_owned(), message: format!("is not JSON: {e}") }])
+    })?;
+    from_json(what, value)
+}
+
 /// The error a binding raises for a panic it caught at the language boundary ([`ErrorKind::Internal`]): a
 /// panic is a bug in langdock, and the host process must get an error it can catch, not an abort (SDK.md
 /// section 3). The message says so and carries the panic's own message.
@@ -144,6 +156,95 @@ pub fn panic_error(payload: &(dyn Any + Send)) -> Error {
 /// (the caller's thread or a spawned task).
 pub async fn catch_panic<T>(call: impl Future<Output = Result<T>>) -> Result<T> {
     AssertUnwindSafe(call).catch_unwind().await.unwrap_or_else(|payload| Err(panic_error(payload.as_ref())))
+}
+
+/// What a call made by name ([`call`]) answered: the typed response, one variant per answer model, for a
+/// binding to turn into its own objects.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // moved once per call
+pub enum Output {
+    /// `integrations.list`.
+    IntegrationList(Response<Vec<IntegrationSummary>>),
+    /// An integration's id and name (create, update).
+    IntegrationRef(Response<IntegrationRef>),
+    /// A whole integration.
+    Integration(Response<Integration>),
+    /// An icon URL.
+    Icon(Response<Icon>),
+    /// An action.
+    Action(Response<Action>),
+    /// A trigger.
+    Trigger(Response<Trigger>),
+    /// A delete's confirmation.
+    Deleted(Response<Deleted>),
+}
+
+/// Runs `$body` with `$response` bound to the response inside any [`Output`].
+macro_rules! each_output {
+    ($output:expr, $response:ident => $body:expr) => {
+        match $output {
+            Output::IntegrationList($response) => $body,
+            Output::IntegrationRef($response) => $body,
+            Output::Integration($response) => $body,
+            Output::Icon($response) => $body,
+            Output::Action($response) => $body,
+            Output::Trigger($response) => $body,
+            Output::Deleted($response) => $body,
+        }
+    };
+}
+
+impl Output {
+    /// The model as the API spells it, server-made fields included (see [`response_json`]).
+    pub fn data_json(&self) -> serde_json::Result<serde_json::Value> {
+        each_output!(self, response => response_json(response.data()))
+    }
+
+    /// How many attempts the call took.
+    pub fn attempts(&self) -> u32 {
+        each_output!(self, response => response.attempts())
+    }
+
+    /// The `x-request-id` of the answer, when it had one.
+    pub fn request_id(&self) -> Option<&str> {
+        each_output!(self, response => response.request_id())
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        each_output!(self, response => response.status())
+    }
+}
+
+/// Makes the call named `operation` (an [`Operation`] name, e.g. `"get_integration"`) with arguments given as
+/// data: the one dispatch every binding uses, made from the operation table, so no binding lists the
+/// operations. A body of the wrong shape is a validation error naming `body`; an unknown name, one naming
+/// `operation`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> langdock::Result<()> {
+/// # let emulator = langdock_emulator::Emulator::start(Default::default()).await.unwrap();
+/// # let client = langdock::Client::builder()
+/// #     .api_key(langdock_emulator::DEFAULT_API_KEY)
+/// #     .base_url(emulator.base_url())
+/// #     .build()?;
+/// use langdock::binding::{Output, call};
+/// use langdock::Arguments;
+///
+/// let body = serde_json::json!({"name": "Weather"});
+/// let created = call(&client, "create_integration", Arguments { body: Some(body), ..Default::default() }).await?;
+/// assert!(matches!(created, Output::IntegrationRef(_)));
+/// assert_eq!(created.data_json().unwrap()["name"], "Weather");
+/// # emulator.shutdown().await;
+/// # Ok(())
+/// # }
+/// ```
+pub async fn call(client: &Client, operation: &str, args: Arguments) -> Result<Output> {
+    let Ok(op) = operation.parse::<Operation>() else {
+        return Err(crate::operation::unknown_operation(operation));
+    };
+    crate::operation::call(op, client, args).await
 }
 
 /// A way to make the next call panic, so that the bindings' tests can check what a panic becomes. Compiled

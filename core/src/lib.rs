@@ -66,7 +66,10 @@ pub use client::{
 };
 pub use error::{Error, ErrorKind, Result, Violation};
 pub use models::*;
-pub use operation::{Operation, WriteSafety};
+pub use operation::{
+    Arguments, Field, FieldKind, Operation, OperationSpec, Payload, REQUEST_FIELDS, WriteSafety, camel_case,
+    request_fields,
+};
 pub use resources::{Actions, Integrations, Triggers};
 pub use response::Response;
 pub use settings::{

@@ -8,6 +8,11 @@ use langdock::{ActionInput, Client, CreateIntegration, InputField, InputFieldTyp
 use langdock_emulator::{ApiKey, Config, DEFAULT_API_KEY, Emulator, Fault};
 use serde_json::{Value, json};
 
+// The dispatch, a call per operation, is generated from the operation table (`make generate`).
+#[path = "conformance/dispatch.rs"]
+mod dispatch;
+use dispatch::call;
+
 const UNKNOWN_ID: &str = "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11";
 
 /// `tests/openapi.yaml`, checking every answer the emulator gave that no fault shaped.
@@ -180,34 +185,14 @@ fn body<T: serde::de::DeserializeOwned>(args: &Value) -> T {
     serde_json::from_value(args["body"].clone()).expect("a body of the right shape")
 }
 
-/// Makes the call; the result as the API's JSON, or the error as the README's fields.
-async fn call(client: &Client, call: &Value) -> Result<(Value, u32), langdock::Error> {
-    let args = &call["args"];
-    let id = |key: &str| args[key].as_str().unwrap_or_default().to_owned();
-    fn shown<T: serde::Serialize>(response: langdock::Response<T>) -> (Value, u32) {
-        (langdock::binding::response_json(response.data()).unwrap(), response.attempts())
-    }
-    Ok(match call["op"].as_str().unwrap() {
-        "integrations.list" => shown(client.integrations().list().await?),
-        "integrations.create" => shown(client.integrations().create(&body(args)).await?),
-        "integrations.get" => shown(client.integrations().get(&id("integrationId")).await?),
-        "integrations.update" => shown(client.integrations().update(&id("integrationId"), &body(args)).await?),
-        "integrations.updateAuth" => shown(client.integrations().update_auth(&id("integrationId"), &body(args)).await?),
-        "integrations.icon" => shown(client.integrations().icon(&id("integrationId")).await?),
-        "integrations.setIcon" => {
-            let bytes = base64::engine::general_purpose::STANDARD.decode(id("iconBase64")).unwrap();
-            shown(client.integrations().set_icon(&id("integrationId"), bytes).await?)
-        }
-        "actions.create" => shown(client.actions().create(&id("integrationId"), &body(args)).await?),
-        "actions.update" => shown(client.actions().update(&id("integrationId"), &id("actionId"), &body(args)).await?),
-        "actions.delete" => shown(client.actions().delete(&id("integrationId"), &id("actionId")).await?),
-        "triggers.create" => shown(client.triggers().create(&id("integrationId"), &body(args)).await?),
-        "triggers.update" => {
-            shown(client.triggers().update(&id("integrationId"), &id("triggerId"), &body(args)).await?)
-        }
-        "triggers.delete" => shown(client.triggers().delete(&id("integrationId"), &id("triggerId")).await?),
-        other => panic!("unknown op {other}"),
-    })
+/// A response as the API's JSON and the attempts it took.
+fn shown<T: serde::Serialize>(response: langdock::Response<T>) -> (Value, u32) {
+    (langdock::binding::response_json(response.data()).unwrap(), response.attempts())
+}
+
+/// The bytes an argument carries in base64.
+fn bytes(args: &Value, key: &str) -> Vec<u8> {
+    base64::engine::general_purpose::STANDARD.decode(args[key].as_str().unwrap_or_default()).unwrap()
 }
 
 fn check_error(expected: &Value, error: &langdock::Error) -> Result<(), String> {

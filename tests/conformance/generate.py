@@ -87,7 +87,7 @@ add("update_auth_never_returns_the_oauth_client_secret", "endpoints",
 add("icon_is_null_until_uploaded", "endpoints",
     {"op": "integrations.icon", "args": {"integrationId": "$integration"}}, ok({"iconUrl": None}))
 add("set_icon_uploads_a_png", "endpoints",
-    {"op": "integrations.setIcon", "args": {"integrationId": "$integration", "iconBase64": PNG_BASE64}},
+    {"op": "integrations.setIcon", "args": {"integrationId": "$integration", "imageBase64": PNG_BASE64}},
     ok({"iconUrl": "$string"}), journal=j(("put_icon", 200)))
 add("create_action_gets_slug_order_and_default_confirmation", "endpoints",
     {"op": "actions.create", "args": {"integrationId": "$integration", "body": {
@@ -129,7 +129,7 @@ add("server_validation_is_a_bad_request", "errors",
     {"op": "integrations.create", "args": {"body": {"name": rep("x", 41)}}},
     err("BadRequestError", status=400, messageContains="name"), client={"validation": False})
 add("a_413_is_an_api_error", "errors",
-    {"op": "integrations.setIcon", "args": {"integrationId": "$integration", "iconBase64": PNG_BASE64}},
+    {"op": "integrations.setIcon", "args": {"integrationId": "$integration", "imageBase64": PNG_BASE64}},
     err("APIError", status=413), faults=[{"operation": "put_icon", "status": 413}])
 add("an_undocumented_status_is_an_api_error", "errors", GET, err("APIError", status=422),
     faults=[{"operation": "get_integration", "status": 422}])
@@ -264,7 +264,7 @@ invalid("trigger_fields_take_no_context_action", {"op": "triggers.create", "args
     "name": "t", "inputFields": [{"label": "f", "contextActionId": "0b6f1c9e-8a53-4c47-9a4e-6c2f0e3f6a11"}]}}},
     ["inputFields[0].contextActionId"])
 invalid("malformed_ids_are_refused_before_sending", {"op": "integrations.get", "args": {"integrationId": "not-a-uuid"}}, ["integrationId"])
-invalid("an_icon_must_be_an_image", {"op": "integrations.setIcon", "args": {"integrationId": "$integration", "iconBase64": "R0lGODlhAQABAAAAACw="}}, ["icon"])
+invalid("an_icon_must_be_an_image", {"op": "integrations.setIcon", "args": {"integrationId": "$integration", "imageBase64": "R0lGODlhAQABAAAAACw="}}, ["icon"])
 
 # ---- unknown fields and enum values from a newer server -----------------------------------
 add("unknown_fields_and_enum_values_are_kept", "compatibility", LIST,

@@ -524,8 +524,9 @@ class IntegrationList(_Returned):
     def to_list(self) -> List[Dict[str, Any]]:
         """The integrations as a list of plain dicts."""
 
-class Core:
-    """The core client behind ``langdock.Client`` and ``langdock.AsyncClient``."""
+class NativeClient:
+    """The core client behind ``langdock.Client`` and ``langdock.AsyncClient``; every endpoint is one
+    :meth:`call` by its operation name (the resources in ``langdock/resources/`` make them)."""
 
     def __init__(self, settings: Dict[str, Any]) -> None:
         """The core client from the settings the user gave (snake_case keys); the core decides the rest."""
@@ -533,203 +534,36 @@ class Core:
     def settings(self) -> Dict[str, Any]: ...
     def with_options(
         self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Core: ...
+    ) -> NativeClient: ...
     @property
     def base_url(self) -> str: ...
     @property
     def retry_budget(self) -> int: ...
     @property
     def paced_rate(self) -> Optional[float]: ...
-    def list_integrations(
-        self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> IntegrationList: ...
-    def list_integrations_async(
-        self, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Awaitable[IntegrationList]: ...
-    def create_integration(
-        self, body: Any, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> IntegrationRef: ...
-    def create_integration_async(
-        self, body: Any, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Awaitable[IntegrationRef]: ...
-    def get_integration(
-        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Integration: ...
-    def get_integration_async(
-        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Awaitable[Integration]: ...
-    def update_integration(
+    def call(
         self,
-        integration_id: str,
-        body: Any,
+        operation: str,
+        ids: List[str],
+        payload: Any = None,
         *,
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> IntegrationRef: ...
-    def update_integration_async(
+    ) -> Any:
+        """Makes the call named ``operation`` with its path ids in order and its body (or an upload's bytes)."""
+    def call_async(
         self,
-        integration_id: str,
-        body: Any,
+        operation: str,
+        ids: List[str],
+        payload: Any = None,
         *,
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
         max_retries: Optional[int] = None,
-    ) -> Awaitable[IntegrationRef]: ...
-    def update_auth(
-        self,
-        integration_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Integration: ...
-    def update_auth_async(
-        self,
-        integration_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Integration]: ...
-    def get_icon(
-        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Icon: ...
-    def get_icon_async(
-        self, integration_id: str, *, timeout: Optional[float] = None, deadline: Optional[float] = None, max_retries: Optional[int] = None
-    ) -> Awaitable[Icon]: ...
-    def set_icon(
-        self,
-        integration_id: str,
-        image: bytes,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Icon: ...
-    def set_icon_async(
-        self,
-        integration_id: str,
-        image: bytes,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Icon]: ...
-    def create_action(
-        self,
-        integration_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Action: ...
-    def create_action_async(
-        self,
-        integration_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Action]: ...
-    def update_action(
-        self,
-        integration_id: str,
-        action_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Action: ...
-    def update_action_async(
-        self,
-        integration_id: str,
-        action_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Action]: ...
-    def delete_action(
-        self,
-        integration_id: str,
-        action_id: str,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Deleted: ...
-    def delete_action_async(
-        self,
-        integration_id: str,
-        action_id: str,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Deleted]: ...
-    def create_trigger(
-        self,
-        integration_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Trigger: ...
-    def create_trigger_async(
-        self,
-        integration_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Trigger]: ...
-    def update_trigger(
-        self,
-        integration_id: str,
-        trigger_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Trigger: ...
-    def update_trigger_async(
-        self,
-        integration_id: str,
-        trigger_id: str,
-        body: Any,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Trigger]: ...
-    def delete_trigger(
-        self,
-        integration_id: str,
-        trigger_id: str,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Deleted: ...
-    def delete_trigger_async(
-        self,
-        integration_id: str,
-        trigger_id: str,
-        *,
-        timeout: Optional[float] = None,
-        deadline: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> Awaitable[Deleted]: ...
+    ) -> Awaitable[Any]:
+        """:meth:`call` as an awaitable; cancelling it cancels the request."""
+
 
 class Emulator:
     """A local emulator of the Langdock Integrations API on 127.0.0.1, on its own threads."""

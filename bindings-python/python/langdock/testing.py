@@ -21,25 +21,13 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _native
 from ._client import AsyncClient, Client
+from ._operations import OPERATIONS as _OPERATIONS
 
 __all__ = ["Emulator", "JournalEntry", "OPERATIONS"]
 
-OPERATIONS = (
-    "list_integrations",
-    "create_integration",
-    "get_integration",
-    "update_integration",
-    "update_auth",
-    "get_icon",
-    "put_icon",
-    "create_action",
-    "update_action",
-    "delete_action",
-    "create_trigger",
-    "update_trigger",
-    "delete_trigger",
-)
+OPERATIONS = _OPERATIONS
 """The operation names faults and journal entries use ("*" in a fault means any operation)."""
+
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,7 @@
-//! `client.actions()`: create, update, delete.
+//! `client.actions()`: create and delete, written here; update is made from the operation table in `operation.rs`.
 
-use reqwest::Method;
 use serde::Deserialize;
 
-use super::segment;
 use crate::client::Client;
 use crate::error::Result;
 use crate::models::{Action, ActionInput, Deleted};
@@ -40,7 +38,7 @@ struct Envelope {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Actions<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Actions<'a> {
@@ -56,9 +54,7 @@ impl<'a> Actions<'a> {
     /// wrong shape, too large) means the action exists: it is read back the same way, and when it
     /// is not found the error has [`maybe_created`](crate::Error::maybe_created) set.
     pub async fn create(&self, integration_id: &str, body: &ActionInput) -> Result<Response<Action>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let path = format!("/{}/actions/create", segment(integration_id));
-        match self.client.call_json::<Envelope>(Operation::CreateAction, Method::POST, path, body).await {
+        match self.client.call_json::<Envelope>(Operation::CreateAction, &[integration_id], body).await {
             Ok(response) => Ok(response.map(|envelope| envelope.action)),
             Err(error) => {
                 self.client
@@ -70,20 +66,9 @@ impl<'a> Actions<'a> {
         }
     }
 
-    /// Replaces an action. An omitted `description` is cleared and omitted `input_fields` are
-    /// removed; an omitted `code` or `requires_confirmation` is kept. The slug never changes.
-    pub async fn update(&self, integration_id: &str, action_id: &str, body: &ActionInput) -> Result<Response<Action>> {
-        self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
-        let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
-        let response = self.client.call_json::<Envelope>(Operation::UpdateAction, Method::PUT, path, body).await?;
-        Ok(response.map(|envelope| envelope.action))
-    }
-
     /// Deletes an action, permanently. A retried delete that meets a 404 after an ambiguous
     /// failure has done its job: it succeeds with [`Deleted::already_deleted`] set.
     pub async fn delete(&self, integration_id: &str, action_id: &str) -> Result<Response<Deleted>> {
-        self.client.check_ids(&[("integrationId", integration_id), ("actionId", action_id)])?;
-        let path = format!("/{}/actions/{}", segment(integration_id), segment(action_id));
-        self.client.delete(Operation::DeleteAction, path, action_id, "Action deleted").await
+        self.client.delete(Operation::DeleteAction, &[integration_id, action_id], "Action deleted").await
     }
 }

@@ -6,14 +6,11 @@
 //!
 //! Both only apply after an ambiguous attempt; the same answer to a first attempt is an error as usual.
 
-use reqwest::Method;
-
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::{Deleted, Integration};
 use crate::operation::Operation;
 use crate::response::Response;
-use crate::transport::ApiRequest;
 
 impl Client {
     /// Recovers an action or trigger create whose outcome the answer hid, by reading the integration
@@ -72,14 +69,10 @@ impl Client {
 
 impl Client {
     /// Sends a delete; a 404 after an ambiguous attempt means an earlier attempt deleted it.
-    pub(crate) async fn delete(
-        &self,
-        op: Operation,
-        path: String,
-        id: &str,
-        message: &str,
-    ) -> Result<Response<Deleted>> {
-        match self.call::<Deleted>(ApiRequest::new(op, Method::DELETE, path)).await {
+    pub(crate) async fn delete(&self, op: Operation, ids: &[&str], message: &str) -> Result<Response<Deleted>> {
+        // The deleted item's id is the last of the path's.
+        let id = ids.last().copied().unwrap_or_default();
+        match self.call_op::<Deleted>(op, ids).await {
             Err(error) if error.kind() == ErrorKind::NotFound && error.after_ambiguous_attempt() => {
                 tracing::info!(op = op.name(), "a retried delete met 404 after an ambiguous attempt: it was deleted");
                 let deleted = Deleted {

@@ -1,28 +1,13 @@
-//! `client.integrations()`: list, create, get, update, update auth, icon.
+//! `client.integrations()`: list, create, get, update, update auth, icon (made from the operation table in
+//! `operation.rs`), and the icon upload, written here.
 
-use reqwest::Method;
-use serde::Deserialize;
-
-use super::segment;
 use crate::client::Client;
 use crate::error::Result;
-use crate::models::{
-    CreateIntegration, Icon, Integration, IntegrationRef, IntegrationSummary, UpdateAuth, UpdateIntegration,
-};
-use crate::operation::Operation;
+use crate::models::Icon;
+use crate::operation::{self, Operation};
 use crate::response::Response;
 use crate::transport::ApiRequest;
 use crate::validate;
-
-#[derive(Deserialize)]
-struct ListEnvelope {
-    integrations: Vec<IntegrationSummary>,
-}
-
-#[derive(Deserialize)]
-struct Envelope<T> {
-    integration: T,
-}
 
 /// The integration endpoints. Get it with [`Client::integrations`].
 ///
@@ -48,7 +33,7 @@ struct Envelope<T> {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Integrations<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Integrations<'a> {
@@ -56,62 +41,9 @@ impl<'a> Integrations<'a> {
         Integrations { client }
     }
 
-    /// Every integration of the workspace, Langdock-built and custom (unpaginated).
-    /// Works with an `ASSISTANT_API` or `INTEGRATION_API` key.
-    pub async fn list(&self) -> Result<Response<Vec<IntegrationSummary>>> {
-        let request = ApiRequest::new(Operation::ListIntegrations, Method::GET, "/get".into());
-        let response: Response<ListEnvelope> = self.client.call(request).await?;
-        Ok(response.map(|envelope| envelope.integrations))
-    }
-
-    /// Creates an integration (auth type `NONE`, no actions, no triggers).
-    ///
-    /// Names are not unique, so a create that failed ambiguously (timeout, reset, 5xx) is not
-    /// retried: its error has [`maybe_created`](crate::Error::maybe_created) set, as has the error
-    /// of a 2xx answer whose body cannot be read (the integration exists).
-    pub async fn create(&self, body: &CreateIntegration) -> Result<Response<IntegrationRef>> {
-        let response: Response<Envelope<IntegrationRef>> =
-            self.client.call_json(Operation::CreateIntegration, Method::POST, "/create".into(), body).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// The whole integration: auth settings, actions (with code and input fields), triggers.
-    pub async fn get(&self, integration_id: &str) -> Result<Response<Integration>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let request = ApiRequest::new(Operation::GetIntegration, Method::GET, format!("/{}", segment(integration_id)));
-        let response: Response<Envelope<Integration>> = self.client.call(request).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// Changes the name, description, icon URL or color; only what is given changes.
-    pub async fn update(&self, integration_id: &str, body: &UpdateIntegration) -> Result<Response<IntegrationRef>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let path = format!("/{}", segment(integration_id));
-        let response: Response<Envelope<IntegrationRef>> =
-            self.client.call_json(Operation::UpdateIntegration, Method::PATCH, path, body).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// Sets how users authenticate. Changing the auth type disconnects every user of the
-    /// integration; `auth_fields`, when given, replace the whole list.
-    pub async fn update_auth(&self, integration_id: &str, body: &UpdateAuth) -> Result<Response<Integration>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let path = format!("/{}/auth", segment(integration_id));
-        let response: Response<Envelope<Integration>> =
-            self.client.call_json(Operation::UpdateAuth, Method::PATCH, path, body).await?;
-        Ok(response.map(|envelope| envelope.integration))
-    }
-
-    /// The integration's icon URL (`None` when it has no icon).
-    pub async fn icon(&self, integration_id: &str) -> Result<Response<Icon>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let path = format!("/{}/icon", segment(integration_id));
-        self.client.call(ApiRequest::new(Operation::GetIcon, Method::GET, path)).await
-    }
-
     /// Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB.
     pub async fn set_icon(&self, integration_id: &str, image: impl Into<bytes::Bytes>) -> Result<Response<Icon>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
+        self.client.check_op_ids(Operation::PutIcon, &[integration_id])?;
         let image = image.into();
         let mime = if self.client.settings.validate {
             validate::icon(&image)?
@@ -119,8 +51,16 @@ impl<'a> Integrations<'a> {
             validate::image_mime(&image).unwrap_or("application/octet-stream")
         };
         let (body, content_type) = multipart_file("icon", mime, &image);
-        let path = format!("/{}/icon", segment(integration_id));
-        self.client.call(ApiRequest::raw(Operation::PutIcon, Method::PUT, path, body, content_type)).await
+        let op = Operation::PutIcon;
+        self.client
+            .call(ApiRequest::raw(
+                op,
+                operation::http_method(op),
+                operation::path(op, &[integration_id]),
+                body,
+                content_type,
+            ))
+            .await
     }
 }
 

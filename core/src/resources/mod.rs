@@ -11,12 +11,11 @@ pub use integrations::Integrations;
 pub use triggers::Triggers;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use reqwest::Method;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
 use crate::error::Result;
-use crate::operation::Operation;
+use crate::operation::{self, Operation};
 use crate::response::Response;
 use crate::transport::ApiRequest;
 use crate::validate::{self, Validate};
@@ -74,6 +73,12 @@ impl Client {
         if self.settings.validate { validate::ids(ids) } else { Ok(()) }
     }
 
+    /// Checks the ids of `op`'s path (named as its `{placeholders}` are), when validation is on.
+    pub(crate) fn check_op_ids(&self, op: Operation, ids: &[&str]) -> Result<()> {
+        let named: Vec<(&str, &str)> = op.path_params().into_iter().zip(ids.iter().copied()).collect();
+        self.check_ids(&named)
+    }
+
     /// Checks a request body, when validation is on.
     pub(crate) fn check(&self, body: &impl Validate) -> Result<()> {
         if self.settings.validate { body.validate() } else { Ok(()) }
@@ -83,14 +88,21 @@ impl Client {
         self.transport.send(&request, &self.settings).await
     }
 
+    /// Sends `op` without a body to its path (from the operation table) filled with `ids`.
+    pub(crate) async fn call_op<T: DeserializeOwned>(&self, op: Operation, ids: &[&str]) -> Result<Response<T>> {
+        self.check_op_ids(op, ids)?;
+        self.call(ApiRequest::new(op, operation::http_method(op), operation::path(op, ids))).await
+    }
+
+    /// Sends `op` with a JSON body, checked first when validation is on.
     pub(crate) async fn call_json<T: DeserializeOwned>(
         &self,
         op: Operation,
-        method: Method,
-        path: String,
+        ids: &[&str],
         body: &(impl serde::Serialize + Validate),
     ) -> Result<Response<T>> {
+        self.check_op_ids(op, ids)?;
         self.check(body)?;
-        self.call(ApiRequest::json(op, method, path, body)?).await
+        self.call(ApiRequest::json(op, operation::http_method(op), operation::path(op, ids), body)?).await
     }
 }

@@ -1,9 +1,7 @@
-//! `client.triggers()`: create, update, delete.
+//! `client.triggers()`: create and delete, written here; update is made from the operation table in `operation.rs`.
 
-use reqwest::Method;
 use serde::Deserialize;
 
-use super::segment;
 use crate::client::Client;
 use crate::error::Result;
 use crate::models::{Deleted, Trigger, TriggerInput};
@@ -39,7 +37,7 @@ struct Envelope {
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Triggers<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a Client,
 }
 
 impl<'a> Triggers<'a> {
@@ -54,9 +52,7 @@ impl<'a> Triggers<'a> {
     /// and so does a 2xx whose body cannot be read (the trigger exists; when it is not found the
     /// error has [`maybe_created`](crate::Error::maybe_created) set).
     pub async fn create(&self, integration_id: &str, body: &TriggerInput) -> Result<Response<Trigger>> {
-        self.client.check_ids(&[("integrationId", integration_id)])?;
-        let path = format!("/{}/triggers/create", segment(integration_id));
-        match self.client.call_json::<Envelope>(Operation::CreateTrigger, Method::POST, path, body).await {
+        match self.client.call_json::<Envelope>(Operation::CreateTrigger, &[integration_id], body).await {
             Ok(response) => Ok(response.map(|envelope| envelope.trigger)),
             Err(error) => {
                 self.client
@@ -68,24 +64,8 @@ impl<'a> Triggers<'a> {
         }
     }
 
-    /// Replaces a trigger. The API never returns polling code or input fields, so send all you
-    /// want to keep.
-    pub async fn update(
-        &self,
-        integration_id: &str,
-        trigger_id: &str,
-        body: &TriggerInput,
-    ) -> Result<Response<Trigger>> {
-        self.client.check_ids(&[("integrationId", integration_id), ("triggerId", trigger_id)])?;
-        let path = format!("/{}/triggers/{}", segment(integration_id), segment(trigger_id));
-        let response = self.client.call_json::<Envelope>(Operation::UpdateTrigger, Method::PUT, path, body).await?;
-        Ok(response.map(|envelope| envelope.trigger))
-    }
-
     /// Deletes a trigger, permanently; a 404 after an ambiguous attempt counts as deleted.
     pub async fn delete(&self, integration_id: &str, trigger_id: &str) -> Result<Response<Deleted>> {
-        self.client.check_ids(&[("integrationId", integration_id), ("triggerId", trigger_id)])?;
-        let path = format!("/{}/triggers/{}", segment(integration_id), segment(trigger_id));
-        self.client.delete(Operation::DeleteTrigger, path, trigger_id, "Trigger deleted").await
+        self.client.delete(Operation::DeleteTrigger, &[integration_id, trigger_id], "Trigger deleted").await
     }
 }

@@ -1,0 +1,81 @@
+'use strict';
+// What the generated resources (`resources.js`) share: one native call by operation name, with per-call options
+// and an AbortSignal, and the argument checks that make a wrong argument a `TypeError` naming the parameter.
+
+const { fromNative } = require('./errors.js');
+
+const kNative = Symbol('langdock.native');
+const kClient = Symbol('langdock.client');
+
+/**
+ * The model of an answer (the core sends it as JSON text: JSON.parse builds it much faster than napi would), with
+ * `attempts`, `requestId` and `httpStatus` as read-only, non-enumerable properties.
+ */
+function withMeta(outcome) {
+  const data = JSON.parse(outcome.data);
+  Object.defineProperties(data, {
+    attempts: { value: outcome.attempts, enumerable: false },
+    requestId: { value: outcome.requestId, enumerable: false },
+    httpStatus: { value: outcome.status, enumerable: false },
+  });
+  return data;
+}
+
+let lastCallId = 0;
+
+/**
+ * Runs the native call `operation` with its path ids, its body (JSON text) or upload, and per-call options; an
+ * AbortSignal cancels the Rust future through `cancel`.
+ */
+async function call(client, operation, ids, body, image, options) {
+  const { signal, timeout, deadline, maxRetries } = options ?? {};
+  const callOptions = { timeout, deadline, maxRetries };
+  const nativeClient = client[kNative];
+  if (signal?.aborted) throw fromNative(nativeClient.abortedError(), signal.reason);
+  let callId;
+  if (signal) {
+    lastCallId = lastCallId >= 0x7fffffff ? 1 : lastCallId + 1;
+    callId = lastCallId;
+  }
+  let onAbort;
+  try {
+    const promise = nativeClient.call(operation, ids, body, image, callOptions, callId);
+    if (signal) {
+      onAbort = () => nativeClient.cancel(callId);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    return withMeta(await promise);
+  } catch (error) {
+    throw fromNative(error, signal?.aborted ? signal.reason : undefined);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** What a value is, for an error message: `undefined`, `null`, `a number`, `an array`. */
+function describe(value) {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** A path id must be a string. */
+function checkId(name, value) {
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+}
+
+/** A body must be an object; it crosses to the core as JSON text. */
+function bodyJson(name, value) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  }
+  return JSON.stringify(value);
+}
+
+/** An upload must be a Uint8Array (a Buffer is one). */
+function checkBytes(name, value) {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
+}
+
+module.exports = { call, checkId, bodyJson, checkBytes, kNative, kClient };

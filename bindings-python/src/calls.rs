@@ -1,0 +1,88 @@
+//! How a call runs: blocking with the GIL released, or as an asyncio awaitable; counted while in flight;
+//! a panic inside it becomes an `InternalError`.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use langdock::binding::Output;
+use pyo3::prelude::*;
+
+use crate::convert::seconds;
+use crate::errors::to_py_err;
+use crate::outcome::Outcome;
+use crate::runtime::{block_on, into_awaitable};
+
+/// A core call, planned (its arguments converted) and not yet run.
+pub type Call = Pin<Box<dyn Future<Output = langdock::Result<Output>> + Send + 'static>>;
+
+/// A call as it runs, blocking or in a task of the runtime: a panic inside it becomes an `InternalError`.
+async fn guarded(call: Call) -> langdock::Result<Output> {
+    langdock::binding::catch_panic(async move {
+        #[cfg(debug_assertions)]
+        langdock::binding::debug::checkpoint("call");
+        call.await
+    })
+    .await
+}
+
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts a call from its start until its future completes or is dropped (cancelled).
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> InFlight {
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How many calls are running: started and neither finished nor cancelled (for tests of cancellation).
+#[pyfunction]
+pub fn _in_flight() -> usize {
+    IN_FLIGHT.load(Ordering::SeqCst)
+}
+
+/// Runs a call to its end on the runtime, the GIL released while it waits.
+pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
+    let guard = InFlight::enter();
+    let outcome = block_on(py, async move {
+        let _guard = guard;
+        guarded(call).await
+    })?;
+    Outcome(outcome).into_pyobject(py)
+}
+
+/// A call as an asyncio awaitable; cancelling the awaiting task drops (cancels) the call.
+pub fn awaitable(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
+    let guard = InFlight::enter();
+    into_awaitable(py, async move {
+        let _guard = guard;
+        Ok(Outcome(guarded(call).await))
+    })
+}
+
+/// Per-call options.
+pub struct Options(pub langdock::RequestOptions);
+
+impl Options {
+    pub fn none() -> Options {
+        Options(langdock::RequestOptions::default())
+    }
+
+    pub fn new(timeout: Option<f64>, deadline: Option<f64>, max_retries: Option<u32>) -> PyResult<Options> {
+        Ok(Options(langdock::RequestOptions {
+            timeout: seconds("timeout", timeout)?,
+            deadline: seconds("deadline", deadline)?,
+            max_retries: langdock::binding::max_retries(max_retries.map(f64::from))
+                .map_err(|e| Python::attach(|py| to_py_err(py, e)))?,
+        }))
+    }
+}
