@@ -1,15 +1,18 @@
-# The langdock command line: its demo plans and applies examples/integration/weather against an
-# emulator, from a copy (apply records the new id in the manifest, which must not touch the repo).
+# The langdock command line: its demo runs the tests of examples/integration/weather (offline, from their
+# cassettes), then plans and applies it against an emulator, from a copy (apply records the new id in the
+# manifest, which must not touch the repo).
 
 CLI := $(TARGET_DIR)/langdock
 DEMOS += demo-cli
+BENCHES += bench-sandbox
 
-.PHONY: build-cli demo-cli
+.PHONY: build-cli demo-cli bench-sandbox
 
 build-cli:
 	$(CARGO) build -p langdock-emulator -p langdock-cli
 
 demo-cli: build-cli
+	@echo "[cli] langdock test examples/integration/weather"; $(CLI) test examples/integration/weather
 	@work=$$(mktemp -d) && cp -R examples/integration/weather/. $$work && \
 	$(EMULATOR) -- sh -c 'set -e; \
 	  echo "[cli] langdock plan $$0"; $(CLI) plan "$$0"; \
@@ -17,3 +20,9 @@ demo-cli: build-cli
 	  echo "[cli] langdock plan again: nothing left to do"; $(CLI) plan "$$0"; \
 	  $(CLI) integrations list' $$work; \
 	status=$$?; rm -rf $$work; exit $$status
+
+## bench-sandbox: the local runner's own time for a small action (goal: under 50 ms), one row of `make bench`
+## (sandbox/examples/bench.rs; it needs no emulator, but runs under the one of `make bench` like the others)
+bench-sandbox:
+	$(CARGO) build -q --release -p langdock-sandbox --example bench
+	BENCH_OUT=$(BENCH_OUT) $(RELEASE_DIR)/examples/bench
