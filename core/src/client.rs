@@ -403,20 +403,7 @@ impl ClientBuilder {
                 .map_err(|e| Error::configuration(format!("invalid proxy URL {proxy:?}: {e}")).with_source(e))?;
             http = http.proxy(proxy);
         }
-        let mut pems = self.ca_pem;
-        let ca_path = self.ca_bundle.or_else(|| std::env::var_os(env::CA_BUNDLE).map(Into::into));
-        if let Some(path) = ca_path {
-            let pem = std::fs::read(&path).map_err(|e| {
-                Error::configuration(format!("cannot read the CA bundle {}: {e}", path.display())).with_source(e)
-            })?;
-            pems.push(pem);
-        }
-        for pem in pems {
-            let certificates = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Error::configuration(format!("invalid PEM in the CA bundle: {e}")).with_source(e))?;
-            http = http.tls_certs_merge(certificates);
-        }
-        http = http.tls_certs_merge(bundled_roots());
+        let http = crate::http_client::add_trust_roots(http, self.ca_pem, self.ca_bundle)?;
         let http = http
             .build()
             .map_err(|e| Error::configuration(format!("cannot build the HTTP client: {e}")).with_source(e))?;
@@ -440,12 +427,6 @@ impl ClientBuilder {
             },
         })
     }
-}
-
-/// The bundled Mozilla roots (webpki), trusted beside the system's: a machine without a CA store (a slim
-/// container) still reaches public servers, and one whose store lacks a root still trusts it.
-fn bundled_roots() -> impl Iterator<Item = reqwest::Certificate> {
-    webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().filter_map(|der| reqwest::Certificate::from_der(der).ok())
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -541,7 +522,11 @@ mod tests {
     #[test]
     fn the_bundled_roots_include_well_known_public_roots() {
         let roots: Vec<&[u8]> = webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|der| der.as_ref()).collect();
-        assert_eq!(bundled_roots().count(), roots.len(), "every bundled root is handed to the TLS stack");
+        assert_eq!(
+            crate::http_client::bundled_roots().count(),
+            roots.len(),
+            "every bundled root is handed to the TLS stack"
+        );
         assert!(roots.len() > 100, "{} roots", roots.len());
         // Subject names as they appear in the DER: Let's Encrypt's root and a widely used commercial one.
         for name in ["ISRG Root X1", "DigiCert Global Root G2"] {

@@ -44,6 +44,7 @@
 pub mod binding;
 mod client;
 mod error;
+pub mod http_client;
 pub mod models;
 mod operation;
 pub mod pacing;

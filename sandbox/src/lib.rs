@@ -1,0 +1,102 @@
+//! Runs Langdock integration code (an action's `code`, a trigger's `pollingCode`, auth code) on a developer's
+//! machine, the way Langdock's JavaScript sandbox runs it: the code is the body of an async function, it gets
+//! `data.input`, `data.auth`, `env`, `lastPollTime` and the `ld` utilities, and the value it returns is the
+//! result. The engine is QuickJS, embedded, so no Node is needed.
+//!
+//! ```
+//! use langdock_sandbox::{run_blocking, RunSpec};
+//!
+//! let mut spec = RunSpec::new("ld.log('hi', data.input.name); return { greeting: `Hello ${data.input.name}` };");
+//! spec.input.insert("name".into(), "Ada".into());
+//! let outcome = run_blocking(spec);
+//! assert!(outcome.ok, "{:?}", outcome.error);
+//! assert_eq!(outcome.result.unwrap()["greeting"], "Hello Ada");
+//! assert_eq!(outcome.logs[0].message, "hi Ada");
+//! ```
+//!
+//! What is emulated, and how (see the research file `SANDBOX-RUNTIME.md` for the platform's side):
+//! - `ld.request` (method, url, headers, params, body, timeout in ms, responseType) answers
+//!   `{status, headers, json, text}`, or `{status, headers, buffer, success}` for `'binary'`/`'stream'`; an HTTP
+//!   error status resolves, a connection failure rejects. It goes through reqwest with the core's trust roots.
+//! - `ld.awsRequest` (SigV4), `ld.log`, `ld.wait` (0 to 30,000 ms), `ld.json2csv`, `ld.signWithRS256`,
+//!   `ld.validateSqlQuery`, `ld.ensureReadOnlySqlQuery`, `btoa`/`atob`, a `Buffer` subset, `console.log`.
+//! - `ld.csv2parquet`, `ld.parquet2csv`, `ld.arrow2parquet` fail with an `unsupported` error.
+//! - `require`, `import`, `eval`, the `Function` constructor, `process` and the file system are absent.
+//! - The time limit is wall-clock for the whole run; the memory limit is QuickJS's heap limit.
+//! - [`Http::Record`] writes the traffic to a JSON cassette with secrets redacted; [`Http::Replay`] answers
+//!   from it and fails with `replay_miss` on a request it lacks.
+
+mod checks;
+mod crypto;
+mod engine;
+mod http;
+mod redact;
+mod spec;
+
+pub use http::{Cassette, Interaction, RecordedRequest, RecordedResponse};
+pub use redact::REDACTED;
+pub use spec::{
+    DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_SECONDS, ErrorKind, Http, Kind, LogLine, Outcome, RequestRecord,
+    RunError, RunSpec, Warning,
+};
+
+/// Stack of the thread a run uses: QuickJS checks its own stack limit (1 MiB by default) against it.
+const RUN_THREAD_STACK: usize = 8 * 1024 * 1024;
+
+/// Checks that `code` parses as the body of an async function (as the platform runs it), without running it.
+///
+/// A syntax error comes back with `file_name`, line and column in the user's file.
+///
+/// ```
+/// let error = langdock_sandbox::check_syntax("const a = 1;\nreturn a +;", "weather.js").unwrap_err();
+/// assert_eq!((error.file.as_deref(), error.line), (Some("weather.js"), Some(2)));
+/// ```
+pub fn check_syntax(code: &str, file_name: &str) -> Result<(), RunError> {
+    engine::check_syntax(code, file_name)
+}
+
+/// Runs `spec` and reports what happened. Never panics on bad code or bad input: every failure is in
+/// [`Outcome::error`].
+///
+/// The run happens on a thread of its own, so this future is `Send` and works on any executor.
+pub async fn run(spec: RunSpec) -> Outcome {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let spawned =
+        std::thread::Builder::new().name("langdock-sandbox".to_owned()).stack_size(RUN_THREAD_STACK).spawn(move || {
+            let _ = sender.send(run_caught(spec));
+        });
+    if let Err(e) = spawned {
+        return Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("cannot start the run's thread: {e}")));
+    }
+    receiver.await.unwrap_or_else(|_| {
+        Outcome::failed(RunError::new(ErrorKind::Thrown, "sandbox internal error: the run's thread ended early"))
+    })
+}
+
+/// Runs `spec` to its end, blocking the calling thread: for the CLI and the bindings. Safe to call from inside
+/// an async runtime (the run gets a thread and a current-thread runtime of its own).
+pub fn run_blocking(spec: RunSpec) -> Outcome {
+    let spawned = std::thread::Builder::new()
+        .name("langdock-sandbox".to_owned())
+        .stack_size(RUN_THREAD_STACK)
+        .spawn(move || run_caught(spec));
+    match spawned {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            Outcome::failed(RunError::new(ErrorKind::Thrown, "sandbox internal error: the run's thread panicked"))
+        }),
+        Err(e) => Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("cannot start the run's thread: {e}"))),
+    }
+}
+
+/// Runs on the current thread, turning a panic (a bug of ours) into a failed outcome rather than unwinding into
+/// a caller that may be Python or Node.
+fn run_caught(spec: RunSpec) -> Outcome {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::run_here(spec))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Outcome::failed(RunError::new(ErrorKind::Thrown, format!("sandbox internal error: {what}")))
+    })
+}
