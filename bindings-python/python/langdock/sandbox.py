@@ -35,10 +35,13 @@ class Request:
     """One ``ld.request`` the code made (auth values redacted from the URL)."""
 
     method: str
+    """The HTTP method."""
     url: str
+    """The URL with its query, auth values redacted."""
     status: Optional[int]
     """The response status; ``None`` when no response came (connection error, timeout, replay miss)."""
     duration_ms: int
+    """Milliseconds until the response or the failure."""
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,11 @@ class CodeWarning:
     """A name the platform probably lacks (e.g. ``fetch``), with the documented equivalent, at line:column."""
 
     message: str
+    """What was found and what to use instead."""
     line: int
+    """1-based line in the code."""
     column: int
+    """1-based column in the code."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,21 @@ class CodeError(Exception):
     ``kind`` is ``syntax``, ``thrown``, ``timeout``, ``memory``, ``unsupported``, ``replay_miss`` or
     ``invalid_spec``; ``file``, ``line`` and ``column`` locate it in the user's code when known; ``logs`` and
     ``requests`` are what the code did before it failed.
+
+    >>> try:
+    ...     run("while (true) {}", time_limit=0.2)
+    ... except CodeError as error:
+    ...     print(error.kind)
+    timeout
+
+    Attributes:
+        message: What happened, without the location.
+        kind: What kind of failure it is (see above).
+        file: The code's file name, when the failure has a location.
+        line: 1-based line, when known.
+        column: 1-based column, when known.
+        logs: ``ld.log`` lines before the failure.
+        requests: ``ld.request`` calls before the failure.
     """
 
     def __init__(
