@@ -10,7 +10,8 @@ use crate::error::Error;
 /// Adds the project's trust roots to `builder`: each PEM in `ca_pem`, the PEM file at `ca_bundle` (else at
 /// `LANGDOCK_CA_BUNDLE`), and the bundled Mozilla roots; the system's roots stay trusted.
 ///
-/// Errors with [`Error::configuration`] when the bundle cannot be read or holds invalid PEM.
+/// Errors with an [`ErrorKind::Configuration`](crate::ErrorKind::Configuration) error when the bundle cannot be
+/// read or holds invalid PEM.
 pub fn add_trust_roots(
     mut builder: reqwest::ClientBuilder,
     ca_pem: Vec<Vec<u8>>,

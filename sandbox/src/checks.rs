@@ -24,9 +24,37 @@ const C6_NAMES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Warnings for C6 names in `code`, located by line and column (1-based). Text after `//` on a line is skipped.
-pub fn warnings(code: &str) -> Vec<Warning> {
+/// The Integrations API's length limits on stored code, in characters (research section 2.2).
+pub const fn code_length_limit(kind: Kind) -> usize {
+    match kind {
+        Kind::Action => 40_000,
+        Kind::Trigger | Kind::Auth => 1_000,
+    }
+}
+
+/// Warnings for `code`: C6 names, located by line and column (1-based; text after `//` on a line is skipped), and
+/// code longer than the API stores for its kind, located at the first character past the limit.
+pub fn warnings(code: &str, kind: Kind) -> Vec<Warning> {
     let mut found = Vec::new();
+    let limit = code_length_limit(kind);
+    let length = code.chars().count();
+    if length > limit {
+        let before: String = code.chars().take(limit).collect();
+        let line = before.matches('\n').count() as u32 + 1;
+        let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
+        let field = match kind {
+            Kind::Action => "an action's code",
+            Kind::Trigger => "a trigger's pollingCode",
+            Kind::Auth => "auth code (authTestCode, OAuth code)",
+        };
+        found.push(Warning {
+            message: format!(
+                "the code has {length} characters; the Integrations API stores at most {limit} for {field}, so plan and apply would be refused"
+            ),
+            line,
+            column,
+        });
+    }
     for (index, line) in code.lines().enumerate() {
         let visible = match line.find("//") {
             Some(at) if !line[..at].ends_with(':') => &line[..at], // keep `https://` in strings

@@ -184,7 +184,20 @@ fn aws_encode(text: &str) -> String {
 
 /// `YYYYMMDDTHHMMSSZ` in UTC.
 fn amz_date(now: SystemTime) -> String {
-    let secs = now.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let (year, month, day, hour, minute, second) = utc_parts(now);
+    format!("{year:04}{month:02}{day:02}T{hour:02}{minute:02}{second:02}Z")
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.000Z` in UTC, as JavaScript's `toISOString` writes it.
+pub(crate) fn iso8601(time: SystemTime) -> String {
+    let (year, month, day, hour, minute, second) = utc_parts(time);
+    let millis = time.duration_since(UNIX_EPOCH).map(|d| d.subsec_millis()).unwrap_or(0);
+    format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z")
+}
+
+/// Year, month, day, hour, minute, second of `time` in UTC (times before 1970 count as 1970).
+fn utc_parts(time: SystemTime) -> (i64, i64, i64, u64, u64, u64) {
+    let secs = time.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
     let z = days as i64 + 719_468;
@@ -196,7 +209,7 @@ fn amz_date(now: SystemTime) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    (year, month, day, rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 #[cfg(test)]
@@ -209,6 +222,7 @@ mod tests {
         // 2015-08-30T12:36:00Z, the AWS test suite's date.
         assert_eq!(amz_date(UNIX_EPOCH + Duration::from_secs(1_440_938_160)), "20150830T123600Z");
         assert_eq!(amz_date(UNIX_EPOCH), "19700101T000000Z");
+        assert_eq!(iso8601(UNIX_EPOCH + Duration::from_millis(951_782_400_250)), "2000-02-29T00:00:00.250Z");
     }
 
     #[test]

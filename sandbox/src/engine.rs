@@ -70,7 +70,13 @@ fn describe<'js>(ctx: &Ctx<'js>, caught: CaughtError<'js>, file_name: &str) -> R
     describe_value(ctx, value, file_name)
 }
 
-fn describe_value<'js>(_ctx: &Ctx<'js>, value: Value<'js>, file_name: &str) -> RunError {
+fn describe_value<'js>(ctx: &Ctx<'js>, value: Value<'js>, file_name: &str) -> RunError {
+    let is_error = value.as_object().is_some_and(|o| o.contains_key("message").unwrap_or(false));
+    if !is_error && value.is_object() {
+        let text = ctx.json_stringify(value.clone()).ok().flatten().and_then(|s| s.to_string().ok());
+        let text = text.unwrap_or_else(|| "an object".to_owned());
+        return RunError::new(ErrorKind::Thrown, format!("the code threw a non-Error value: {text}"));
+    }
     let Some(object) = value.as_object() else {
         let text = value.get::<Coerced<String>>().map(|c| c.0).unwrap_or_else(|_| "a non-Error value".to_owned());
         return RunError::new(ErrorKind::Thrown, format!("the code threw a non-Error value: {text}"));
@@ -128,10 +134,15 @@ struct State {
     logs: Vec<LogLine>,
     queue: Vec<Op>,
     next_id: u32,
+    log_bytes: usize,
+    logs_dropped: u64,
     unsupported: Option<String>,
     replay_miss: Option<String>,
     redactor: Redactor,
 }
+
+/// How much `ld.log` output a run keeps; later lines are counted, not kept.
+const MAX_LOG_BYTES: usize = 8 * 1024 * 1024;
 
 impl State {
     fn id(&mut self) -> u32 {
@@ -175,9 +186,10 @@ async fn run_spec(spec: RunSpec) -> Outcome {
             format!("memoryLimitMb must be between 1 and 65536, not {}", spec.memory_limit_mb),
         ));
     }
-    let warnings = checks::warnings(&spec.code);
+    let warnings = checks::warnings(&spec.code, spec.kind);
     let redactor = Redactor::new(&spec.auth, spec.env.values());
-    let mut transport = match Transport::new(&spec.http, redactor.clone()) {
+    let memory_bytes = (spec.memory_limit_mb as usize).saturating_mul(1024 * 1024);
+    let mut transport = match Transport::new(&spec.http, redactor.clone(), memory_bytes) {
         Ok(transport) => transport,
         Err(error) => return Outcome { warnings, ..Outcome::failed(error) },
     };
@@ -392,6 +404,15 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
     drop(promise);
     let mut state = state.borrow_mut();
     outcome.logs = std::mem::take(&mut state.logs);
+    if state.logs_dropped > 0 {
+        outcome.logs.push(LogLine {
+            message: format!(
+                "[{} more log lines dropped: a run keeps {} MB of log output]",
+                state.logs_dropped,
+                MAX_LOG_BYTES >> 20
+            ),
+        });
+    }
     outcome.requests = requests;
     outcome
 }
@@ -558,6 +579,12 @@ fn install<'js>(ctx: &Ctx<'js>, spec: &RunSpec, state: &Rc<RefCell<State>>) -> R
         "log",
         Function::new(ctx.clone(), move |message: String| {
             let mut state = s.borrow_mut();
+            // Logs live outside the JavaScript heap: a logging loop must not grow them without bound.
+            if state.log_bytes >= MAX_LOG_BYTES {
+                state.logs_dropped += 1;
+                return;
+            }
+            state.log_bytes += message.len();
             let message = state.redactor.text(&message);
             state.logs.push(LogLine { message });
         }),

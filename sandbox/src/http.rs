@@ -240,6 +240,8 @@ pub(crate) struct Transport {
     mode: Mode,
     redactor: Rc<Redactor>,
     client: Option<reqwest::Client>,
+    /// The largest response body a request may read, in bytes: the run's memory limit.
+    max_body: usize,
 }
 
 enum Mode {
@@ -250,7 +252,7 @@ enum Mode {
 
 impl Transport {
     /// Reads the cassette in replay mode; fails with `invalid_spec` when it is missing or malformed.
-    pub(crate) fn new(http: &Http, redactor: Redactor) -> Result<Self, RunError> {
+    pub(crate) fn new(http: &Http, redactor: Redactor, max_body: usize) -> Result<Self, RunError> {
         let mode = match http {
             Http::Live => Mode::Live,
             Http::Record { cassette } => {
@@ -262,7 +264,7 @@ impl Transport {
                 Mode::Replay { path: cassette.clone(), cassette: cassette_data, used }
             }
         };
-        Ok(Transport { mode, redactor: Rc::new(redactor), client: None })
+        Ok(Transport { mode, redactor: Rc::new(redactor), client: None, max_body })
     }
 
     /// The redactor for reports.
@@ -285,13 +287,14 @@ impl Transport {
                         return Box::pin(async move { (Err(Failure { message, replay_miss: false }), Duration::ZERO) });
                     }
                 };
+                let max_body = self.max_body;
                 let record = match &self.mode {
                     Mode::Record { interactions, .. } => Some((interactions.clone(), self.redactor.clone())),
                     _ => None,
                 };
                 Box::pin(async move {
                     let started = Instant::now();
-                    let result = send(&client, &request).await;
+                    let result = send(&client, &request, max_body).await;
                     if let (Ok(answer), Some((interactions, redactor))) = (&result, record) {
                         interactions.borrow_mut().push(Interaction {
                             request: recorded_request(&request, &redactor),
@@ -378,7 +381,7 @@ fn replay(path: &Path, cassette: &Cassette, used: &mut [bool], wanted: &Recorded
     Ok(Answer { status: response.status, headers: response.headers.clone(), body: response.body_bytes() })
 }
 
-async fn send(client: &reqwest::Client, request: &Prepared) -> Result<Answer, Failure> {
+async fn send(client: &reqwest::Client, request: &Prepared, max_body: usize) -> Result<Answer, Failure> {
     let fail = |message: String| Failure { message, replay_miss: false };
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
         .map_err(|e| fail(format!("ld.request: invalid method {:?}: {e}", request.method)))?;
@@ -415,7 +418,19 @@ async fn send(client: &reqwest::Client, request: &Prepared) -> Result<Answer, Fa
             })
             .or_insert(value);
     }
-    let body = response.bytes().await.map_err(|e| fail(describe(e)))?.to_vec();
+    // Read with a cap: the body becomes a JavaScript string or ArrayBuffer, so one larger than the run's memory
+    // limit could never be held, and reading it whole first would put that memory outside the limit.
+    let mut response = response;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| fail(describe(e)))? {
+        if body.len() + chunk.len() > max_body {
+            return Err(fail(format!(
+                "ld.request {what}: the response body is larger than the run's memory limit ({} MB)",
+                max_body / (1024 * 1024)
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
     Ok(Answer { status, headers, body })
 }
 

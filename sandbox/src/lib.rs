@@ -29,10 +29,12 @@
 mod checks;
 mod crypto;
 mod engine;
+mod files;
 mod http;
 mod redact;
 mod spec;
 
+pub use files::{MAX_FILE_BYTES, file_input};
 pub use http::{Cassette, Interaction, RecordedRequest, RecordedResponse};
 pub use redact::REDACTED;
 pub use spec::{
@@ -52,7 +54,46 @@ const RUN_THREAD_STACK: usize = 8 * 1024 * 1024;
 /// assert_eq!((error.file.as_deref(), error.line), (Some("weather.js"), Some(2)));
 /// ```
 pub fn check_syntax(code: &str, file_name: &str) -> Result<(), RunError> {
-    engine::check_syntax(code, file_name)
+    std::panic::catch_unwind(|| engine::check_syntax(code, file_name)).unwrap_or_else(|panic| {
+        Err(RunError::new(ErrorKind::Thrown, format!("sandbox internal error: {}", panic_text(&*panic))))
+    })
+}
+
+/// The API's length limit on stored code of `kind`, in characters: 40,000 for an action, 1,000 for a trigger's
+/// polling code and for auth code. Longer code runs here but gets a warning.
+pub const fn code_length_limit(kind: Kind) -> usize {
+    checks::code_length_limit(kind)
+}
+
+/// [`run_blocking`] with JSON in and out, for the bindings and the CLI: `spec_json` is a [`RunSpec`], the answer
+/// an [`Outcome`]. JSON that is not a valid spec gives an outcome with an `invalid_spec` error, never a panic.
+pub fn run_json_blocking(spec_json: &str) -> String {
+    let outcome = match parse_spec(spec_json) {
+        Ok(spec) => run_blocking(spec),
+        Err(outcome) => *outcome,
+    };
+    outcome_json(&outcome)
+}
+
+/// [`run`] with JSON in and out; see [`run_json_blocking`].
+pub async fn run_json(spec_json: String) -> String {
+    let outcome = match parse_spec(&spec_json) {
+        Ok(spec) => run(spec).await,
+        Err(outcome) => *outcome,
+    };
+    outcome_json(&outcome)
+}
+
+fn parse_spec(spec_json: &str) -> Result<RunSpec, Box<Outcome>> {
+    serde_json::from_str(spec_json)
+        .map_err(|e| Box::new(Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("invalid run spec: {e}")))))
+}
+
+fn outcome_json(outcome: &Outcome) -> String {
+    serde_json::to_string(outcome).unwrap_or_else(|e| {
+        let failed = Outcome::failed(RunError::new(ErrorKind::Thrown, format!("sandbox internal error: {e}")));
+        serde_json::to_string(&failed).unwrap_or_default()
+    })
 }
 
 /// Runs `spec` and reports what happened. Never panics on bad code or bad input: every failure is in
@@ -92,11 +133,14 @@ pub fn run_blocking(spec: RunSpec) -> Outcome {
 /// a caller that may be Python or Node.
 fn run_caught(spec: RunSpec) -> Outcome {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::run_here(spec))).unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Outcome::failed(RunError::new(ErrorKind::Thrown, format!("sandbox internal error: {what}")))
+        Outcome::failed(RunError::new(ErrorKind::Thrown, format!("sandbox internal error: {}", panic_text(&*panic))))
     })
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }

@@ -155,3 +155,16 @@ fn the_async_run_works_inside_a_tokio_runtime() {
     let outcome = runtime.block_on(async { run_blocking(RunSpec::new("return 2;")) });
     assert_eq!(outcome.result, Some(serde_json::json!(2)));
 }
+
+#[test]
+fn log_output_is_capped_and_the_rest_counted() {
+    let outcome = run_code(
+        "const line = 'x'.repeat(10000);\nfor (let i = 0; i < 1000; i++) ld.log(line);\nreturn 'done';",
+        |_| {},
+    );
+    assert_eq!(outcome.result, Some(serde_json::json!("done")));
+    let kept: usize = outcome.logs.iter().map(|l| l.message.len()).sum();
+    assert!(kept < 9 * 1024 * 1024, "{kept} bytes kept");
+    let last = &outcome.logs.last().unwrap().message;
+    assert!(last.starts_with('[') && last.contains("more log lines dropped"), "{last}");
+}

@@ -113,6 +113,19 @@ async fn handle(seen: Arc<Mutex<Vec<Seen>>>, req: Request<Incoming>) -> Result<R
         .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
         .collect::<serde_json::Map<_, _>>()
         .into();
+    if request.header("authorization").is_some_and(|a| a.starts_with("AWS4-HMAC-SHA256")) {
+        // Any SigV4-signed request: echo what the signature covers.
+        return Ok(json_reply(
+            200,
+            json!({
+                "authorization": request.header("authorization"),
+                "amzDate": request.header("x-amz-date"),
+                "host": request.header("host"),
+                "contentSha256": request.header("x-amz-content-sha256"),
+                "securityToken": request.header("x-amz-security-token"),
+            }),
+        ));
+    }
     let response = match (method.as_str(), path.as_str()) {
         ("GET", "/me") => {
             if request.header("authorization") == Some(&format!("Bearer {GOOD_TOKEN}")) {
@@ -164,20 +177,13 @@ async fn handle(seen: Arc<Mutex<Vec<Seen>>>, req: Request<Incoming>) -> Result<R
             ], "since": params["since"] }),
         ),
         ("GET", "/text") => reply(200, "text/plain", "plain words"),
+        ("GET", "/big") => reply(200, "application/octet-stream", vec![b'x'; 3 * 1024 * 1024]),
+        ("GET", "/empty") => Response::builder().status(204).body(Full::new(Bytes::new())).unwrap(),
         ("GET", "/missing") => json_reply(404, json!({ "error": "not found" })),
         ("GET", "/slow") => {
             tokio::time::sleep(Duration::from_secs(30)).await;
             json_reply(200, json!({}))
         }
-        (_, "/aws") => json_reply(
-            200,
-            json!({
-                "authorization": request.header("authorization"),
-                "amzDate": request.header("x-amz-date"),
-                "host": request.header("host"),
-                "contentSha256": request.header("x-amz-content-sha256"),
-            }),
-        ),
         _ => json_reply(404, json!({ "error": format!("no route {method} {path}") })),
     };
     Ok(response)
