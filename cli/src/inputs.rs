@@ -179,69 +179,11 @@ fn camel_case(name: &str) -> String {
     out
 }
 
-/// A local file as the platform hands a FILE input to the code: `fileName`, `mimeType`, `size`, `base64`,
-/// `lastModified` (SANDBOX-RUNTIME.md 5.1; inputs carry no `text`).
+/// A local file as the platform hands a FILE input to the code (`fileName`, `mimeType`, `size`, `base64`,
+/// `lastModified`), built by the engine so that the CLI and the bindings agree; a missing or too large file is
+/// a usage error naming it.
 pub fn file_data(path: &Path) -> Result<Value, Failure> {
-    use base64::Engine as _;
-    let bytes = std::fs::read(path).map_err(|e| Failure::file(path, format!("cannot read it: {e}")))?;
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok().map(iso_time);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut file = Map::new();
-    file.insert("fileName".into(), Value::String(name));
-    file.insert("mimeType".into(), Value::String(mime_type(path).into()));
-    file.insert("size".into(), Value::from(bytes.len()));
-    file.insert("base64".into(), Value::String(base64::engine::general_purpose::STANDARD.encode(&bytes)));
-    if let Some(modified) = modified {
-        file.insert("lastModified".into(), Value::String(modified));
-    }
-    Ok(Value::Object(file))
-}
-
-/// The MIME types of the file kinds integrations handle, by extension; anything else is binary.
-const MIME_TYPES: &[(&str, &str)] = &[
-    ("pdf", "application/pdf"),
-    ("txt", "text/plain"),
-    ("md", "text/markdown"),
-    ("csv", "text/csv"),
-    ("html", "text/html"),
-    ("htm", "text/html"),
-    ("json", "application/json"),
-    ("xml", "application/xml"),
-    ("ics", "text/calendar"),
-    ("png", "image/png"),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-    ("gif", "image/gif"),
-    ("webp", "image/webp"),
-    ("svg", "image/svg+xml"),
-    ("mp3", "audio/mpeg"),
-    ("wav", "audio/wav"),
-    ("zip", "application/zip"),
-    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-];
-
-fn mime_type(path: &Path) -> &'static str {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    MIME_TYPES.iter().find(|(known, _)| *known == ext).map_or("application/octet-stream", |(_, mime)| mime)
-}
-
-/// A time as ISO 8601 in UTC, e.g. `2026-01-31T12:00:00Z`.
-pub fn iso_time(time: std::time::SystemTime) -> String {
-    let seconds = time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+    langdock_sandbox::file_input(path).map_err(|e| Failure::usage(e.message))
 }
 
 #[cfg(test)]
@@ -317,10 +259,8 @@ mod tests {
     }
 
     #[test]
-    fn slugs_and_times_follow_the_api() {
+    fn slugs_follow_the_api() {
         assert_eq!(slug("Send  E-Mail!"), "send_e_mail");
         assert_eq!(slug("City"), "city");
-        let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_767_225_600 + 3661);
-        assert_eq!(iso_time(time), "2026-01-01T01:01:01Z");
     }
 }
