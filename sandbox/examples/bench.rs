@@ -1,5 +1,7 @@
 //! The runner's own time for a small action (issue 13's goal: under 50 ms), for `make bench`.
 //!
+//! Run it with `cargo run --release -p langdock-sandbox --example sandbox_bench [RUNS]`.
+//!
 //! The action makes no request, so the time is the sandbox's alone: thread, engine, prelude, compile, run,
 //! result. Prints one line: `sandbox small action: median X ms, p95 Y ms over N runs (goal < 50 ms)`.
 

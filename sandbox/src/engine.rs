@@ -51,13 +51,35 @@ fn compile<'js>(ctx: &Ctx<'js>, code: &str, file_name: &str) -> Result<Function<
     options.strict = false;
     options.filename = Some(file_name.to_owned());
     let source = format!("{PREFIX}{code}{SUFFIX}");
-    ctx.eval_with_options::<Function, _>(source, options).catch(ctx).map_err(|caught| {
+    let value = ctx.eval_with_options::<Value, _>(source, options).catch(ctx).map_err(|caught| {
         let mut error = describe(ctx, caught, file_name);
-        if error.kind == ErrorKind::Thrown {
-            error.kind = ErrorKind::Syntax;
+        error.kind = ErrorKind::Syntax;
+        // An error at the end of input is reported on the wrapper's closing line: point at the code's end instead.
+        let lines = code.split('\n').count().max(1) as u32;
+        if error.line.is_some_and(|line| line > lines) {
+            error.line = Some(lines);
+            error.column = Some(code.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1);
         }
         error
-    })
+    })?;
+    // Unbalanced braces can close the wrapper early and still parse (`}); (function () {`): then the wrapper
+    // no longer evaluates to the async function the code should be the body of.
+    let tag: Option<String> = ctx
+        .eval::<Function, _>("(f) => Object.prototype.toString.call(f) + '/' + f.length")
+        .and_then(|f| f.call((value.clone(),)))
+        .ok();
+    match value.into_function() {
+        // The wrapper's own function: async, with its four parameters.
+        Some(function) if tag.as_deref() == Some("[object AsyncFunction]/4") => Ok(function),
+        _ => {
+            let mut error = RunError::new(
+                ErrorKind::Syntax,
+                "SyntaxError: unbalanced braces: the code closes the async function it runs in before its end",
+            );
+            error.file = Some(file_name.to_owned());
+            Err(error)
+        }
+    }
 }
 
 /// A caught JavaScript value as a located [`RunError`] of kind `thrown` (the caller refines the kind).
@@ -164,16 +186,36 @@ struct Serialized {
     violations: Vec<String>,
 }
 
+/// Stops a run early: set when the caller of [`crate::run`] drops its future (a Ctrl-C in Python or Node), so the
+/// run's thread does not go on until the time limit.
+#[derive(Debug, Default)]
+pub(crate) struct Cancel {
+    flag: AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Cancel {
+    /// Asks the run to stop as soon as it can: at QuickJS's next interrupt check or the event loop's next wait.
+    pub(crate) fn cancel(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+        self.notify.notify_one();
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.flag.load(Ordering::Relaxed)
+    }
+}
+
 /// Runs one spec to its end on the current thread (which must not be inside a tokio runtime).
-pub(crate) fn run_here(spec: RunSpec) -> Outcome {
+pub(crate) fn run_here(spec: RunSpec, cancel: Arc<Cancel>) -> Outcome {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => return Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("cannot start tokio: {e}"))),
     };
-    runtime.block_on(run_spec(spec))
+    runtime.block_on(run_spec(spec, &cancel))
 }
 
-async fn run_spec(spec: RunSpec) -> Outcome {
+async fn run_spec(spec: RunSpec, cancel: &Arc<Cancel>) -> Outcome {
     if !(spec.time_limit_seconds.is_finite() && spec.time_limit_seconds > 0.0) {
         return Outcome::failed(RunError::new(
             ErrorKind::InvalidSpec,
@@ -193,7 +235,7 @@ async fn run_spec(spec: RunSpec) -> Outcome {
         Ok(transport) => transport,
         Err(error) => return Outcome { warnings, ..Outcome::failed(error) },
     };
-    let mut outcome = execute(&spec, &mut transport, redactor).await;
+    let mut outcome = execute(&spec, &mut transport, redactor, cancel).await;
     outcome.warnings = warnings;
     if let Err(error) = transport.finish()
         && outcome.error.is_none()
@@ -204,7 +246,7 @@ async fn run_spec(spec: RunSpec) -> Outcome {
     outcome
 }
 
-async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) -> Outcome {
+async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor, cancel: &Arc<Cancel>) -> Outcome {
     let limit = Duration::from_secs_f64(spec.time_limit_seconds.min(365.0 * 86_400.0));
     let deadline = Instant::now() + limit;
     let timed_out = Rc::new(Cell::new(false));
@@ -224,8 +266,10 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
     };
     {
         let timed_out = timed_out.clone();
+        let cancel = cancel.clone();
         runtime.set_interrupt_handler(Some(Box::new(move || {
-            if Instant::now() >= deadline {
+            // A cancelled run stops like a timed-out one; nobody reads its outcome.
+            if Instant::now() >= deadline || cancel.is_cancelled() {
                 timed_out.set(true);
             }
             timed_out.get()
@@ -285,7 +329,8 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
             }
         }
         let settled = context.with(|ctx| promise.clone().restore(&ctx).map(|p| p.state() != PromiseState::Pending));
-        if settled.unwrap_or(true) || timed_out.get() {
+        if settled.unwrap_or(true) || timed_out.get() || cancel.is_cancelled() {
+            timed_out.set(timed_out.get() || cancel.is_cancelled());
             break;
         }
         let ops = std::mem::take(&mut state.borrow_mut().queue);
@@ -325,10 +370,17 @@ async fn execute(spec: &RunSpec, transport: &mut Transport, redactor: Redactor) 
             stalled = true;
             break;
         }
-        let done = match tokio::time::timeout_at(deadline.into(), inflight.next()).await {
-            Ok(Some(done)) => done,
-            Ok(None) => continue,
-            Err(_) => {
+        let next = tokio::time::timeout_at(deadline.into(), inflight.next());
+        let done = tokio::select! {
+            next = next => match next {
+                Ok(Some(done)) => done,
+                Ok(None) => continue,
+                Err(_) => {
+                    timed_out.set(true);
+                    break;
+                }
+            },
+            () = cancel.notify.notified() => {
                 timed_out.set(true);
                 break;
             }

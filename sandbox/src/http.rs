@@ -307,7 +307,8 @@ impl Transport {
         }
     }
 
-    /// Writes the cassette in record mode (also after a failed run, so what was recorded is kept).
+    /// Writes the cassette in record mode, making its folder if needed (also after a failed run, so what was
+    /// recorded is kept).
     pub(crate) fn finish(&self) -> Result<(), RunError> {
         if let Mode::Record { path, interactions } = &self.mode {
             let cassette = Cassette {
@@ -317,6 +318,10 @@ impl Transport {
             };
             let mut text = serde_json::to_string_pretty(&cassette).unwrap_or_default();
             text.push('\n');
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                // A test's cassettes folder is often new: making it is what the user asked for by recording.
+                let _ = std::fs::create_dir_all(parent);
+            }
             std::fs::write(path, text).map_err(|e| {
                 RunError::new(ErrorKind::InvalidSpec, format!("cannot write the cassette {}: {e}", path.display()))
             })?;

@@ -25,6 +25,15 @@
 //! - The time limit is wall-clock for the whole run; the memory limit is QuickJS's heap limit.
 //! - [`Http::Record`] writes the traffic to a JSON cassette with secrets redacted; [`Http::Replay`] answers
 //!   from it and fails with `replay_miss` on a request it lacks.
+//!
+//! A cassette ([`Cassette`]) is pretty-printed JSON, one entry per request in order:
+//! `{"request": {"method", "url", "headers", "body"}, "response": {"status", "headers", "json" | "text" |
+//! "base64"}}`. Replay matches method, URL and body, each compared after redaction, so a cassette recorded with
+//! real credentials replays with placeholders. Redacted as `[REDACTED]`: every string value of `data.auth` and
+//! `env` of 4 characters or more (except URLs) wherever it appears; headers and query parameters whose names
+//! mark credentials (`Authorization`, `Cookie`, names containing `key`, `token`, `secret`, `auth`, ...); and
+//! JSON keys such as `access_token`, `refresh_token`, `client_secret`, `password`. Repeated identical requests
+//! replay the recorded answers in order, then the last one again.
 
 mod checks;
 mod crypto;
@@ -37,10 +46,24 @@ mod spec;
 pub use files::{MAX_FILE_BYTES, file_input};
 pub use http::{Cassette, Interaction, RecordedRequest, RecordedResponse};
 pub use redact::REDACTED;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use engine::Cancel;
 pub use spec::{
     DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIME_LIMIT_SECONDS, ErrorKind, Http, Kind, LogLine, Outcome, RequestRecord,
     RunError, RunSpec, Warning,
 };
+
+/// Runs whose threads are still going.
+static ACTIVE_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many runs are executing in this process right now, including cancelled ones that have not yet stopped: a
+/// host can wait for this to reach zero before it exits or measures.
+pub fn active_runs() -> usize {
+    ACTIVE_RUNS.load(Ordering::SeqCst)
+}
 
 /// Stack of the thread a run uses: QuickJS checks its own stack limit (1 MiB by default) against it.
 const RUN_THREAD_STACK: usize = 8 * 1024 * 1024;
@@ -100,11 +123,24 @@ fn outcome_json(outcome: &Outcome) -> String {
 /// [`Outcome::error`].
 ///
 /// The run happens on a thread of its own, so this future is `Send` and works on any executor.
+///
+/// Dropping the future (a Ctrl-C in Python or Node) stops the run at its next interrupt check or wait, like a
+/// time limit; [`active_runs`] tells when its thread has ended.
 pub async fn run(spec: RunSpec) -> Outcome {
+    /// Cancels the run when the future is dropped before the run answered.
+    struct CancelOnDrop(Arc<Cancel>);
+    impl Drop for CancelOnDrop {
+        fn drop(&mut self) {
+            self.0.cancel();
+        }
+    }
+
+    let cancel = Arc::new(Cancel::default());
+    let _guard = CancelOnDrop(cancel.clone());
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let spawned =
         std::thread::Builder::new().name("langdock-sandbox".to_owned()).stack_size(RUN_THREAD_STACK).spawn(move || {
-            let _ = sender.send(run_caught(spec));
+            let _ = sender.send(run_caught(spec, cancel));
         });
     if let Err(e) = spawned {
         return Outcome::failed(RunError::new(ErrorKind::InvalidSpec, format!("cannot start the run's thread: {e}")));
@@ -120,7 +156,7 @@ pub fn run_blocking(spec: RunSpec) -> Outcome {
     let spawned = std::thread::Builder::new()
         .name("langdock-sandbox".to_owned())
         .stack_size(RUN_THREAD_STACK)
-        .spawn(move || run_caught(spec));
+        .spawn(move || run_caught(spec, Arc::new(Cancel::default())));
     match spawned {
         Ok(handle) => handle.join().unwrap_or_else(|_| {
             Outcome::failed(RunError::new(ErrorKind::Thrown, "sandbox internal error: the run's thread panicked"))
@@ -131,8 +167,17 @@ pub fn run_blocking(spec: RunSpec) -> Outcome {
 
 /// Runs on the current thread, turning a panic (a bug of ours) into a failed outcome rather than unwinding into
 /// a caller that may be Python or Node.
-fn run_caught(spec: RunSpec) -> Outcome {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::run_here(spec))).unwrap_or_else(|panic| {
+fn run_caught(spec: RunSpec, cancel: Arc<Cancel>) -> Outcome {
+    ACTIVE_RUNS.fetch_add(1, Ordering::SeqCst);
+    /// Counts the run as ended however this thread leaves.
+    struct Ended;
+    impl Drop for Ended {
+        fn drop(&mut self) {
+            ACTIVE_RUNS.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let _ended = Ended;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine::run_here(spec, cancel))).unwrap_or_else(|panic| {
         Outcome::failed(RunError::new(ErrorKind::Thrown, format!("sandbox internal error: {}", panic_text(&*panic))))
     })
 }

@@ -285,7 +285,9 @@
     if (statements.length === 0) throw new Error('Invalid SQL query: the query has no statement');
     if (statements.length > 1) throw new Error('Invalid SQL query: only a single statement is allowed, found ' + statements.length);
   }
-  const WRITE_WORDS = /\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|DROP|CREATE|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|COPY|CALL|EXEC|EXECUTE|LOCK|VACUUM|ATTACH|DETACH|SET)\b/i;
+  // Statements that write, wherever they appear (a WITH can hide a DELETE). Not REPLACE or SET: REPLACE() is a
+  // string function, and both only start a write statement, which the first-keyword check refuses.
+  const WRITE_WORDS = /\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|DROP|CREATE|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|COPY|CALL|EXEC|EXECUTE|LOCK|VACUUM|ATTACH|DETACH)\b/i;
   function ensureReadOnlySqlQuery(sql) {
     validateSqlQuery(sql);
     const code = sqlCode(sql).trim().replace(/^\(+\s*/, '');

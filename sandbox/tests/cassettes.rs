@@ -172,9 +172,9 @@ fn a_missing_or_malformed_cassette_is_an_invalid_spec() {
 }
 
 #[test]
-fn recording_keeps_what_was_recorded_when_the_code_fails() {
+fn recording_keeps_what_was_recorded_when_the_code_fails_in_a_new_folder() {
     let server = Server::start();
-    let cassette = temp_dir("failing").join("cassette.json");
+    let cassette = temp_dir("failing").join("new-folder").join("cassette.json");
     let mut s = spec(&server, "await ld.request({ url: 'BASE/text' });\nthrow new Error('after the request');");
     s.http = Http::Record { cassette: cassette.clone() };
     let outcome = run_blocking(s);

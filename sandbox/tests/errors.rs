@@ -34,6 +34,27 @@ fn a_syntax_error_on_the_first_line_has_the_files_column() {
 }
 
 #[test]
+fn a_syntax_error_at_the_end_of_input_points_at_the_codes_end() {
+    let error = check_syntax("const a = 1;\nreturn {", "end.js").unwrap_err();
+    assert_eq!(
+        (error.line, error.column),
+        (Some(2), Some(9)),
+        "just past `return {{`, not the wrapper's line: {error:?}"
+    );
+}
+
+#[test]
+fn code_that_closes_its_wrapper_early_is_a_syntax_error() {
+    for code in ["return 1; })(); (function () {", "}); (async () => {"] {
+        let error = check_syntax(code, "escape.js").unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Syntax, "{code}");
+        assert!(error.message.contains("unbalanced braces"), "{code}: {}", error.message);
+        let outcome = run_code(code, |_| {});
+        assert_eq!(outcome.error.map(|e| e.kind), Some(ErrorKind::Syntax), "{code}");
+    }
+}
+
+#[test]
 fn check_syntax_accepts_top_level_await_and_return() {
     check_syntax("const r = await ld.request({ url: 'https://example.com' });\nreturn r.json;", "a.js").unwrap();
 }

@@ -78,6 +78,8 @@ fn sql_guards_allow_one_read_only_statement() {
           verdict(ld.ensureReadOnlySqlQuery, 'DELETE FROM users'),
           verdict(ld.ensureReadOnlySqlQuery, 'WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d'),
           verdict(ld.ensureReadOnlySqlQuery, "SELECT 'DROP TABLE x' AS text"),
+          verdict(ld.ensureReadOnlySqlQuery, "SELECT REPLACE(name, 'a', 'b') FROM users"),
+          verdict(ld.ensureReadOnlySqlQuery, 'SET ROLE admin'),
         ];"#,
     );
     assert_eq!(
@@ -90,7 +92,9 @@ fn sql_guards_allow_one_read_only_statement() {
             "ok",
             "Query is not read-only: only SELECT (or WITH ... SELECT) is allowed, found DELETE",
             "Query is not read-only: it contains DELETE",
-            "ok"
+            "ok",
+            "ok",
+            "Query is not read-only: only SELECT (or WITH ... SELECT) is allowed, found SET"
         ])
     );
 }
