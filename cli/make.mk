@@ -22,9 +22,9 @@ demo-cli: build-cli
 	status=$$?; rm -rf $$work; exit $$status
 
 ## bench-sandbox: the local runner's own time for a small action (goal: under 50 ms), one row of `make bench`.
-## sandbox/examples/bench.rs prints one line; it becomes the JSON row report.py reads. It needs no emulator.
+## sandbox/examples/bench.rs (example sandbox_bench) prints one line; it becomes the JSON row report.py reads. It needs no emulator.
 bench-sandbox:
-	$(CARGO) build -q --release -p langdock-sandbox --example bench
-	@line=$$($(RELEASE_DIR)/examples/bench) && echo "$$line" && echo "$$line" | sed -E \
+	$(CARGO) build -q --release -p langdock-sandbox --example sandbox_bench
+	@line=$$($(RELEASE_DIR)/examples/sandbox_bench) && echo "$$line" && echo "$$line" | sed -E \
 	  's/.*median ([0-9.]+) ms, p95 ([0-9.]+) ms over ([0-9]+) runs.*/{"language": "rust", "client": "langdock-sandbox", "workload": "sandbox", "p50_ms": \1, "p95_ms": \2, "runs": \3}/' \
 	  >> $(BENCH_OUT)

@@ -226,14 +226,7 @@ fn prepare(
         .map(|(name, value)| Ok((name.clone(), expand(value, &|name| std::env::var(name).ok())?)))
         .collect::<Result<BTreeMap<_, _>, String>>()?;
     let http = match &case.cassette {
-        Some(cassette) if record => {
-            let cassette = tests.join(cassette);
-            // `cassettes/` does not exist before the first recording.
-            if let Some(parent) = cassette.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-            }
-            Some(Http::Record { cassette })
-        }
+        Some(cassette) if record => Some(Http::Record { cassette: tests.join(cassette) }),
         Some(cassette) => {
             let cassette = tests.join(cassette);
             if !cassette.is_file() {
