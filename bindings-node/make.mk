@@ -56,8 +56,11 @@ soak-node-crash:
 ## release-node: the release addon (lto, stripped, glibc 2.17 floor through napi-rs's cross toolchain from npm),
 ## checked (release build, under 10 MB, max GLIBC_2.17), the main and linux-x64-gnu tarballs in target/npm/ with
 ## their sizes, and the package tests run on those tarballs (Node and Bun)
+# The cross toolchain's GCC defaults to C89, and QuickJS (the sandbox's engine) is C99: the flag is given for the
+# target only, and crates that choose a standard themselves (aws-lc) still do, since their flags come later.
 release-node: build-node $(BUN)
-	cd $(NODE_DIR) && npx napi build --platform --release --use-napi-cross --output-dir ../target/node-release
+	cd $(NODE_DIR) && CFLAGS_x86_64_unknown_linux_gnu=-std=gnu99 \
+		npx napi build --platform --release --use-napi-cross --output-dir ../target/node-release
 	cp target/node-release/langdock.linux-x64-gnu.node $(NODE_RELEASE_ADDON)
 	node $(NODE_DIR)/scripts/check-addon.cjs $(NODE_RELEASE_ADDON)
 	rm -rf $(NODE_PACKED) && mkdir -p $(NODE_PACKED)

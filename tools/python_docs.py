@@ -19,7 +19,7 @@ import pdoc.doc
 import pdoc.doc_pyi
 import pdoc.render
 
-MODULES = ["langdock", "langdock.testing"]
+MODULES = ["langdock", "langdock.testing", "langdock.sandbox"]
 NATIVE = "langdock._native"
 _include_stubs = pdoc.doc_pyi.include_typeinfo_from_stub_files
 
@@ -103,6 +103,7 @@ def main(out: str) -> int:
     pdoc.pdoc(*MODULES, output_directory=Path(out))
 
     import langdock
+    import langdock.sandbox
     from langdock import _client
 
     problems: list[str] = []
@@ -113,6 +114,7 @@ def main(out: str) -> int:
                                                     "AsyncIntegrations", "AsyncActions", "AsyncTriggers")]
     needs_example += [c for c in vars(langdock).values()
                       if isinstance(c, type) and issubclass(c, langdock.LangdockError)]
+    needs_example.append(langdock.sandbox.CodeError)
     for cls in needs_example:
         if ">>>" not in (cls.__doc__ or ""):
             problems.append(f"{cls.__module__}.{cls.__qualname__}: no example")

@@ -10,6 +10,7 @@
 //! - [`errors`]: the one place where errors become JavaScript error objects;
 //! - [`emulator`]: `NativeEmulator`, the in-process emulator behind `langdock/testing`;
 //! - [`logging`]: `LANGDOCK_LOG` to stderr;
+//! - [`sandbox`]: `runSandbox`, the local runner of integration code behind `langdock/sandbox`;
 //! - `debug` (debug builds only): a switch that makes the next call panic, for the tests of panic handling.
 
 #![deny(missing_docs)]
@@ -23,6 +24,7 @@ mod errors;
 mod logging;
 mod options;
 mod outcome;
+mod sandbox;
 
 /// The build profile, as a marker that `npm pack` looks for in the addon's bytes (`scripts/check-addon.cjs`), so a
 /// debug build (60+ MB, slow) cannot be packed: a marker works for ELF, Mach-O and PE alike, and for addons built for

@@ -9,7 +9,8 @@
 //! - [`errors`]: core errors as the Python exception classes of `langdock._errors`;
 //! - [`runtime`]: the tokio runtime, rebuilt after `os.fork()`;
 //! - [`logging`]: `tracing` events to Python's `logging`;
-//! - [`emulator`]: the in-process emulator for `langdock.testing`.
+//! - [`emulator`]: the in-process emulator for `langdock.testing`;
+//! - [`sandbox`]: the local runner of integration code behind `langdock.sandbox`.
 
 use pyo3::prelude::*;
 
@@ -22,6 +23,7 @@ mod logging;
 mod models;
 mod outcome;
 mod runtime;
+mod sandbox;
 
 /// The base URL of a dedicated deployment, from its address: adds `/api/public`.
 #[pyfunction]
@@ -58,6 +60,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(logging::log_level, m)?)?;
     m.add_function(wrap_pyfunction!(logging::_log_level_from_env, m)?)?;
     m.add_function(wrap_pyfunction!(deployment_base_url, m)?)?;
+    m.add_function(wrap_pyfunction!(sandbox::sandbox_run, m)?)?;
+    m.add_function(wrap_pyfunction!(sandbox::sandbox_run_async, m)?)?;
     #[cfg(debug_assertions)]
     m.add_function(wrap_pyfunction!(_debug_panic_next, m)?)?;
     Ok(())

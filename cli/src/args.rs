@@ -36,7 +36,7 @@ pub struct Global {
     /// Retries after a failed attempt (default: $LANGDOCK_MAX_RETRIES, else 2).
     #[arg(long, global = true)]
     pub max_retries: Option<u32>,
-    /// Seconds one attempt may take (default 60).
+    /// Seconds one attempt may take (default 60); for `run`, seconds the code may run (default 120).
     #[arg(long, global = true)]
     pub timeout: Option<f64>,
     /// Skip client-side validation (the server still checks).
@@ -120,8 +120,76 @@ pub enum Command {
         #[arg(long)]
         prune: bool,
     },
+    /// Run integration code locally, as the platform's sandbox does: a .js file, or code of an exported directory.
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(RunArgs),
+    /// Run the test cases of an exported directory (DIR/tests/*.yaml) and print a table.
+    Test {
+        /// The directory holding integration.yaml and tests/.
+        dir: PathBuf,
+        /// Send the requests for real and (re)write each test's cassette, instead of replaying it.
+        #[arg(long)]
+        record: bool,
+    },
     /// Run the emulator of the API (same flags as langdock-emulator).
     Emulator(EmulatorArgs),
+}
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  langdock run forecast.js --input city=Berlin --input days:=3 --auth apiKey=$KEY
+  langdock run weather/ --action \"Get forecast\" --input city=Berlin --auth-env WEATHER_
+  langdock run weather/ --trigger \"Storm warning\" --input city=Berlin --last-poll-time 2026-01-01T00:00:00Z
+  langdock run summarize.js --input doc=@report.pdf --replay cassette.json
+
+The result is printed as JSON on stdout; ld.log lines, every ld.request, warnings and violations of the
+platform's result shape go to stderr. Exit 0: the code returned an acceptable result; 1: it did not parse,
+threw, broke a limit or returned what the platform refuses; 64: usage.";
+
+/// `langdock run …`: what to run and what to hand it.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A .js file, or a directory written by `export` (then pick with --action, --trigger or --auth-test).
+    pub target: PathBuf,
+    /// The action of the directory to run, by name.
+    #[arg(long, conflicts_with_all = ["trigger", "auth_test"])]
+    pub action: Option<String>,
+    /// The trigger of the directory to run, by name.
+    #[arg(long, conflicts_with = "auth_test")]
+    pub trigger: Option<String>,
+    /// Run the directory's auth test code.
+    #[arg(long)]
+    pub auth_test: bool,
+    /// What the code is: action, trigger or auth (default: action, or what the directory says).
+    #[arg(long, value_parser = crate::target::parse_kind, value_name = "KIND")]
+    pub kind: Option<crate::target::Kind>,
+    /// A value of data.input: KEY=TEXT, KEY:=JSON, or KEY=@FILE (a local file, as a FILE input); repeatable.
+    #[arg(long = "input", value_name = "KEY=VALUE")]
+    pub input: Vec<String>,
+    /// A JSON object of data.input values (--input flags override its keys).
+    #[arg(long, value_name = "FILE")]
+    pub input_json: Option<PathBuf>,
+    /// A value of data.auth, as --input takes them; repeatable.
+    #[arg(long = "auth", value_name = "KEY=VALUE")]
+    pub auth: Vec<String>,
+    /// data.auth from every environment variable starting with PREFIX (WEATHER_API_KEY gives apiKey).
+    #[arg(long, value_name = "PREFIX")]
+    pub auth_env: Option<String>,
+    /// A value of env (OAuth code reads env.CLIENT_ID, env.CLIENT_SECRET); repeatable.
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
+    /// lastPollTime, for trigger code.
+    #[arg(long, value_name = "TIME")]
+    pub last_poll_time: Option<String>,
+    /// Megabytes of memory the code may use (default 128, as on the platform).
+    #[arg(long, value_name = "MB")]
+    pub memory: Option<u64>,
+    /// Send requests for real and write them, secrets redacted, to this cassette.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// Answer requests from this cassette; a request it does not have fails the run.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 }
 
 /// `langdock integrations …`

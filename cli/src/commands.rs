@@ -213,6 +213,7 @@ pub async fn plan(
     exit_code: bool,
 ) -> Result<ExitCode, Failure> {
     let local = manifest::load(dir)?;
+    manifest::check_syntax(&local)?;
     let plan = plan::Plan::make(client, &local, prune).await?;
     out.show(&plan.summary(), || plan.print());
     Ok(if exit_code && plan.has_changes() { Exit::ChangesPending } else { Exit::Success }.into())
@@ -220,6 +221,7 @@ pub async fn plan(
 
 pub async fn apply(client: &Client, out: &Output, dir: &Path, prune: bool) -> Result<ExitCode, Failure> {
     let local = manifest::load(dir)?;
+    manifest::check_syntax(&local)?;
     let plan = plan::Plan::make(client, &local, prune).await?;
     if !out.is_json() {
         plan.print();

@@ -12,7 +12,8 @@ use serde::Serialize;
 pub enum Exit {
     /// The command did what it was asked (for `plan --exit-code`: and there is nothing to apply).
     Success,
-    /// An API error not listed below (e.g. a 400), or a local failure such as an unwritable file.
+    /// An API error not listed below (e.g. a 400), a local failure such as an unwritable file, or (`run`,
+    /// `test`) code that did not parse, threw, broke a limit or returned what the platform refuses.
     Other,
     /// `plan --exit-code` only: there are changes to apply.
     ChangesPending,
@@ -42,7 +43,7 @@ pub enum Exit {
 /// so usage errors take 64, the usual `EX_USAGE` of sysexits(3), rather than clap's default 2.
 pub const EXIT_CODES: &[(Exit, u8, &str)] = &[
     (Exit::Success, 0, "success (plan --exit-code: nothing to apply)"),
-    (Exit::Other, 1, "an API error not listed here (e.g. 400), or a local failure"),
+    (Exit::Other, 1, "an API error not listed here (e.g. 400), a local failure; run/test: the code or a test failed"),
     (Exit::ChangesPending, 2, "plan --exit-code: there are changes to apply"),
     (Exit::Configuration, 3, "configuration: no API key, a bad base URL or CA bundle"),
     (Exit::Validation, 4, "validation: a field breaks an API limit; nothing was sent"),

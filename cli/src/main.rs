@@ -5,10 +5,14 @@ mod args;
 mod bodies;
 mod commands;
 mod failure;
+mod inputs;
 mod manifest;
 mod output;
 mod plan;
+mod run;
 mod state;
+mod target;
+mod testcases;
 
 use std::process::ExitCode;
 
@@ -69,24 +73,28 @@ fn clap_failure(error: &clap::Error) -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    if let Command::Emulator(args) = cli.command {
-        return commands::serve_emulator(args).await;
-    }
+    // These need no API key: they serve, or run code locally.
+    let out = output::Output::new(cli.global.json);
+    let command = match cli.command {
+        Command::Emulator(args) => return commands::serve_emulator(args).await,
+        Command::Run(args) => return run::command(args, cli.global.timeout, cli.global.json).await,
+        Command::Test { dir, record } => return testcases::command(&dir, record, &out).await,
+        command => command,
+    };
     // `--emulator` keeps the emulator alive for the whole command.
     let (client, _emulator) = cli.global.connect().await?;
-    let out = output::Output::new(cli.global.json);
-    match cli.command {
+    match command {
         Command::Integrations(command) => commands::integrations(&client, &out, command).await,
         Command::Actions(command) => commands::actions(&client, &out, command).await,
         Command::Triggers(command) => commands::triggers(&client, &out, command).await,
         Command::Export { integration_id, dir } => commands::export(&client, &out, &integration_id, &dir).await,
         Command::Plan { dir, prune, exit_code } => commands::plan(&client, &out, &dir, prune, exit_code).await,
         Command::Apply { dir, prune } => commands::apply(&client, &out, &dir, prune).await,
-        Command::Emulator(_) => unreachable_emulator(),
+        Command::Emulator(_) | Command::Run(_) | Command::Test { .. } => handled_before_connecting(),
     }
 }
 
 /// Handled before a client is built; kept as a value so that the match above stays exhaustive.
-fn unreachable_emulator() -> Result<ExitCode, Failure> {
-    Err(Failure::local("the emulator command runs on its own"))
+fn handled_before_connecting() -> Result<ExitCode, Failure> {
+    Err(Failure::local("this command runs without a client"))
 }

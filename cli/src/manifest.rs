@@ -283,6 +283,39 @@ pub fn load(dir: &Path) -> Result<Local, Failure> {
     Ok(Local { dir: dir.to_path_buf(), manifest, auth, actions, triggers })
 }
 
+/// Parses every code file of the directory, so that plan and apply refuse code the platform could not run;
+/// the error names each file, line and column (nothing was sent).
+pub fn check_syntax(local: &Local) -> Result<(), Failure> {
+    let mut files: Vec<(&Option<String>, Option<&String>)> =
+        vec![(&local.manifest.auth.test_code_file, local.auth.auth_test_code.as_ref())];
+    files
+        .extend(local.manifest.actions.iter().zip(&local.actions).map(|(spec, body)| (&spec.file, body.code.as_ref())));
+    files.extend(
+        local
+            .manifest
+            .triggers
+            .iter()
+            .zip(&local.triggers)
+            .map(|(spec, body)| (&spec.file, body.polling_code.as_ref())),
+    );
+    let mut problems = Vec::new();
+    for (file, code) in files {
+        let (Some(file), Some(code)) = (file, code) else { continue };
+        let name = local.dir.join(file).display().to_string();
+        if let Err(error) = langdock_sandbox::check_syntax(code, &name) {
+            problems.push(error.to_string());
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut failure = Failure::usage(format!("{} code file(s) do not parse (nothing was sent)", problems.len()));
+    for problem in problems {
+        failure = failure.detail(problem);
+    }
+    Err(failure.hint("fix the code at the places above; `langdock run` runs it locally"))
+}
+
 fn uuid_like(id: &str) -> Option<()> {
     (id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')).then_some(())
 }
@@ -351,6 +384,26 @@ pub fn export(integration: &Integration, dir: &Path) -> Result<Exported, Failure
             requires_confirmation: action.requires_confirmation,
             input_fields: action.input_fields.iter().map(portable_field).collect(),
         });
+    }
+    // A starter test per action, next to the code; tests written by hand are never overwritten.
+    let auth_fields: Vec<crate::inputs::Field> = integration
+        .auth_fields
+        .iter()
+        .map(|f| crate::inputs::Field {
+            key: f.slug.clone(),
+            label: f.label.clone(),
+            kind: crate::inputs::FieldKind::Text,
+        })
+        .collect();
+    for action in &actions {
+        let relative =
+            format!("{}/{}.yaml", crate::testcases::TESTS_DIR, file_stem(None, &crate::inputs::slug(&action.name)));
+        if dir.join(&relative).exists() {
+            notes.push(format!("{relative} exists: kept as it is"));
+            continue;
+        }
+        let fields: Vec<crate::inputs::Field> = action.input_fields.iter().map(crate::target::input_field).collect();
+        write(relative, &crate::testcases::starter(&integration.name, &action.name, &fields, &auth_fields))?;
     }
     let triggers: Vec<TriggerSpec> = integration
         .triggers

@@ -19,6 +19,13 @@ from ._types import AuthFieldTypeName, AuthTypeName, InputFieldTypeName
 def deployment_base_url(deployment_url: str) -> str:
     """The base URL of a dedicated deployment, from its address: adds ``/api/public``."""
 
+def sandbox_run(spec_json: str) -> str:
+    """Runs integration code in the local sandbox (GIL released): a run spec as JSON in, the outcome as JSON
+    out. Use ``langdock.sandbox.run``."""
+
+def sandbox_run_async(spec_json: str) -> Awaitable[str]:
+    """``sandbox_run`` as an asyncio awaitable. Use ``langdock.sandbox.run_async``."""
+
 def set_log_level(level: str) -> None:
     """Sets the level of the core's events: off, error, warn, info, debug or trace."""
 

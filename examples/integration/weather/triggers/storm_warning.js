@@ -1,5 +1,6 @@
 const response = await ld.request({
-  url: `https://api.weather.example.com/v1/alerts?city=${encodeURIComponent(data.input.city)}`,
+  url: 'https://api.weather.example.com/v1/alerts',
+  params: { city: data.input.city, since: lastPollTime },
   headers: { Authorization: `Bearer ${data.auth.apiKey}` },
 });
-return response.json.alerts.map((alert) => ({ id: alert.id, data: alert }));
+return response.json.alerts.map((alert) => ({ id: alert.id, timestamp: alert.issuedAt, data: alert }));
