@@ -288,14 +288,15 @@ impl Transport {
                     }
                 };
                 let max_body = self.max_body;
+                let redactor = self.redactor.clone();
                 let record = match &self.mode {
-                    Mode::Record { interactions, .. } => Some((interactions.clone(), self.redactor.clone())),
+                    Mode::Record { interactions, .. } => Some(interactions.clone()),
                     _ => None,
                 };
                 Box::pin(async move {
                     let started = Instant::now();
-                    let result = send(&client, &request, max_body).await;
-                    if let (Ok(answer), Some((interactions, redactor))) = (&result, record) {
+                    let result = send(&client, &request, max_body, &redactor).await;
+                    if let (Ok(answer), Some(interactions)) = (&result, record) {
                         interactions.borrow_mut().push(Interaction {
                             request: recorded_request(&request, &redactor),
                             response: recorded_response(answer, &redactor),
@@ -387,8 +388,15 @@ fn replay(path: &Path, cassette: &Cassette, used: &mut [bool], wanted: &Recorded
     Ok(Answer { status: response.status, headers: response.headers.clone(), body: response.body_bytes() })
 }
 
-async fn send(client: &reqwest::Client, request: &Prepared, max_body: usize) -> Result<Answer, Failure> {
-    let fail = |message: String| Failure { message, replay_miss: false };
+async fn send(
+    client: &reqwest::Client,
+    request: &Prepared,
+    max_body: usize,
+    redactor: &Redactor,
+) -> Result<Answer, Failure> {
+    // The message reaches the code, its logs and the user's terminal: the URL and the error text lose every
+    // secret, like the request summary and the cassette.
+    let fail = |message: String| Failure { message: redactor.text(&message), replay_miss: false };
     let method = reqwest::Method::from_bytes(request.method.as_bytes())
         .map_err(|e| fail(format!("ld.request: invalid method {:?}: {e}", request.method)))?;
     let mut builder = client.request(method, request.url.clone());
@@ -401,8 +409,10 @@ async fn send(client: &reqwest::Client, request: &Prepared, max_body: usize) -> 
     if let Some(timeout) = request.timeout {
         builder = builder.timeout(timeout);
     }
-    let what = format!("{} {}", request.method, request.url);
+    let what = format!("{} {}", request.method, redactor.url(&request.url));
     let describe = |e: reqwest::Error| {
+        // reqwest's own text repeats the URL unredacted.
+        let e = e.without_url();
         if e.is_timeout() {
             format!("ld.request {what} timed out after {} ms", request.timeout.map(|t| t.as_millis()).unwrap_or(0))
         } else if e.is_connect() {

@@ -336,6 +336,27 @@ fn auth_values_are_redacted_from_logs_and_request_summaries() {
 }
 
 #[test]
+fn a_request_that_cannot_connect_names_its_url_without_the_secrets() {
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let code = format!(
+        "try {{ await ld.request({{ url: `http://127.0.0.1:{port}/v1/${{data.auth.apiKey}}?key=${{data.auth.apiKey}}&city=Berlin` }}); }}
+         catch (e) {{ ld.log(e.message); }}
+         await ld.request({{ url: `http://127.0.0.1:{port}/?token=unrelated-token-7` }});"
+    );
+    let mut s = RunSpec::new(code);
+    s.auth.insert("apiKey".into(), "super-secret-key-42".into());
+    let outcome = run_blocking(s);
+    let caught = &outcome.logs[0].message;
+    assert!(caught.contains("cannot connect") && caught.contains("city=Berlin"), "{caught}");
+    let error = outcome.error.expect("the second request fails the run").message;
+    assert!(error.contains("cannot connect"), "{error}");
+    for text in [caught, &error] {
+        assert!(!text.contains("super-secret-key-42") && !text.contains("unrelated-token-7"), "{text}");
+    }
+}
+
+#[test]
 fn a_response_larger_than_the_memory_limit_is_refused_not_buffered() {
     let server = Server::start();
     let mut s = spec(
