@@ -4,7 +4,7 @@
 use langdock::{Client, CreateIntegration, UpdateIntegration};
 
 use super::render::describe;
-use super::{Plan, Report, Step};
+use super::{ItemKind, Plan, Report, Step};
 use crate::failure::Failure;
 use crate::manifest::{self, Local};
 use crate::output::Output;
@@ -91,28 +91,36 @@ impl Plan {
                 self.state.auth = Some(state::hash(&local.auth));
                 self.state.save(&local.dir).ok();
             }
-            Step::CreateAction { index, .. } => {
-                client.actions().create(&id, &local.actions[*index]).await?;
-            }
-            Step::UpdateAction { index, id: action_id, .. } => {
-                client.actions().update(&id, action_id, &local.actions[*index]).await?;
-            }
-            Step::DeleteAction { id: action_id, .. } => {
-                client.actions().delete(&id, action_id).await?;
-            }
-            Step::CreateTrigger { index, name } | Step::UpdateTrigger { index, name, .. } => {
-                let body = &local.triggers[*index];
-                match step {
-                    Step::UpdateTrigger { id: trigger_id, .. } => {
-                        client.triggers().update(&id, trigger_id, body).await?
-                    }
-                    _ => client.triggers().create(&id, body).await?,
+            Step::Create { kind, name, index } | Step::Update { kind, name, index, .. } => {
+                let existing = match step {
+                    Step::Update { id: item_id, .. } => Some(item_id.as_str()),
+                    _ => None,
                 };
-                self.state.triggers.insert(name.clone(), state::hash(body));
-                self.state.save(&local.dir).ok();
+                match kind {
+                    ItemKind::Action => {
+                        let body = &local.actions[*index];
+                        match existing {
+                            Some(item_id) => client.actions().update(&id, item_id, body).await?,
+                            None => client.actions().create(&id, body).await?,
+                        };
+                    }
+                    ItemKind::Trigger => {
+                        let body = &local.triggers[*index];
+                        match existing {
+                            Some(item_id) => client.triggers().update(&id, item_id, body).await?,
+                            None => client.triggers().create(&id, body).await?,
+                        };
+                        // The API cannot return a trigger's polling code: the state file remembers what was sent.
+                        self.state.triggers.insert(name.clone(), state::hash(body));
+                        self.state.save(&local.dir).ok();
+                    }
+                }
             }
-            Step::DeleteTrigger { id: trigger_id, name } => {
-                client.triggers().delete(&id, trigger_id).await?;
+            Step::Delete { kind: ItemKind::Action, id: item_id, .. } => {
+                client.actions().delete(&id, item_id).await?;
+            }
+            Step::Delete { kind: ItemKind::Trigger, id: item_id, name } => {
+                client.triggers().delete(&id, item_id).await?;
                 self.state.triggers.remove(name);
                 self.state.save(&local.dir).ok();
             }

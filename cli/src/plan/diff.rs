@@ -2,9 +2,9 @@
 //! Values the server fills in or cannot return (slugs, order, secrets, polling code) are normalised away or
 //! judged by the state file's hashes, so an unchanged directory plans nothing.
 
-use langdock::{Action, AuthField, Client, InputField, Integration, OAuthClient};
+use langdock::{Action, AuthField, Client, InputField, Integration, OAuthClient, Trigger, TriggerInput};
 
-use super::{Change, Plan, Step};
+use super::{Change, ItemKind, Plan, Step};
 use crate::failure::Failure;
 use crate::manifest::Local;
 use crate::state::{self, State};
@@ -141,71 +141,62 @@ impl Plan {
     }
 
     fn compare_actions(&mut self, local: &Local, remote: &Integration, prune: bool) {
-        for (index, body) in local.actions.iter().enumerate() {
-            match remote.actions.iter().find(|action| action.name == body.name) {
-                None => self.steps.push(Step::CreateAction { name: body.name.clone(), index }),
-                Some(action) => {
-                    let changes = action_changes(action, body);
-                    if changes.is_empty() {
-                        self.unchanged.push(format!("action {:?}", body.name));
-                    } else {
-                        self.steps.push(Step::UpdateAction {
-                            name: body.name.clone(),
-                            index,
-                            id: action.id.clone(),
-                            changes,
-                        });
-                    }
-                }
-            }
-        }
-        for action in remote.actions.iter().filter(|a| !local.actions.iter().any(|body| body.name == a.name)) {
-            if prune {
-                self.steps.push(Step::DeleteAction { name: action.name.clone(), id: action.id.clone() });
-            } else {
-                self.notes.push(format!("action {:?} is not in the manifest: kept (--prune deletes it)", action.name));
-            }
-        }
+        let remote = remote.actions.iter().map(|a| (a.name.as_str(), a.id.as_str(), a));
+        let local = local.actions.iter().map(|body| (body.name.as_str(), body));
+        self.compare_items(ItemKind::Action, local, remote, prune, |_, action, body| action_changes(action, body));
     }
 
     fn compare_triggers(&mut self, local: &Local, remote: &Integration, prune: bool) {
-        for (index, body) in local.triggers.iter().enumerate() {
-            match remote.triggers.iter().find(|trigger| trigger.name == body.name) {
-                None => self.steps.push(Step::CreateTrigger { name: body.name.clone(), index }),
-                Some(trigger) => {
-                    let mut changes: Vec<Change> =
-                        Change::text("description", trigger.description.as_deref(), body.description.as_deref())
-                            .into_iter()
-                            .collect();
-                    match self.state.triggers.get(&body.name) {
-                        Some(sent) if *sent == state::hash(body) => {}
-                        Some(_) => {
-                            changes.push(Change::plain("pollingCode or inputFields (changed since the last apply)"))
-                        }
-                        None => changes.push(Change::plain("pollingCode and inputFields (not readable: sent again)")),
-                    }
+        let remote = remote.triggers.iter().map(|t| (t.name.as_str(), t.id.as_str(), t));
+        let local = local.triggers.iter().map(|body| (body.name.as_str(), body));
+        self.compare_items(ItemKind::Trigger, local, remote, prune, trigger_changes);
+    }
+
+    /// Matches one kind of item by name: a manifest item the workspace lacks is created, one that differs
+    /// updated, and a workspace item the manifest lacks deleted with `--prune` (noted without).
+    fn compare_items<'a, L: 'a, R: 'a>(
+        &mut self,
+        kind: ItemKind,
+        local: impl Iterator<Item = (&'a str, &'a L)> + Clone,
+        remote: impl Iterator<Item = (&'a str, &'a str, &'a R)> + Clone,
+        prune: bool,
+        changes_of: impl Fn(&State, &R, &L) -> Vec<Change>,
+    ) {
+        let word = kind.word();
+        for (index, (name, body)) in local.clone().enumerate() {
+            match remote.clone().find(|(remote_name, ..)| *remote_name == name) {
+                None => self.steps.push(Step::Create { kind, name: name.into(), index }),
+                Some((_, id, item)) => {
+                    let changes = changes_of(&self.state, item, body);
                     if changes.is_empty() {
-                        self.unchanged.push(format!("trigger {:?}", body.name));
+                        self.unchanged.push(format!("{word} {name:?}"));
                     } else {
-                        self.steps.push(Step::UpdateTrigger {
-                            name: body.name.clone(),
-                            index,
-                            id: trigger.id.clone(),
-                            changes,
-                        });
+                        self.steps.push(Step::Update { kind, name: name.into(), index, id: id.into(), changes });
                     }
                 }
             }
         }
-        for trigger in remote.triggers.iter().filter(|t| !local.triggers.iter().any(|body| body.name == t.name)) {
+        for (name, id, _) in remote.filter(|(name, ..)| !local.clone().any(|(local_name, _)| local_name == *name)) {
             if prune {
-                self.steps.push(Step::DeleteTrigger { name: trigger.name.clone(), id: trigger.id.clone() });
+                self.steps.push(Step::Delete { kind, name: name.into(), id: id.into() });
             } else {
-                self.notes
-                    .push(format!("trigger {:?} is not in the manifest: kept (--prune deletes it)", trigger.name));
+                self.notes.push(format!("{word} {name:?} is not in the manifest: kept (--prune deletes it)"));
             }
         }
     }
+}
+
+/// A trigger's polling code and input fields cannot be read back: the state file's hash of what was last sent
+/// stands in for them.
+fn trigger_changes(state: &State, remote: &Trigger, local: &TriggerInput) -> Vec<Change> {
+    let mut changes: Vec<Change> =
+        Change::text("description", remote.description.as_deref(), local.description.as_deref()).into_iter().collect();
+    match state.triggers.get(&local.name) {
+        Some(sent) if *sent == state::hash(local) => {}
+        Some(_) => changes.push(Change::plain("pollingCode or inputFields (changed since the last apply)")),
+        None => changes.push(Change::plain("pollingCode and inputFields (not readable: sent again)")),
+    }
+    changes
 }
 
 fn action_changes(remote: &Action, local: &langdock::ActionInput) -> Vec<Change> {

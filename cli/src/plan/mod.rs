@@ -5,13 +5,32 @@ mod apply;
 mod diff;
 mod render;
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::state::State;
 
+/// The kinds of item an integration holds a list of. Planning and applying them is the same work apart from
+/// the words and the client calls, which this knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// An action.
+    Action,
+    /// A trigger.
+    Trigger,
+}
+
+impl ItemKind {
+    /// The word for one item in plans and reports, e.g. `trigger`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ItemKind::Action => "action",
+            ItemKind::Trigger => "trigger",
+        }
+    }
+}
+
 /// One change apply would make.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "step", rename_all = "snake_case")]
+#[derive(Debug, Clone)]
 pub enum Step {
     /// Create the integration (the manifest has no id yet).
     CreateIntegration { name: String },
@@ -19,22 +38,55 @@ pub enum Step {
     UpdateIntegration { changes: Vec<Change> },
     /// Change the auth setup.
     UpdateAuth { changes: Vec<Change> },
-    /// Create the action at this manifest index.
-    CreateAction { name: String, index: usize },
-    /// Replace an existing action.
-    UpdateAction { name: String, index: usize, id: String, changes: Vec<Change> },
-    /// Delete an action the manifest no longer has (`--prune`).
-    DeleteAction { name: String, id: String },
-    /// Create the trigger at this manifest index.
-    CreateTrigger { name: String, index: usize },
-    /// Replace an existing trigger.
-    UpdateTrigger { name: String, index: usize, id: String, changes: Vec<Change> },
-    /// Delete a trigger the manifest no longer has (`--prune`).
-    DeleteTrigger { name: String, id: String },
+    /// Create the item at this manifest index.
+    Create { kind: ItemKind, name: String, index: usize },
+    /// Replace an existing item with the one at this manifest index.
+    Update { kind: ItemKind, name: String, index: usize, id: String, changes: Vec<Change> },
+    /// Delete an item the manifest no longer has (`--prune`).
+    Delete { kind: ItemKind, name: String, id: String },
+}
+
+/// `--json` shows a step as `{"step": "<verb>_<kind>", ...fields}`, e.g. `"step": "delete_action"`.
+impl Serialize for Step {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Step::CreateIntegration { name } => {
+                map.serialize_entry("step", "create_integration")?;
+                map.serialize_entry("name", name)?;
+            }
+            Step::UpdateIntegration { changes } => {
+                map.serialize_entry("step", "update_integration")?;
+                map.serialize_entry("changes", changes)?;
+            }
+            Step::UpdateAuth { changes } => {
+                map.serialize_entry("step", "update_auth")?;
+                map.serialize_entry("changes", changes)?;
+            }
+            Step::Create { kind, name, index } => {
+                map.serialize_entry("step", &format!("create_{}", kind.word()))?;
+                map.serialize_entry("name", name)?;
+                map.serialize_entry("index", index)?;
+            }
+            Step::Update { kind, name, index, id, changes } => {
+                map.serialize_entry("step", &format!("update_{}", kind.word()))?;
+                map.serialize_entry("name", name)?;
+                map.serialize_entry("index", index)?;
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("changes", changes)?;
+            }
+            Step::Delete { kind, name, id } => {
+                map.serialize_entry("step", &format!("delete_{}", kind.word()))?;
+                map.serialize_entry("name", name)?;
+                map.serialize_entry("id", id)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// One property that differs, with a diff when it is code.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Change {
     /// What differs, e.g. `code` or `inputFields`.
     pub what: String,
@@ -44,7 +96,7 @@ pub struct Change {
 }
 
 /// Everything apply would do, and what it leaves alone.
-#[derive(Debug, Serialize)]
+#[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// The integration, when it exists.
@@ -75,7 +127,7 @@ impl Plan {
 }
 
 /// What apply did.
-#[derive(Debug, Serialize)]
+#[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The integration.

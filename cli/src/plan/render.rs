@@ -20,18 +20,9 @@ impl Plan {
         let count = |f: fn(&Step) -> bool| self.steps.iter().filter(|s| f(s)).count();
         println!(
             "Plan: {} to create, {} to update, {} to delete, {} unchanged.",
-            count(|s| matches!(
-                s,
-                Step::CreateIntegration { .. } | Step::CreateAction { .. } | Step::CreateTrigger { .. }
-            )),
-            count(|s| matches!(
-                s,
-                Step::UpdateIntegration { .. }
-                    | Step::UpdateAuth { .. }
-                    | Step::UpdateAction { .. }
-                    | Step::UpdateTrigger { .. }
-            )),
-            count(|s| matches!(s, Step::DeleteAction { .. } | Step::DeleteTrigger { .. })),
+            count(|s| matches!(s, Step::CreateIntegration { .. } | Step::Create { .. })),
+            count(|s| matches!(s, Step::UpdateIntegration { .. } | Step::UpdateAuth { .. } | Step::Update { .. })),
+            count(|s| matches!(s, Step::Delete { .. })),
             self.unchanged.len()
         );
     }
@@ -61,21 +52,15 @@ pub(super) fn describe(step: &Step) -> String {
         Step::CreateIntegration { name } => format!("+ create integration {name:?}"),
         Step::UpdateIntegration { .. } => "~ update integration".into(),
         Step::UpdateAuth { .. } => "~ update auth".into(),
-        Step::CreateAction { name, .. } => format!("+ create action {name:?}"),
-        Step::UpdateAction { name, .. } => format!("~ update action {name:?}"),
-        Step::DeleteAction { name, .. } => format!("- delete action {name:?}"),
-        Step::CreateTrigger { name, .. } => format!("+ create trigger {name:?}"),
-        Step::UpdateTrigger { name, .. } => format!("~ update trigger {name:?}"),
-        Step::DeleteTrigger { name, .. } => format!("- delete trigger {name:?}"),
+        Step::Create { kind, name, .. } => format!("+ create {} {name:?}", kind.word()),
+        Step::Update { kind, name, .. } => format!("~ update {} {name:?}", kind.word()),
+        Step::Delete { kind, name, .. } => format!("- delete {} {name:?}", kind.word()),
     }
 }
 
 fn changes_of(step: &Step) -> &[Change] {
     match step {
-        Step::UpdateIntegration { changes }
-        | Step::UpdateAuth { changes }
-        | Step::UpdateAction { changes, .. }
-        | Step::UpdateTrigger { changes, .. } => changes,
+        Step::UpdateIntegration { changes } | Step::UpdateAuth { changes } | Step::Update { changes, .. } => changes,
         _ => &[],
     }
 }
