@@ -37,11 +37,106 @@ struct Tally {
     errors_by_class: HashMap<&'static str, u64>,
 }
 
-/// Items created during the run, for the updates and deletes that follow.
+/// Items created during the chaos run, for the updates and deletes that follow: (integration id, item id,
+/// name), one list per kind.
 #[derive(Default)]
 struct Pool {
-    actions: Vec<(String, String)>,
+    actions: Vec<(String, String, String)>,
     triggers: Vec<(String, String, String)>,
+}
+
+impl Pool {
+    fn of(&mut self, kind: Kind) -> &mut Vec<(String, String, String)> {
+        match kind {
+            Kind::Action => &mut self.actions,
+            Kind::Trigger => &mut self.triggers,
+        }
+    }
+}
+
+/// What a mix entry does to an item: an operation's wire name is `<verb>_<resource>`.
+#[derive(Clone, Copy, PartialEq)]
+enum Verb {
+    Create,
+    Update,
+    Delete,
+}
+
+/// The kinds of item an integration holds, each with its own pool.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Action,
+    Trigger,
+}
+
+/// The verb and kind of an operation on an action or a trigger, read from its wire name (e.g. `delete_action`);
+/// `None` for the operations on an integration itself.
+fn item_operation(op: Operation) -> Option<(Verb, Kind)> {
+    let (verb, resource) = op.name().split_once('_')?;
+    let kind = match resource {
+        "action" => Kind::Action,
+        "trigger" => Kind::Trigger,
+        _ => return None,
+    };
+    let verb = match verb {
+        "create" => Verb::Create,
+        "update" => Verb::Update,
+        "delete" => Verb::Delete,
+        _ => return None,
+    };
+    Some((verb, kind))
+}
+
+impl Kind {
+    /// The word in logs and item names, e.g. `trigger`.
+    fn word(self) -> &'static str {
+        match self {
+            Kind::Action => "action",
+            Kind::Trigger => "trigger",
+        }
+    }
+
+    /// Creates an item (`id` none) or replaces item `id`; `detail` is what the crash run reads back (an action's
+    /// code, a trigger's description, so code-shaped). Returns the item's id and the attempts.
+    async fn write(
+        self,
+        client: &Client,
+        integration: &str,
+        id: Option<&str>,
+        name: &str,
+        detail: &str,
+    ) -> Result<(String, u32), Error> {
+        Ok(match self {
+            Kind::Action => {
+                let mut input = ActionInput::new(name).code(detail);
+                let action = match id {
+                    Some(id) => client.actions().update(integration, id, &input).await?,
+                    None => {
+                        input = input.input_fields([InputField::new("City", InputFieldType::Text)]);
+                        client.actions().create(integration, &input).await?
+                    }
+                };
+                (action.id.clone(), action.attempts())
+            }
+            Kind::Trigger => {
+                let polling = if id.is_some() { "return [1];" } else { "return [];" };
+                let input = TriggerInput::new(name).description(detail).polling_code(polling);
+                let trigger = match id {
+                    Some(id) => client.triggers().update(integration, id, &input).await?,
+                    None => client.triggers().create(integration, &input).await?,
+                };
+                (trigger.id.clone(), trigger.attempts())
+            }
+        })
+    }
+
+    /// Deletes item `id`; returns the attempts.
+    async fn delete(self, client: &Client, integration: &str, id: &str) -> Result<u32, Error> {
+        Ok(match self {
+            Kind::Action => client.actions().delete(integration, id).await?.attempts(),
+            Kind::Trigger => client.triggers().delete(integration, id).await?.attempts(),
+        })
+    }
 }
 
 fn arg(name: &str, default: f64) -> f64 {
@@ -131,8 +226,9 @@ async fn one_call(
     pool: &Mutex<Pool>,
 ) -> Result<u32, Error> {
     let integration = &integrations[n as usize % integrations.len()];
-    let take_action = || pool.lock().unwrap().actions.pop();
-    let take_trigger = || pool.lock().unwrap().triggers.pop();
+    if let Some((verb, kind)) = item_operation(entry.op) {
+        return item_call(client, n, entry, (verb, kind), integration, pool).await;
+    }
     Ok(match entry.op {
         Operation::ListIntegrations => client.integrations().list().await?.attempts(),
         Operation::CreateIntegration => {
@@ -153,49 +249,36 @@ async fn one_call(
         }
         Operation::GetIcon => client.integrations().icon(integration).await?.attempts(),
         Operation::PutIcon => client.integrations().set_icon(integration, PNG.to_vec()).await?.attempts(),
-        Operation::CreateAction => {
-            let input = ActionInput::new(format!("soak-action-{n}"))
-                .code("return 1;")
-                .input_fields([InputField::new("City", InputFieldType::Text)]);
-            let action = client.actions().create(integration, &input).await?;
-            pool.lock().unwrap().actions.push((integration.clone(), action.id.clone()));
-            action.attempts()
-        }
-        Operation::UpdateAction => match take_action() {
-            Some((integration, id)) => {
-                let input = ActionInput::new(format!("soak-action-{n}-renamed")).code("return 2;");
-                let attempts = client.actions().update(&integration, &id, &input).await?.attempts();
-                pool.lock().unwrap().actions.push((integration, id));
-                attempts
-            }
-            None => instead(client, entry, integration).await?,
-        },
-        Operation::DeleteAction => match take_action() {
-            Some((integration, id)) => client.actions().delete(&integration, &id).await?.attempts(),
-            None => instead(client, entry, integration).await?,
-        },
-        Operation::CreateTrigger => {
-            let name = format!("soak-trigger-{n}");
-            let trigger =
-                client.triggers().create(integration, &TriggerInput::new(&name).polling_code("return [];")).await?;
-            pool.lock().unwrap().triggers.push((integration.clone(), trigger.id.clone(), name));
-            trigger.attempts()
-        }
-        Operation::UpdateTrigger => match take_trigger() {
-            Some((integration, id, name)) => {
-                let input = TriggerInput::new(&name).polling_code("return [1];");
-                let attempts = client.triggers().update(&integration, &id, &input).await?.attempts();
-                pool.lock().unwrap().triggers.push((integration, id, name));
-                attempts
-            }
-            None => instead(client, entry, integration).await?,
-        },
-        Operation::DeleteTrigger => match take_trigger() {
-            Some((integration, id, _)) => client.triggers().delete(&integration, &id).await?.attempts(),
-            None => instead(client, entry, integration).await?,
-        },
         other => panic!("tests/soak/mix.json: the chaos run does not call {other}"),
     })
+}
+
+/// A chaos call to an action or a trigger: a create adds to the kind's pool; an update or delete takes an item
+/// from it (and an update returns it), or makes the entry's read instead when none is free.
+async fn item_call(
+    client: &Client,
+    n: u64,
+    entry: &Entry,
+    (verb, kind): (Verb, Kind),
+    integration: &str,
+    pool: &Mutex<Pool>,
+) -> Result<u32, Error> {
+    let word = kind.word();
+    if verb == Verb::Create {
+        let name = format!("soak-{word}-{n}");
+        let (id, attempts) = kind.write(client, integration, None, &name, "return 1;").await?;
+        pool.lock().unwrap().of(kind).push((integration.to_owned(), id, name));
+        return Ok(attempts);
+    }
+    let Some((integration, id, name)) = pool.lock().unwrap().of(kind).pop() else {
+        return instead(client, entry, integration).await;
+    };
+    if verb == Verb::Delete {
+        return kind.delete(client, &integration, &id).await;
+    }
+    let (_, attempts) = kind.write(client, &integration, Some(&id), &name, "return 2;").await?;
+    pool.lock().unwrap().of(kind).push((integration, id, name));
+    Ok(attempts)
 }
 
 /// Creates that exist more than once: integrations, actions and triggers with the same soak name.
@@ -250,6 +333,15 @@ struct Ledger {
 }
 
 impl Ledger {
+    /// The record and the free list of one kind of item.
+    #[allow(clippy::type_complexity, reason = "two views of the same (integration id, item id) keys")]
+    fn of(&mut self, kind: Kind) -> (&mut HashMap<(String, String), Known>, &mut Vec<(String, String)>) {
+        match kind {
+            Kind::Action => (&mut self.actions, &mut self.free_actions),
+            Kind::Trigger => (&mut self.triggers, &mut self.free_triggers),
+        }
+    }
+
     /// Records the outcome of a write to an item taken from a free list; returns the item to the list when
     /// the write was acknowledged and left it in place.
     fn settle<K: Clone + Eq + std::hash::Hash>(
@@ -272,6 +364,9 @@ async fn crash_call(client: &Client, n: u64, entry: &Entry, ledger: &Mutex<Ledge
         let ledger = ledger.lock().unwrap();
         ledger.base[n as usize % ledger.base.len()].clone()
     };
+    if let Some((verb, kind)) = item_operation(entry.op) {
+        return crash_item_call(client, n, entry, (verb, kind), base, ledger).await;
+    }
     Ok(match entry.op {
         Operation::ListIntegrations => client.integrations().list().await?.attempts(),
         Operation::CreateIntegration => {
@@ -307,60 +402,45 @@ async fn crash_call(client: &Client, n: u64, entry: &Entry, ledger: &Mutex<Ledge
             Ledger::settle(integrations, free_integrations, id, known);
             result?.attempts()
         }
-        Operation::CreateAction => {
-            let (name, code) = (format!("crash-action-{n}"), format!("return {n};"));
-            let action = client.actions().create(&base, &ActionInput::new(&name).code(&code)).await?;
-            let mut ledger = ledger.lock().unwrap();
-            let key = (base, action.id.clone());
-            ledger.actions.insert(key.clone(), Known::Present { name, detail: code });
-            ledger.free_actions.push(key);
-            action.attempts()
-        }
-        Operation::UpdateAction | Operation::DeleteAction => {
-            let Some(key) = ledger.lock().unwrap().free_actions.pop() else {
-                return instead(client, entry, &base).await;
-            };
-            let result = if entry.op == Operation::UpdateAction {
-                let (name, code) = (format!("crash-action-{n}"), format!("return {n};"));
-                let result = client.actions().update(&key.0, &key.1, &ActionInput::new(&name).code(&code)).await;
-                result.map(|r| (r.attempts(), Known::Present { name, detail: code }))
-            } else {
-                client.actions().delete(&key.0, &key.1).await.map(|r| (r.attempts(), Known::Gone))
-            };
-            let mut ledger = ledger.lock().unwrap();
-            let Ledger { actions, free_actions, .. } = &mut *ledger;
-            Ledger::settle(actions, free_actions, key, result.as_ref().ok().map(|(_, known)| known.clone()));
-            result?.0
-        }
-        Operation::CreateTrigger => {
-            let (name, detail) = (format!("crash-trigger-{n}"), format!("created {n}"));
-            let input = TriggerInput::new(&name).description(&detail).polling_code("return [];");
-            let trigger = client.triggers().create(&base, &input).await?;
-            let mut ledger = ledger.lock().unwrap();
-            let key = (base, trigger.id.clone());
-            ledger.triggers.insert(key.clone(), Known::Present { name, detail });
-            ledger.free_triggers.push(key);
-            trigger.attempts()
-        }
-        Operation::UpdateTrigger | Operation::DeleteTrigger => {
-            let Some(key) = ledger.lock().unwrap().free_triggers.pop() else {
-                return instead(client, entry, &base).await;
-            };
-            let result = if entry.op == Operation::UpdateTrigger {
-                let (name, detail) = (format!("crash-trigger-{n}"), format!("pass {n}"));
-                let input = TriggerInput::new(&name).description(&detail).polling_code("return [1];");
-                let result = client.triggers().update(&key.0, &key.1, &input).await;
-                result.map(|r| (r.attempts(), Known::Present { name, detail }))
-            } else {
-                client.triggers().delete(&key.0, &key.1).await.map(|r| (r.attempts(), Known::Gone))
-            };
-            let mut ledger = ledger.lock().unwrap();
-            let Ledger { triggers, free_triggers, .. } = &mut *ledger;
-            Ledger::settle(triggers, free_triggers, key, result.as_ref().ok().map(|(_, known)| known.clone()));
-            result?.0
-        }
         other => panic!("tests/soak/mix.json: the crash-restart run does not call {other}"),
     })
+}
+
+/// A crash-restart call to an action or a trigger, recorded in the ledger: a create makes a free item; an
+/// update or delete takes one (or makes the entry's read instead when none is free).
+async fn crash_item_call(
+    client: &Client,
+    n: u64,
+    entry: &Entry,
+    (verb, kind): (Verb, Kind),
+    base: String,
+    ledger: &Mutex<Ledger>,
+) -> Result<u32, Error> {
+    let name = format!("crash-{}-{n}", kind.word());
+    if verb == Verb::Create {
+        let detail = format!("return {n};");
+        let (id, attempts) = kind.write(client, &base, None, &name, &detail).await?;
+        let mut ledger = ledger.lock().unwrap();
+        let (known, free) = ledger.of(kind);
+        let key = (base, id);
+        known.insert(key.clone(), Known::Present { name, detail });
+        free.push(key);
+        return Ok(attempts);
+    }
+    let Some(key) = ledger.lock().unwrap().of(kind).1.pop() else {
+        return instead(client, entry, &base).await;
+    };
+    let result = if verb == Verb::Update {
+        let detail = format!("return {n};");
+        let result = kind.write(client, &key.0, Some(&key.1), &name, &detail).await;
+        result.map(|(_, attempts)| (attempts, Known::Present { name, detail }))
+    } else {
+        kind.delete(client, &key.0, &key.1).await.map(|attempts| (attempts, Known::Gone))
+    };
+    let mut ledger = ledger.lock().unwrap();
+    let (known, free) = ledger.of(kind);
+    Ledger::settle(known, free, key, result.as_ref().ok().map(|(_, known)| known.clone()));
+    Ok(result?.0)
 }
 
 /// What the final check found: acknowledged writes missing from the final state, creates that exist more

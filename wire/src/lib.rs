@@ -8,10 +8,10 @@
 //! ```
 //! use langdock_wire::{Method, Operation, limits, values};
 //!
-//! let op = Operation::UpdateTrigger;
-//! assert_eq!(op.name(), "update_trigger");
+//! let op = Operation::UpdateAction;
+//! assert_eq!(op.name(), "update_action");
 //! assert_eq!(op.method(), Method::Put);
-//! assert_eq!(op.path_template(), "/integrations/v1/{integrationId}/triggers/{triggerId}");
+//! assert_eq!(op.path_template(), "/integrations/v1/{integrationId}/actions/{actionId}");
 //! assert_eq!(limits::INTEGRATION_NAME, 40);
 //! assert!(values::AUTH_TYPES.contains(&"OAUTH_DCR"));
 //! ```
