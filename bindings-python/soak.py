@@ -56,10 +56,33 @@ class Tally:
 
 @dataclass
 class Pool:
-    """Items created during the run, for the updates and deletes that follow."""
+    """Items created during the chaos run, for the updates and deletes that follow: (integration id, item id,
+    name) by kind."""
 
-    actions: List[Tuple[str, str]] = field(default_factory=list)
-    triggers: List[Tuple[str, str, str]] = field(default_factory=list)
+    items: Dict[str, List[Tuple[str, str, str]]] = field(default_factory=lambda: {"action": [], "trigger": []})
+
+
+def item_operation(op: str) -> Optional[Tuple[str, str]]:
+    """The verb and kind of an operation on an action or a trigger, read from its wire name ``<verb>_<kind>``
+    (e.g. ``("delete", "action")``); ``None`` for the operations on an integration itself."""
+    verb, _, kind = op.partition("_")
+    if verb in ("create", "update", "delete") and kind in ("action", "trigger"):
+        return verb, kind
+    return None
+
+
+def resource(client: langdock.AsyncClient, kind: str) -> Any:
+    """The client's resource for a kind of item: ``client.actions`` or ``client.triggers``."""
+    return {"action": client.actions, "trigger": client.triggers}[kind]
+
+
+def item_body(kind: str, detail: str, first: bool) -> Dict[str, Any]:
+    """What a write of a ``kind`` sends besides the name: ``detail`` goes where the crash run reads it back (an
+    action's code, a trigger's description, so it is code-shaped); ``first`` for a create."""
+    if kind == "action":
+        fields = [langdock.InputField(label="City", type="TEXT")] if first else None
+        return {"code": detail, "input_fields": fields}
+    return {"description": detail, "polling_code": "return [];" if first else "return [1];"}
 
 
 def rss_mb() -> float:
@@ -100,6 +123,9 @@ async def one_call(client: langdock.AsyncClient, n: int, entry: Entry, integrati
     """Call ``n`` of the chaos run, ``entry`` of its mix; returns its attempts."""
     integration = integrations[n % len(integrations)]
     op = entry["op"]
+    item = item_operation(op)
+    if item:
+        return await item_call(client, n, entry, item, integration, pool)
     if op == "list_integrations":
         return (await client.integrations.list()).attempts
     if op == "create_integration":
@@ -116,42 +142,29 @@ async def one_call(client: langdock.AsyncClient, n: int, entry: Entry, integrati
         return (await client.integrations.icon(integration)).attempts
     if op == "put_icon":
         return (await client.integrations.set_icon(integration, PNG)).attempts
-    if op == "create_action":
-        action = await client.actions.create(
-            integration,
-            name=f"soak-action-{n}",
-            code="return 1;",
-            input_fields=[langdock.InputField(label="City", type="TEXT")],
-        )
-        pool.actions.append((integration, action.id))
-        return action.attempts
-    if op == "update_action":
-        if not pool.actions:
-            return await instead(client, entry, integration)
-        owner, action_id = taken = pool.actions.pop()
-        updated = await client.actions.update(owner, action_id, name=f"soak-action-{n}-renamed", code="return 2;")
-        pool.actions.append(taken)
-        return updated.attempts
-    if op == "delete_action":
-        if not pool.actions:
-            return await instead(client, entry, integration)
-        owner, action_id = pool.actions.pop()
-        return (await client.actions.delete(owner, action_id)).attempts
-    if op == "create_trigger":
-        name = f"soak-trigger-{n}"
-        trigger = await client.triggers.create(integration, name=name, polling_code="return [];")
-        pool.triggers.append((integration, trigger.id, name))
-        return trigger.attempts
-    if op in ("update_trigger", "delete_trigger"):
-        if not pool.triggers:
-            return await instead(client, entry, integration)
-        owner, trigger_id, name = taken_trigger = pool.triggers.pop()
-        if op == "update_trigger":
-            updated_trigger = await client.triggers.update(owner, trigger_id, name=name, polling_code="return [1];")
-            pool.triggers.append(taken_trigger)
-            return updated_trigger.attempts
-        return (await client.triggers.delete(owner, trigger_id)).attempts
     raise ValueError(f"tests/soak/mix.json: the chaos run does not call {op}")
+
+
+async def item_call(
+    client: langdock.AsyncClient, n: int, entry: Entry, item: Tuple[str, str], integration: str, pool: Pool
+) -> int:
+    """A chaos call to an action or a trigger: a create adds to the kind's pool; an update or delete takes an item
+    from it (an update returns it), or makes the entry's read instead when none is free."""
+    verb, kind = item
+    items, api = pool.items[kind], resource(client, kind)
+    if verb == "create":
+        name = f"soak-{kind}-{n}"
+        created = await api.create(integration, name=name, **item_body(kind, "return 1;", first=True))
+        items.append((integration, created.id, name))
+        return int(created.attempts)
+    if not items:
+        return await instead(client, entry, integration)
+    owner, item_id, name = taken = items.pop()
+    if verb == "delete":
+        return int((await api.delete(owner, item_id)).attempts)
+    updated = await api.update(owner, item_id, name=name, **item_body(kind, "return 2;", first=False))
+    items.append(taken)
+    return int(updated.attempts)
 
 
 async def duplicated_creates(client: langdock.AsyncClient) -> int:
@@ -191,6 +204,10 @@ class Ledger:
     free_actions: List[Tuple[str, str]] = field(default_factory=list)
     free_triggers: List[Tuple[str, str]] = field(default_factory=list)
 
+    def book(self, kind: str) -> Tuple[Dict[Tuple[str, str], Known], List[Tuple[str, str]]]:
+        """The record and the free list of one kind of item."""
+        return {"action": (self.actions, self.free_actions), "trigger": (self.triggers, self.free_triggers)}[kind]
+
 
 K = TypeVar("K")
 
@@ -206,6 +223,9 @@ async def crash_call(client: langdock.AsyncClient, n: int, entry: Entry, ledger:
     """Call ``n`` of the crash-restart run, ``entry`` of its mix; returns its attempts."""
     base = ledger.base[n % len(ledger.base)]
     op = entry["op"]
+    item = item_operation(op)
+    if item:
+        return await crash_item_call(client, n, entry, item, base, ledger)
     if op == "list_integrations":
         return (await client.integrations.list()).attempts
     if op == "create_integration":
@@ -236,53 +256,36 @@ async def crash_call(client: langdock.AsyncClient, n: int, entry: Entry, ledger:
             return updated.attempts
         finally:
             settle(ledger.integrations, ledger.free_integrations, integration_id, outcome)
-    if op == "create_action":
-        name, code = f"crash-action-{n}", f"return {n};"
-        action = await client.actions.create(base, name=name, code=code)
-        ledger.actions[(base, action.id)] = (name, code)
-        ledger.free_actions.append((base, action.id))
-        return action.attempts
-    if op in ("update_action", "delete_action"):
-        if not ledger.free_actions:
-            return await instead(client, entry, base)
-        owner, action_id = key = ledger.free_actions.pop()
-        outcome = None
-        try:
-            if op == "update_action":
-                name, code = f"crash-action-{n}", f"return {n};"
-                attempts = (await client.actions.update(owner, action_id, name=name, code=code)).attempts
-                outcome = (name, code)
-            else:
-                attempts = (await client.actions.delete(owner, action_id)).attempts
-                outcome = GONE
-            return attempts
-        finally:
-            settle(ledger.actions, ledger.free_actions, key, outcome)
-    if op == "create_trigger":
-        name, description = f"crash-trigger-{n}", f"created {n}"
-        trigger = await client.triggers.create(base, name=name, description=description, polling_code="return [];")
-        ledger.triggers[(base, trigger.id)] = (name, description)
-        ledger.free_triggers.append((base, trigger.id))
-        return trigger.attempts
-    if op in ("update_trigger", "delete_trigger"):
-        if not ledger.free_triggers:
-            return await instead(client, entry, base)
-        owner, trigger_id = key = ledger.free_triggers.pop()
-        outcome = None
-        try:
-            if op == "update_trigger":
-                name, description = f"crash-trigger-{n}", f"pass {n}"
-                updated_trigger = await client.triggers.update(
-                    owner, trigger_id, name=name, description=description, polling_code="return [1];"
-                )
-                attempts, outcome = updated_trigger.attempts, (name, description)
-            else:
-                attempts = (await client.triggers.delete(owner, trigger_id)).attempts
-                outcome = GONE
-            return attempts
-        finally:
-            settle(ledger.triggers, ledger.free_triggers, key, outcome)
     raise ValueError(f"tests/soak/mix.json: the crash-restart run does not call {op}")
+
+
+async def crash_item_call(
+    client: langdock.AsyncClient, n: int, entry: Entry, item: Tuple[str, str], base: str, ledger: Ledger
+) -> int:
+    """A crash-restart call to an action or a trigger, recorded in the ledger: a create makes a free item; an
+    update or delete takes one (or makes the entry's read instead when none is free)."""
+    verb, kind = item
+    (known, free), api = ledger.book(kind), resource(client, kind)
+    name, detail = f"crash-{kind}-{n}", f"return {n};"
+    if verb == "create":
+        created = await api.create(base, name=name, **item_body(kind, detail, first=True))
+        known[(base, created.id)] = (name, detail)
+        free.append((base, created.id))
+        return int(created.attempts)
+    if not free:
+        return await instead(client, entry, base)
+    owner, item_id = key = free.pop()
+    outcome: Optional[Known] = None
+    try:
+        if verb == "update":
+            attempts = (await api.update(owner, item_id, name=name, **item_body(kind, detail, first=False))).attempts
+            outcome = (name, detail)
+        else:
+            attempts = (await api.delete(owner, item_id)).attempts
+            outcome = GONE
+        return int(attempts)
+    finally:
+        settle(known, free, key, outcome)
 
 
 @dataclass
