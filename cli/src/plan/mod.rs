@@ -140,3 +140,30 @@ pub struct Report {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `plan --json` shows the same step names and fields as when each item kind had its own steps.
+    #[test]
+    fn steps_serialise_as_verb_and_kind_with_their_fields_in_order() {
+        let change = Change { what: "code".into(), diff: None };
+        let steps = [
+            Step::Create { kind: ItemKind::Action, name: "a".into(), index: 0 },
+            Step::Update { kind: ItemKind::Action, name: "b".into(), index: 1, id: "a1".into(), changes: vec![change] },
+            Step::Delete { kind: ItemKind::Trigger, name: "u".into(), id: "t2".into() },
+            Step::UpdateAuth { changes: vec![] },
+        ];
+        let json: Vec<String> = steps.iter().map(|step| serde_json::to_string(step).unwrap()).collect();
+        assert_eq!(
+            json,
+            [
+                r#"{"step":"create_action","name":"a","index":0}"#,
+                r#"{"step":"update_action","name":"b","index":1,"id":"a1","changes":[{"what":"code"}]}"#,
+                r#"{"step":"delete_trigger","name":"u","id":"t2"}"#,
+                r#"{"step":"update_auth","changes":[]}"#,
+            ]
+        );
+    }
+}
