@@ -58,9 +58,63 @@ async function instead(client, entry, integration) {
   return (await start(read)).attempts;
 }
 
+/**
+ * The kinds of item an integration holds: the client's resource, the chaos pool's and the ledger's lists, and
+ * what a write sends besides the name (`detail` goes where the crash run reads it back, an action's code or a
+ * trigger's description, so it is code-shaped; `first` for a create).
+ */
+const ITEM_KINDS = {
+  action: {
+    resource: (client) => client.actions,
+    pool: (pool) => pool.actions,
+    book: (ledger) => [ledger.actions, ledger.freeActions],
+    body: (detail, first) => ({ code: detail, ...(first && { inputFields: [{ label: 'City', type: 'TEXT' }] }) }),
+  },
+  trigger: {
+    resource: (client) => client.triggers,
+    pool: (pool) => pool.triggers,
+    book: (ledger) => [ledger.triggers, ledger.freeTriggers],
+    body: (detail, first) => ({ description: detail, pollingCode: first ? 'return [];' : 'return [1];' }),
+  },
+};
+
+/**
+ * The verb and kind of an operation on an action or a trigger, read from its wire name `<verb>_<kind>` (e.g.
+ * `{ verb: 'delete', kind: 'action' }`); undefined for the operations on an integration itself.
+ */
+function itemOperation(op) {
+  const [verb, kind] = op.split('_');
+  const known = ['create', 'update', 'delete'].includes(verb) && Object.hasOwn(ITEM_KINDS, kind);
+  return known ? { verb, kind } : undefined;
+}
+
+/**
+ * A chaos call to an action or a trigger: a create adds to the kind's pool; an update or delete takes an item
+ * from it (an update returns it), or makes the entry's read instead when none is free.
+ */
+async function itemCall(client, n, entry, { verb, kind }, integration, pool) {
+  const { resource, body } = ITEM_KINDS[kind];
+  const [api, items] = [resource(client), ITEM_KINDS[kind].pool(pool)];
+  if (verb === 'create') {
+    const name = `soak-${kind}-${n}`;
+    const created = await start(() => api.create(integration, { name, ...body('return 1;', true) }));
+    items.push([integration, created.id, name]);
+    return created.attempts;
+  }
+  const taken = items.pop();
+  if (taken === undefined) return instead(client, entry, integration);
+  const [owner, id, name] = taken;
+  if (verb === 'delete') return (await start(() => api.delete(owner, id))).attempts;
+  const { attempts } = await start(() => api.update(owner, id, { name, ...body('return 2;', false) }));
+  items.push(taken);
+  return attempts;
+}
+
 /** Call `n` of the chaos run, `entry` of its mix; resolves to its attempts. */
 async function oneCall(client, n, entry, integrations, pool) {
   const integration = integrations[n % integrations.length];
+  const item = itemOperation(entry.op);
+  if (item) return itemCall(client, n, entry, item, integration, pool);
   switch (entry.op) {
     case 'list_integrations':
       return (await start(() => client.integrations.list())).attempts;
@@ -78,44 +132,6 @@ async function oneCall(client, n, entry, integrations, pool) {
       return (await start(() => client.integrations.icon(integration))).attempts;
     case 'put_icon':
       return (await start(() => client.integrations.setIcon(integration, PNG))).attempts;
-    case 'create_action': {
-      const input = { name: `soak-action-${n}`, code: 'return 1;', inputFields: [{ label: 'City', type: 'TEXT' }] };
-      const action = await start(() => client.actions.create(integration, input));
-      pool.actions.push([integration, action.id]);
-      return action.attempts;
-    }
-    case 'update_action': {
-      const taken = pool.actions.pop();
-      if (taken === undefined) return instead(client, entry, integration);
-      const [owner, id] = taken;
-      const input = { name: `soak-action-${n}-renamed`, code: 'return 2;' };
-      const { attempts } = await start(() => client.actions.update(owner, id, input));
-      pool.actions.push(taken);
-      return attempts;
-    }
-    case 'delete_action': {
-      const taken = pool.actions.pop();
-      if (taken === undefined) return instead(client, entry, integration);
-      return (await start(() => client.actions.delete(taken[0], taken[1]))).attempts;
-    }
-    case 'create_trigger': {
-      const name = `soak-trigger-${n}`;
-      const trigger = await start(() => client.triggers.create(integration, { name, pollingCode: 'return [];' }));
-      pool.triggers.push([integration, trigger.id, name]);
-      return trigger.attempts;
-    }
-    case 'update_trigger':
-    case 'delete_trigger': {
-      const taken = pool.triggers.pop();
-      if (taken === undefined) return instead(client, entry, integration);
-      const [owner, id, name] = taken;
-      if (entry.op === 'update_trigger') {
-        const { attempts } = await start(() => client.triggers.update(owner, id, { name, pollingCode: 'return [1];' }));
-        pool.triggers.push(taken);
-        return attempts;
-      }
-      return (await start(() => client.triggers.delete(owner, id))).attempts;
-    }
     default:
       throw new Error(`tests/soak/mix.json: the chaos run does not call ${entry.op}`);
   }
@@ -137,6 +153,8 @@ function settle(known, free, key, outcome) {
 /** Call `n` of the crash-restart run, `entry` of its mix; resolves to its attempts. */
 async function crashCall(client, n, entry, ledger) {
   const base = ledger.base[n % ledger.base.length];
+  const item = itemOperation(entry.op);
+  if (item) return crashItemCall(client, n, entry, item, base, ledger);
   switch (entry.op) {
     case 'list_integrations':
       return (await start(() => client.integrations.list())).attempts;
@@ -171,65 +189,41 @@ async function crashCall(client, n, entry, ledger) {
         settle(ledger.integrations, ledger.freeIntegrations, id, outcome);
       }
     }
-    case 'create_action': {
-      const [name, code] = [`crash-action-${n}`, `return ${n};`];
-      const action = await start(() => client.actions.create(base, { name, code }));
-      const key = `${base}/${action.id}`;
-      ledger.actions.set(key, [name, code]);
-      ledger.freeActions.push(key);
-      return action.attempts;
-    }
-    case 'update_action':
-    case 'delete_action': {
-      const key = ledger.freeActions.pop();
-      if (key === undefined) return instead(client, entry, base);
-      const [owner, id] = key.split('/');
-      let outcome;
-      try {
-        if (entry.op === 'update_action') {
-          const [name, code] = [`crash-action-${n}`, `return ${n};`];
-          const { attempts } = await start(() => client.actions.update(owner, id, { name, code }));
-          outcome = [name, code];
-          return attempts;
-        }
-        const { attempts } = await start(() => client.actions.delete(owner, id));
-        outcome = GONE;
-        return attempts;
-      } finally {
-        settle(ledger.actions, ledger.freeActions, key, outcome);
-      }
-    }
-    case 'create_trigger': {
-      const [name, description] = [`crash-trigger-${n}`, `created ${n}`];
-      const trigger = await start(() => client.triggers.create(base, { name, description, pollingCode: 'return [];' }));
-      const key = `${base}/${trigger.id}`;
-      ledger.triggers.set(key, [name, description]);
-      ledger.freeTriggers.push(key);
-      return trigger.attempts;
-    }
-    case 'update_trigger':
-    case 'delete_trigger': {
-      const key = ledger.freeTriggers.pop();
-      if (key === undefined) return instead(client, entry, base);
-      const [owner, id] = key.split('/');
-      let outcome;
-      try {
-        if (entry.op === 'update_trigger') {
-          const [name, description] = [`crash-trigger-${n}`, `pass ${n}`];
-          const input = { name, description, pollingCode: 'return [1];' };
-          const { attempts } = await start(() => client.triggers.update(owner, id, input));
-          outcome = [name, description];
-          return attempts;
-        }
-        const { attempts } = await start(() => client.triggers.delete(owner, id));
-        outcome = GONE;
-        return attempts;
-      } finally {
-        settle(ledger.triggers, ledger.freeTriggers, key, outcome);
-      }
-    }
     default:
       throw new Error(`tests/soak/mix.json: the crash-restart run does not call ${entry.op}`);
+  }
+}
+
+/**
+ * A crash-restart call to an action or a trigger, recorded in the ledger: a create makes a free item; an update
+ * or delete takes one (or makes the entry's read instead when none is free).
+ */
+async function crashItemCall(client, n, entry, { verb, kind }, base, ledger) {
+  const { resource, book, body } = ITEM_KINDS[kind];
+  const [api, [known, free]] = [resource(client), book(ledger)];
+  const [name, detail] = [`crash-${kind}-${n}`, `return ${n};`];
+  if (verb === 'create') {
+    const created = await start(() => api.create(base, { name, ...body(detail, true) }));
+    const key = `${base}/${created.id}`;
+    known.set(key, [name, detail]);
+    free.push(key);
+    return created.attempts;
+  }
+  const key = free.pop();
+  if (key === undefined) return instead(client, entry, base);
+  const [owner, id] = key.split('/');
+  let outcome;
+  try {
+    if (verb === 'update') {
+      const { attempts } = await start(() => api.update(owner, id, { name, ...body(detail, false) }));
+      outcome = [name, detail];
+      return attempts;
+    }
+    const { attempts } = await start(() => api.delete(owner, id));
+    outcome = GONE;
+    return attempts;
+  } finally {
+    settle(known, free, key, outcome);
   }
 }
 
