@@ -255,7 +255,7 @@ test('npm pack of a platform package refuses a debug addon, and says why', { ski
     assert.notEqual(result.code, 0);
     const addon = `langdock\\.${platform}\\.node`;
     assert.match(result.stderr, new RegExp(`check-addon: ${addon} is a debug build: only a release build ships`));
-    assert.match(result.stderr, new RegExp(`check-addon: ${addon} is \\d+\\.\\d+ MB, over the 10 MB limit`));
+    assert.match(result.stderr, new RegExp(`check-addon: ${addon} is \\d+\\.\\d+ MB \\(\\d+ bytes\\), over the 10 MB limit`));
     if (platform.endsWith('-gnu')) {
       assert.match(result.stderr, new RegExp(`check-addon: ${addon} needs GLIBC_2\\.(1[89]|[2-9]\\d), newer than glibc 2\\.17`));
     }
@@ -263,4 +263,21 @@ test('npm pack of a platform package refuses a debug addon, and says why', { ski
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }
+});
+
+test('check-addon counts 10 MB in decimal: a release addon of 10,000,000 bytes is refused, one byte less ships', async () => {
+  // Stand-ins with the release marker and no platform in their names (so no glibc check): only the size decides.
+  const check = path.join(root, 'scripts', 'check-addon.cjs');
+  const addon = (name, size) => {
+    const file = path.join(work, name);
+    const bytes = Buffer.alloc(size);
+    bytes.write('langdock-build-profile:release');
+    fs.writeFileSync(file, bytes);
+    return file;
+  };
+  const over = await run(process.execPath, [check, addon('at-limit.node', 10_000_000)], work);
+  assert.equal(over.code, 1);
+  assert.match(over.stderr, /at-limit\.node is 10\.00 MB \(10000000 bytes\), over the 10 MB limit \(10000000 bytes\)/);
+  const under = await ok(process.execPath, [check, addon('under-limit.node', 9_999_999)], work);
+  assert.match(under, /^under-limit\.node: 10\.00 MB \(9999999 bytes\), release build$/m);
 });
