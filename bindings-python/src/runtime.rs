@@ -1,27 +1,25 @@
 //! The tokio runtime every call runs on, and the two ways Python waits for a call: blocking (the GIL
-//! released) and asyncio (through pyo3-async-runtimes' generic bridge).
+//! released) and asyncio (an `asyncio.Future` that the loop thread completes, see [`into_awaitable`]).
 //!
-//! The runtime is ours rather than pyo3-async-runtimes' global one so that it survives `os.fork()`: a
-//! forked child inherits the runtime's memory but none of its threads, so the first call in a child (seen
-//! as a new process id) builds a fresh runtime. The parent's is leaked in the child, never dropped, since
-//! dropping it would wait for worker threads that do not exist there.
+//! The runtime is ours so that it survives `os.fork()`: a forked child inherits the runtime's memory but
+//! none of its threads, so the first call in a child (seen as a new process id) builds a fresh runtime.
+//! The parent's is leaked in the child, never dropped, since dropping it would wait for worker threads
+//! that do not exist there.
 
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use pyo3::IntoPyObjectExt;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3_async_runtimes::TaskLocals;
-use pyo3_async_runtimes::generic::{self, ContextExt, JoinError};
+use pyo3::sync::PyOnceLock;
 use tokio::runtime::Runtime;
 
 static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 
-/// Tasks of ours still running, among them the asyncio bridge's hand-back of each result (which it
-/// runs with `spawn_blocking`, holding the GIL).
+/// asyncio calls of ours not yet handed to their event loop (whose last step takes the GIL to wake it).
 static TASKS: AtomicUsize = AtomicUsize::new(0);
 
 /// Counts a task while it lives.
@@ -95,85 +93,189 @@ pub fn block_on<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) ->
     })
 }
 
-/// Turns `fut` into an asyncio awaitable on the running event loop. Cancelling the awaiting task
-/// drops the Rust future, which cancels the request.
+/// Turns `fut` into an asyncio awaitable on the running event loop: an `asyncio.Future` of that loop,
+/// which the loop thread completes when the task running `fut` on our runtime has finished. Finished
+/// calls wait in their loop's [`Bridge`], which takes the GIL and wakes the loop only when it goes from
+/// empty to not empty, so that many calls finishing together cost the loop one wake-up. Cancelling the
+/// future (the awaiting task was cancelled) aborts the task, which drops `fut` and cancels the request.
 pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    generic::future_into_py::<Langdock, F, T>(py, fut)
+    // The runtime first: building it (in a forked child) resets the count of tasks.
+    let runtime = runtime();
+    let running_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
+    let bridge = Bridge::of(&running_loop)?;
+    let future = running_loop.call_method0(intern!(py, "create_future"))?;
+    let cancel = Bound::new(py, Cancel { task: OnceLock::new() })?;
+    let mut delivery = Delivery {
+        item: Some(Finished { future: future.clone().unbind(), cancel: cancel.clone().unbind(), answer: None }),
+        bridge,
+        _task: TaskGuard::new(),
+    };
+    let task = runtime.spawn(async move {
+        let answer = fut.await;
+        delivery.deliver(Box::new(move |py| answer.and_then(|value| value.into_py_any(py))));
+    });
+    let _ = cancel.get().task.set(task.abort_handle());
+    future.call_method1(intern!(py, "add_done_callback"), (cancel,))?;
+    Ok(future)
 }
 
-/// Our runtime, as pyo3-async-runtimes' generic bridge sees it.
-struct Langdock;
+static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static WEAKREF: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+/// Each event loop's bridge, kept no longer than the loop (a `weakref.WeakKeyDictionary`).
+static BRIDGES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// A failed task of our runtime.
-pub struct TaskError(tokio::task::JoinError);
+/// Makes a call's answer a Python object, on the loop thread.
+type Answer = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 
-impl JoinError for TaskError {
-    fn is_panic(&self) -> bool {
-        self.0.is_panic()
-    }
-    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
-        self.0.into_panic()
-    }
+/// A call for the loop thread to hand to its future.
+struct Finished {
+    future: Py<PyAny>,
+    cancel: Py<Cancel>,
+    /// None when the task ended without an answer: it was aborted (its future is cancelled) or it panicked.
+    answer: Option<Answer>,
 }
 
-/// A task handle of our runtime.
-pub struct Task(tokio::task::JoinHandle<()>);
-
-impl Future for Task {
-    type Output = Result<(), TaskError>;
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map_err(TaskError)
-    }
+/// A call's way back to its event loop: delivers exactly once, also when the task is dropped before it
+/// finished, so that a future is never left pending and its Python objects are released with the GIL.
+struct Delivery {
+    item: Option<Finished>,
+    bridge: Py<Bridge>,
+    /// Counts the task until its answer is queued and the loop woken (see [`_drain_tasks`]).
+    _task: TaskGuard,
 }
 
-impl generic::Runtime for Langdock {
-    type JoinError = TaskError;
-    type JoinHandle = Task;
-
-    fn spawn<F>(fut: F) -> Task
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let runtime = runtime();
-        let guard = TaskGuard::new();
-        Task(runtime.spawn(async move {
-            let _guard = guard;
-            fut.await
-        }))
-    }
-
-    fn spawn_blocking<F>(f: F) -> Task
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        let runtime = runtime();
-        let guard = TaskGuard::new();
-        Task(runtime.spawn_blocking(move || {
-            let _guard = guard;
-            f()
-        }))
+impl Delivery {
+    fn deliver(&mut self, answer: Answer) {
+        if let Some(mut item) = self.item.take() {
+            item.answer = Some(answer);
+            self.bridge.get().push(&self.bridge, item);
+        }
     }
 }
 
-tokio::task_local! {
-    static TASK_LOCALS: std::cell::OnceCell<TaskLocals>;
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        if let Some(item) = self.item.take() {
+            self.bridge.get().push(&self.bridge, item);
+        }
+    }
 }
 
-impl ContextExt for Langdock {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        let cell = std::cell::OnceCell::new();
-        let _ = cell.set(locals);
-        Box::pin(TASK_LOCALS.scope(cell, fut))
+#[derive(Default)]
+struct Queue {
+    finished: Vec<Finished>,
+    /// Whether a drain is scheduled on the loop (and will see what is pushed now).
+    scheduled: bool,
+}
+
+/// The finished calls of one event loop, and (called) the drain that hands them to their futures.
+#[pyclass(frozen, module = "langdock._native")]
+pub struct Bridge {
+    queue: Mutex<Queue>,
+    /// A weak reference to the loop: the bridge lives in a `WeakKeyDictionary` keyed by the loop.
+    event_loop: Py<PyAny>,
+}
+
+impl Bridge {
+    /// The bridge of `event_loop`, made on its first call.
+    fn of(event_loop: &Bound<'_, PyAny>) -> PyResult<Py<Bridge>> {
+        let py = event_loop.py();
+        let bridges = BRIDGES
+            .get_or_try_init(py, || py.import("weakref")?.getattr("WeakKeyDictionary")?.call0().map(Bound::unbind))?;
+        let bridges = bridges.bind(py);
+        if let Ok(bridge) = bridges.call_method1(intern!(py, "get"), (event_loop,))?.cast::<Bridge>() {
+            return Ok(bridge.clone().unbind());
+        }
+        let weak = WEAKREF.import(py, "weakref", "ref")?.call1((event_loop,))?.unbind();
+        let bridge = Py::new(py, Bridge { queue: Mutex::new(Queue::default()), event_loop: weak })?;
+        bridges.set_item(event_loop, &bridge)?;
+        Ok(bridge)
     }
 
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS.try_with(|cell| cell.get().cloned()).unwrap_or_default()
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues a finished call; the first one since the last drain schedules the next drain on the loop.
+    fn push(&self, this: &Py<Bridge>, item: Finished) {
+        let wake = {
+            let mut queue = self.lock();
+            queue.finished.push(item);
+            !std::mem::replace(&mut queue.scheduled, true)
+        };
+        if wake {
+            Python::attach(|py| {
+                let scheduled = self.event_loop.bind(py).call0().and_then(|event_loop| {
+                    event_loop.call_method1(intern!(py, "call_soon_threadsafe"), (this.bind(py),))
+                });
+                if scheduled.is_err() {
+                    // The loop is closed (or gone): nobody can await these calls any more. Their Python
+                    // objects are released here, with the GIL.
+                    let dropped = {
+                        let mut queue = self.lock();
+                        queue.scheduled = false;
+                        std::mem::take(&mut queue.finished)
+                    };
+                    drop(dropped);
+                }
+            });
+        }
+    }
+}
+
+#[pymethods]
+impl Bridge {
+    /// Hands every finished call to its future (on the loop thread); futures already cancelled are skipped.
+    fn __call__(&self, py: Python<'_>) {
+        let finished = {
+            let mut queue = self.lock();
+            queue.scheduled = false;
+            std::mem::take(&mut queue.finished)
+        };
+        for item in finished {
+            // A failure here (the future was completed elsewhere) concerns that call alone.
+            let _ = hand_over(py, item);
+        }
+    }
+}
+
+fn hand_over(py: Python<'_>, item: Finished) -> PyResult<()> {
+    let future = item.future.bind(py);
+    // Done means cancelled: nothing else completes it. Its task was aborted (or is about to be).
+    if future.call_method0(intern!(py, "done"))?.is_truthy()? {
+        return Ok(());
+    }
+    // Completing the future would otherwise schedule the cancel callback, one more turn of the loop.
+    future.call_method1(intern!(py, "remove_done_callback"), (item.cancel.bind(py),))?;
+    let answer = match item.answer {
+        Some(answer) => crate::errors::catch_panic(py, || answer(py)),
+        None => Err(crate::errors::to_py_err(
+            py,
+            langdock::binding::panic_error(&"the call's task ended without an answer"),
+        )),
+    };
+    match answer {
+        Ok(value) => future.call_method1(intern!(py, "set_result"), (value,))?,
+        Err(error) => future.call_method1(intern!(py, "set_exception"), (error.into_value(py),))?,
+    };
+    Ok(())
+}
+
+/// A call's done-callback: the future was cancelled, so the call's task is aborted (which drops the call).
+#[pyclass(frozen, module = "langdock._native")]
+pub struct Cancel {
+    task: OnceLock<tokio::task::AbortHandle>,
+}
+
+#[pymethods]
+impl Cancel {
+    fn __call__(&self, _future: &Bound<'_, PyAny>) {
+        if let Some(task) = self.task.get() {
+            task.abort();
+        }
     }
 }

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Callable
+import contextvars
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, List, Optional
 
 import pytest
 
@@ -99,3 +102,88 @@ def test_asyncio_run_works_from_plain_code(emulator: Emulator) -> None:
             return len(await client.integrations.list())
 
     assert asyncio.run(main()) == 2
+
+
+class CountingLoop(asyncio.SelectorEventLoop):
+    """An event loop that counts its wake-ups from other threads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.wakeups = 0
+
+    def call_soon_threadsafe(self, callback: Callable[..., Any], *args: Any, context: Any = None) -> asyncio.Handle:
+        self.wakeups += 1
+        return super().call_soon_threadsafe(callback, *args, context=context)
+
+
+def test_calls_that_finish_together_wake_the_loop_once(emulator: Emulator) -> None:
+    loop = CountingLoop()
+
+    async def main() -> List[int]:
+        async with emulator.async_client() as client:
+            calls = [asyncio.ensure_future(client.integrations.list()) for _ in range(32)]
+            await asyncio.sleep(0)  # each task starts its call
+            assert _native._in_flight() == 32
+            # Hold the loop thread (not the GIL) until every call has finished and queued its answer.
+            _native._drain_tasks(30.0)
+            assert _native._in_flight() == 0
+            return [len(answer) for answer in await asyncio.gather(*calls)]
+
+    try:
+        assert loop.run_until_complete(main()) == [2] * 32
+    finally:
+        loop.close()
+    assert loop.wakeups == 1, f"{loop.wakeups} wake-ups for 32 calls"
+
+
+@pytest.mark.asyncio
+async def test_each_task_keeps_its_context_variables_across_a_call(aclient: langdock.AsyncClient) -> None:
+    var: contextvars.ContextVar[int] = contextvars.ContextVar("var")
+
+    async def one(n: int) -> int:
+        var.set(n)
+        await aclient.integrations.list()
+        return var.get()
+
+    assert await asyncio.gather(*(one(n) for n in range(16))) == list(range(16))
+
+
+def test_one_client_serves_event_loops_in_several_threads_and_successive_runs(emulator: Emulator) -> None:
+    client = emulator.async_client()
+
+    def run(_: int) -> List[int]:
+        async def main() -> List[int]:
+            return [len(answer) for answer in await asyncio.gather(*(client.integrations.list() for _ in range(16)))]
+
+        return [n for _ in range(3) for n in asyncio.run(main())]
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(run, range(4))) == [[2] * 48] * 4
+
+
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited")
+def test_a_call_that_finishes_after_its_loop_closed_is_dropped(emulator: Emulator) -> None:
+    emulator.inject("list_integrations", latency_ms=500)
+    client = emulator.async_client()
+    loop = asyncio.new_event_loop()
+    pending: Optional["asyncio.Future[Any]"] = None
+
+    async def start() -> None:
+        nonlocal pending
+        pending = asyncio.ensure_future(client.integrations.list())
+        await asyncio.sleep(0)
+
+    loop.run_until_complete(start())
+    assert _native._in_flight() == 1
+    loop.close()
+    # The answer arrives for a closed loop: dropped, without a crash or a hang.
+    _native._drain_tasks(30.0)
+    assert _native._in_flight() == 0
+    emulator.clear_faults()
+
+    async def again() -> int:
+        return len(await client.integrations.list())
+
+    assert asyncio.run(again()) == 2
+    assert pending is not None
+    pending._log_destroy_pending = False  # type: ignore[attr-defined]  # it never ends, by design
