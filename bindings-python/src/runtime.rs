@@ -74,14 +74,19 @@ pub fn runtime() -> &'static Runtime {
     }
 }
 
-/// How often a blocking wait looks for a pending signal (Ctrl-C) in the main thread.
+/// How often a blocking wait in the main thread looks for a pending signal (Ctrl-C).
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
-/// Runs `fut` to completion with the GIL released. A signal handler that raises (KeyboardInterrupt)
-/// drops the future, which cancels the request, and the exception propagates.
+/// Runs `fut` to completion with the GIL released. In the main thread, a signal handler that raises
+/// (KeyboardInterrupt) drops the future, which cancels the request, and the exception propagates. Other
+/// threads wait without a timer: Python runs signal handlers in the main thread only.
 pub fn block_on<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) -> PyResult<T> {
+    let runtime = runtime();
+    if !is_main_thread(py)? {
+        return Ok(py.detach(|| runtime.block_on(fut)));
+    }
     py.detach(|| {
-        runtime().block_on(async {
+        runtime.block_on(async {
             let mut fut = std::pin::pin!(fut);
             loop {
                 tokio::select! {
@@ -91,6 +96,26 @@ pub fn block_on<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) ->
             }
         })
     })
+}
+
+thread_local! {
+    /// Whether this thread is Python's main thread, and in which process that was found (after `os.fork()`
+    /// the forking thread is the child's main thread).
+    static MAIN_THREAD: std::cell::Cell<Option<(u32, bool)>> = const { std::cell::Cell::new(None) };
+}
+
+fn is_main_thread(py: Python<'_>) -> PyResult<bool> {
+    let pid = std::process::id();
+    if let Some((owner, main)) = MAIN_THREAD.get()
+        && owner == pid
+    {
+        return Ok(main);
+    }
+    let threading = py.import(intern!(py, "threading"))?;
+    let main_ident = threading.call_method0(intern!(py, "main_thread"))?.getattr(intern!(py, "ident"))?;
+    let main = main_ident.eq(threading.call_method0(intern!(py, "get_ident"))?)?;
+    MAIN_THREAD.set(Some((pid, main)));
+    Ok(main)
 }
 
 /// Turns `fut` into an asyncio awaitable on the running event loop: an `asyncio.Future` of that loop,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, List, Optional
 
@@ -111,7 +110,9 @@ class CountingLoop(asyncio.SelectorEventLoop):
         super().__init__()
         self.wakeups = 0
 
-    def call_soon_threadsafe(self, callback: Callable[..., Any], *args: Any, context: Any = None) -> asyncio.Handle:
+    def call_soon_threadsafe(  # type: ignore[override]  # typeshed types it with a TypeVarTuple
+        self, callback: Callable[..., Any], *args: Any, context: Any = None
+    ) -> asyncio.Handle:
         self.wakeups += 1
         return super().call_soon_threadsafe(callback, *args, context=context)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Dict, Mapping, TypeVar, Union
 
-from . import _native
 from ._native import AuthField, InputField
 
 if TYPE_CHECKING:
@@ -24,20 +23,17 @@ Image = Union[bytes, str, "os.PathLike[str]"]
 
 
 class Resource:
-    """A resource of a client: its calls go through the client's native client."""
+    """A resource of a client: its calls go through the client's native client (``self._client._live()``)."""
+
+    __slots__ = ("_client",)
 
     def __init__(self, client: _BaseClient) -> None:
         self._client = client
 
-    @property
-    def _core(self) -> _native.NativeClient:
-        return self._client._live()
 
-
-def check_id(name: str, value: object) -> None:
-    """A path id must be a ``str``: anything else is a ``TypeError`` naming the parameter."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+def id_error(name: str, value: object) -> TypeError:
+    """The error for a path id that is not a ``str``: a ``TypeError`` naming the parameter."""
+    return TypeError(f"{name} must be a str, not {type(value).__name__}")
 
 
 def merge_body(body: Any, fields: Dict[str, Any]) -> Any:

@@ -70,9 +70,11 @@ fn method(spec: &OperationSpec, asynchronous: bool) -> String {
     for id in spec.ids {
         params.push_str(&format!("        {id}: str,\n"));
     }
+    // Inline rather than a helper call: this runs on every call, with the GIL held.
     let mut checks = String::new();
     for id in spec.ids {
-        checks.push_str(&format!("        check_id(\"{id}\", {id})\n"));
+        checks
+            .push_str(&format!("        if not isinstance({id}, str):\n            raise id_error(\"{id}\", {id})\n"));
     }
     let payload = match spec.payload {
         Payload::None => {
@@ -108,8 +110,8 @@ fn method(spec: &OperationSpec, asynchronous: bool) -> String {
     let (def, call, awaiting) = if asynchronous { ("async def", "call_async", "await ") } else { ("def", "call", "") };
     format!(
         "    {def} {name}(\n        self,\n{params}    ) -> {answer}:\n        \"\"\"{doc}\"\"\"\n{checks}        \
-         answer = {awaiting}self._core.{call}(\n            \"{op}\", [{ids}], {payload}, timeout=timeout, deadline=deadline, \
-         max_retries=max_retries\n        )\n        return cast({answer}, answer)\n",
+         answer: {answer} = {awaiting}self._client._live().{call}(\n            \"{op}\", [{ids}], {payload}, timeout=timeout, \
+         deadline=deadline, max_retries=max_retries\n        )\n        return answer\n",
         name = spec.method_name,
         answer = spec.answer,
         doc = doc(spec),
@@ -145,7 +147,7 @@ fn module(resource: &str) -> String {
     let bytes = specs.iter().any(|spec| matches!(spec.payload, Payload::Bytes(_)));
     let ids = specs.iter().any(|spec| !spec.ids.is_empty());
     let oauth = kinds.contains(&FieldKind::OAuthClient);
-    let mut typing = vec!["Optional", "cast"];
+    let mut typing = vec!["Optional"];
     if oauth {
         typing.extend(["Any", "Mapping", "Union"]);
     }
@@ -159,7 +161,7 @@ fn module(resource: &str) -> String {
         (json, "Body"),
         (bytes, "Image"),
         (kinds.contains(&FieldKind::InputFields), "InputFieldLike"),
-        (ids, "check_id"),
+        (ids, "id_error"),
         (json, "merge_body"),
         (bytes, "read_image"),
     ] {

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, cast
+from typing import Optional, Sequence
 
 from .._native import Action, ActionInput, Deleted
 from .._resource import (
     Body,
     InputFieldLike,
     Resource,
-    check_id,
+    id_error,
     merge_body,
 )
 
@@ -46,7 +46,8 @@ class Actions(Resource):
         max_retries: Optional[int] = None,
     ) -> Action:
         """Adds an action to an integration; safe to retry (a 409 after an ambiguous failure resolves to it)."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -57,10 +58,10 @@ class Actions(Resource):
                 "requires_confirmation": requires_confirmation,
             },
         )
-        answer = self._core.call(
+        answer: Action = self._client._live().call(
             "create_action", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Action, answer)
+        return answer
 
     def update(
         self,
@@ -79,8 +80,10 @@ class Actions(Resource):
         max_retries: Optional[int] = None,
     ) -> Action:
         """Replaces an action: an omitted description is cleared, omitted input fields are removed."""
-        check_id("integration_id", integration_id)
-        check_id("action_id", action_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(action_id, str):
+            raise id_error("action_id", action_id)
         request = merge_body(
             body,
             {
@@ -91,10 +94,10 @@ class Actions(Resource):
                 "requires_confirmation": requires_confirmation,
             },
         )
-        answer = self._core.call(
+        answer: Action = self._client._live().call(
             "update_action", [integration_id, action_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Action, answer)
+        return answer
 
     def delete(
         self,
@@ -106,12 +109,14 @@ class Actions(Resource):
         max_retries: Optional[int] = None,
     ) -> Deleted:
         """Deletes an action, permanently."""
-        check_id("integration_id", integration_id)
-        check_id("action_id", action_id)
-        answer = self._core.call(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(action_id, str):
+            raise id_error("action_id", action_id)
+        answer: Deleted = self._client._live().call(
             "delete_action", [integration_id, action_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Deleted, answer)
+        return answer
 
 
 class AsyncActions(Resource):
@@ -138,7 +143,8 @@ class AsyncActions(Resource):
         max_retries: Optional[int] = None,
     ) -> Action:
         """Adds an action to an integration; safe to retry (a 409 after an ambiguous failure resolves to it)."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -149,10 +155,10 @@ class AsyncActions(Resource):
                 "requires_confirmation": requires_confirmation,
             },
         )
-        answer = await self._core.call_async(
+        answer: Action = await self._client._live().call_async(
             "create_action", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Action, answer)
+        return answer
 
     async def update(
         self,
@@ -171,8 +177,10 @@ class AsyncActions(Resource):
         max_retries: Optional[int] = None,
     ) -> Action:
         """Replaces an action: an omitted description is cleared, omitted input fields are removed."""
-        check_id("integration_id", integration_id)
-        check_id("action_id", action_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(action_id, str):
+            raise id_error("action_id", action_id)
         request = merge_body(
             body,
             {
@@ -183,10 +191,10 @@ class AsyncActions(Resource):
                 "requires_confirmation": requires_confirmation,
             },
         )
-        answer = await self._core.call_async(
+        answer: Action = await self._client._live().call_async(
             "update_action", [integration_id, action_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Action, answer)
+        return answer
 
     async def delete(
         self,
@@ -198,9 +206,11 @@ class AsyncActions(Resource):
         max_retries: Optional[int] = None,
     ) -> Deleted:
         """Deletes an action, permanently."""
-        check_id("integration_id", integration_id)
-        check_id("action_id", action_id)
-        answer = await self._core.call_async(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(action_id, str):
+            raise id_error("action_id", action_id)
+        answer: Deleted = await self._client._live().call_async(
             "delete_action", [integration_id, action_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Deleted, answer)
+        return answer

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence, Union, cast
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from .._native import CreateIntegration, Icon, Integration, IntegrationList, IntegrationRef, OAuthClient, UpdateAuth, UpdateIntegration
 from .._resource import (
@@ -11,7 +11,7 @@ from .._resource import (
     Body,
     Image,
     Resource,
-    check_id,
+    id_error,
     merge_body,
     read_image,
 )
@@ -37,10 +37,10 @@ class Integrations(Resource):
         max_retries: Optional[int] = None,
     ) -> IntegrationList:
         """Every integration of the workspace, Langdock-built and custom (unpaginated)."""
-        answer = self._core.call(
+        answer: IntegrationList = self._client._live().call(
             "list_integrations", [], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(IntegrationList, answer)
+        return answer
 
     def create(
         self,
@@ -61,10 +61,10 @@ class Integrations(Resource):
                 "description": description,
             },
         )
-        answer = self._core.call(
+        answer: IntegrationRef = self._client._live().call(
             "create_integration", [], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(IntegrationRef, answer)
+        return answer
 
     def get(
         self,
@@ -75,11 +75,12 @@ class Integrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Integration:
         """The whole integration: auth settings, actions (with code and input fields), triggers."""
-        check_id("integration_id", integration_id)
-        answer = self._core.call(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        answer: Integration = self._client._live().call(
             "get_integration", [integration_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Integration, answer)
+        return answer
 
     def update(
         self,
@@ -96,7 +97,8 @@ class Integrations(Resource):
         max_retries: Optional[int] = None,
     ) -> IntegrationRef:
         """Changes the name, description, icon URL or color; only what is given changes."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -106,10 +108,10 @@ class Integrations(Resource):
                 "color": color,
             },
         )
-        answer = self._core.call(
+        answer: IntegrationRef = self._client._live().call(
             "update_integration", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(IntegrationRef, answer)
+        return answer
 
     def update_auth(
         self,
@@ -126,7 +128,8 @@ class Integrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Integration:
         """Sets how users authenticate; changing the auth type disconnects every user of the integration."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -136,10 +139,10 @@ class Integrations(Resource):
                 "oauth_client": oauth_client,
             },
         )
-        answer = self._core.call(
+        answer: Integration = self._client._live().call(
             "update_auth", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Integration, answer)
+        return answer
 
     def icon(
         self,
@@ -150,11 +153,12 @@ class Integrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Icon:
         """The integration's icon URL (none when it has no icon)."""
-        check_id("integration_id", integration_id)
-        answer = self._core.call(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        answer: Icon = self._client._live().call(
             "get_icon", [integration_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Icon, answer)
+        return answer
 
     def set_icon(
         self,
@@ -166,11 +170,12 @@ class Integrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Icon:
         """Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB."""
-        check_id("integration_id", integration_id)
-        answer = self._core.call(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        answer: Icon = self._client._live().call(
             "put_icon", [integration_id], read_image(image), timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Icon, answer)
+        return answer
 
 
 class AsyncIntegrations(Resource):
@@ -189,10 +194,10 @@ class AsyncIntegrations(Resource):
         max_retries: Optional[int] = None,
     ) -> IntegrationList:
         """Every integration of the workspace, Langdock-built and custom (unpaginated)."""
-        answer = await self._core.call_async(
+        answer: IntegrationList = await self._client._live().call_async(
             "list_integrations", [], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(IntegrationList, answer)
+        return answer
 
     async def create(
         self,
@@ -213,10 +218,10 @@ class AsyncIntegrations(Resource):
                 "description": description,
             },
         )
-        answer = await self._core.call_async(
+        answer: IntegrationRef = await self._client._live().call_async(
             "create_integration", [], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(IntegrationRef, answer)
+        return answer
 
     async def get(
         self,
@@ -227,11 +232,12 @@ class AsyncIntegrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Integration:
         """The whole integration: auth settings, actions (with code and input fields), triggers."""
-        check_id("integration_id", integration_id)
-        answer = await self._core.call_async(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        answer: Integration = await self._client._live().call_async(
             "get_integration", [integration_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Integration, answer)
+        return answer
 
     async def update(
         self,
@@ -248,7 +254,8 @@ class AsyncIntegrations(Resource):
         max_retries: Optional[int] = None,
     ) -> IntegrationRef:
         """Changes the name, description, icon URL or color; only what is given changes."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -258,10 +265,10 @@ class AsyncIntegrations(Resource):
                 "color": color,
             },
         )
-        answer = await self._core.call_async(
+        answer: IntegrationRef = await self._client._live().call_async(
             "update_integration", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(IntegrationRef, answer)
+        return answer
 
     async def update_auth(
         self,
@@ -278,7 +285,8 @@ class AsyncIntegrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Integration:
         """Sets how users authenticate; changing the auth type disconnects every user of the integration."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -288,10 +296,10 @@ class AsyncIntegrations(Resource):
                 "oauth_client": oauth_client,
             },
         )
-        answer = await self._core.call_async(
+        answer: Integration = await self._client._live().call_async(
             "update_auth", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Integration, answer)
+        return answer
 
     async def icon(
         self,
@@ -302,11 +310,12 @@ class AsyncIntegrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Icon:
         """The integration's icon URL (none when it has no icon)."""
-        check_id("integration_id", integration_id)
-        answer = await self._core.call_async(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        answer: Icon = await self._client._live().call_async(
             "get_icon", [integration_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Icon, answer)
+        return answer
 
     async def set_icon(
         self,
@@ -318,8 +327,9 @@ class AsyncIntegrations(Resource):
         max_retries: Optional[int] = None,
     ) -> Icon:
         """Uploads a new icon: PNG, JPEG or WebP (recognised by content), at most 20 MB."""
-        check_id("integration_id", integration_id)
-        answer = await self._core.call_async(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        answer: Icon = await self._client._live().call_async(
             "put_icon", [integration_id], read_image(image), timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Icon, answer)
+        return answer

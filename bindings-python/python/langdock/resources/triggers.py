@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, cast
+from typing import Optional, Sequence
 
 from .._native import Deleted, Trigger, TriggerInput
 from .._resource import (
     Body,
     InputFieldLike,
     Resource,
-    check_id,
+    id_error,
     merge_body,
 )
 
@@ -44,7 +44,8 @@ class Triggers(Resource):
         max_retries: Optional[int] = None,
     ) -> Trigger:
         """Adds a polling trigger to an integration; safe to retry, as action creates are."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -54,10 +55,10 @@ class Triggers(Resource):
                 "input_fields": None if input_fields is None else list(input_fields),
             },
         )
-        answer = self._core.call(
+        answer: Trigger = self._client._live().call(
             "create_trigger", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Trigger, answer)
+        return answer
 
     def update(
         self,
@@ -75,8 +76,10 @@ class Triggers(Resource):
         max_retries: Optional[int] = None,
     ) -> Trigger:
         """Replaces a trigger; the API never returns polling code or input fields, so send all you want to keep."""
-        check_id("integration_id", integration_id)
-        check_id("trigger_id", trigger_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(trigger_id, str):
+            raise id_error("trigger_id", trigger_id)
         request = merge_body(
             body,
             {
@@ -86,10 +89,10 @@ class Triggers(Resource):
                 "input_fields": None if input_fields is None else list(input_fields),
             },
         )
-        answer = self._core.call(
+        answer: Trigger = self._client._live().call(
             "update_trigger", [integration_id, trigger_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Trigger, answer)
+        return answer
 
     def delete(
         self,
@@ -101,12 +104,14 @@ class Triggers(Resource):
         max_retries: Optional[int] = None,
     ) -> Deleted:
         """Deletes a trigger, permanently."""
-        check_id("integration_id", integration_id)
-        check_id("trigger_id", trigger_id)
-        answer = self._core.call(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(trigger_id, str):
+            raise id_error("trigger_id", trigger_id)
+        answer: Deleted = self._client._live().call(
             "delete_trigger", [integration_id, trigger_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Deleted, answer)
+        return answer
 
 
 class AsyncTriggers(Resource):
@@ -132,7 +137,8 @@ class AsyncTriggers(Resource):
         max_retries: Optional[int] = None,
     ) -> Trigger:
         """Adds a polling trigger to an integration; safe to retry, as action creates are."""
-        check_id("integration_id", integration_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
         request = merge_body(
             body,
             {
@@ -142,10 +148,10 @@ class AsyncTriggers(Resource):
                 "input_fields": None if input_fields is None else list(input_fields),
             },
         )
-        answer = await self._core.call_async(
+        answer: Trigger = await self._client._live().call_async(
             "create_trigger", [integration_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Trigger, answer)
+        return answer
 
     async def update(
         self,
@@ -163,8 +169,10 @@ class AsyncTriggers(Resource):
         max_retries: Optional[int] = None,
     ) -> Trigger:
         """Replaces a trigger; the API never returns polling code or input fields, so send all you want to keep."""
-        check_id("integration_id", integration_id)
-        check_id("trigger_id", trigger_id)
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(trigger_id, str):
+            raise id_error("trigger_id", trigger_id)
         request = merge_body(
             body,
             {
@@ -174,10 +182,10 @@ class AsyncTriggers(Resource):
                 "input_fields": None if input_fields is None else list(input_fields),
             },
         )
-        answer = await self._core.call_async(
+        answer: Trigger = await self._client._live().call_async(
             "update_trigger", [integration_id, trigger_id], request, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Trigger, answer)
+        return answer
 
     async def delete(
         self,
@@ -189,9 +197,11 @@ class AsyncTriggers(Resource):
         max_retries: Optional[int] = None,
     ) -> Deleted:
         """Deletes a trigger, permanently."""
-        check_id("integration_id", integration_id)
-        check_id("trigger_id", trigger_id)
-        answer = await self._core.call_async(
+        if not isinstance(integration_id, str):
+            raise id_error("integration_id", integration_id)
+        if not isinstance(trigger_id, str):
+            raise id_error("trigger_id", trigger_id)
+        answer: Deleted = await self._client._live().call_async(
             "delete_trigger", [integration_id, trigger_id], None, timeout=timeout, deadline=deadline, max_retries=max_retries
         )
-        return cast(Deleted, answer)
+        return answer
