@@ -176,7 +176,13 @@ macro_rules! plain_field {
         }
     )*};
 }
-plain_field!(String, bool, u32);
+plain_field!(bool, u32);
+
+impl Field for String {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self).into_any())
+    }
+}
 
 macro_rules! enum_field {
     ($($t:ty),*) => {$(
@@ -206,18 +212,12 @@ impl<T: Field> Field for Option<T> {
 
 impl<T: Field> Field for Vec<T> {
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let list = PyList::empty(py);
-        for item in self {
-            list.append(item.to_py(py)?)?;
-        }
-        Ok(list.into_any())
+        let items = self.iter().map(|item| item.to_py(py)).collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any())
     }
     fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let list = PyList::empty(py);
-        for item in self {
-            list.append(item.to_plain(py)?)?;
-        }
-        Ok(list.into_any())
+        let items = self.iter().map(|item| item.to_plain(py)).collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any())
     }
 }
 
@@ -325,13 +325,21 @@ macro_rules! model {
                 $py { inner, meta }
             }
 
-            fn fields<'py>(&self, py: Python<'py>, plain: bool) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
-                Ok(vec![$(
-                    (
-                        model!(@name $field $($pyname)?),
-                        if plain { self.inner.$field.to_plain(py)? } else { self.inner.$field.to_py(py)? },
-                    ),
-                )*])
+            fn fields<'py>(&self, py: Python<'py>) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+                Ok(vec![$( (model!(@name $field $($pyname)?), self.inner.$field.to_py(py)?), )*])
+            }
+
+            /// `to_dict()` of a core model, without wrapping (and so copying) it first. The keys are
+            /// interned: `to_list()` of a long list makes the same few keys thousands of times.
+            fn dict_of<'py>(inner: &$core, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                let dict = PyDict::new(py);
+                $( dict.set_item(pyo3::intern!(py, model!(@name $field $($pyname)?)), inner.$field.to_plain(py)?)?; )*
+                for (key, value) in inner.extras() {
+                    if !dict.contains(key)? {
+                        dict.set_item(key, to_python(py, value)?)?;
+                    }
+                }
+                Ok(dict)
             }
         }
 
@@ -340,7 +348,7 @@ macro_rules! model {
                 Ok(Bound::new(py, $py::wrap(self.clone(), Meta::default()))?.into_any())
             }
             fn to_plain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                Ok($py::wrap(self.clone(), Meta::default()).to_dict(py)?.into_any())
+                Ok($py::dict_of(self, py)?.into_any())
             }
         }
 
@@ -373,20 +381,11 @@ macro_rules! model {
 
             /// The fields as a plain dict with snake_case keys (nested objects as dicts), then `extra`.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                let dict = PyDict::new(py);
-                for (name, value) in self.fields(py, true)? {
-                    dict.set_item(name, value)?;
-                }
-                for (key, value) in self.inner.extras() {
-                    if !dict.contains(key)? {
-                        dict.set_item(key, to_python(py, value)?)?;
-                    }
-                }
-                Ok(dict)
+                $py::dict_of(&self.inner, py)
             }
 
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-                repr_of(py, stringify!($py), &self.fields(py, false)?, self.inner.extras())
+                repr_of(py, stringify!($py), &self.fields(py)?, self.inner.extras())
             }
 
             /// Pickles (and so copies) by value: the JSON form, `attempts` and `request_id`.
@@ -557,8 +556,9 @@ impl IntegrationList {
         self.items[at as usize].to_py(py)
     }
 
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.items.to_py(py)?.try_iter().map(Bound::into_any)
+    /// Makes each `IntegrationSummary` when it is reached, not all of them up front.
+    fn __iter__(slf: Bound<'_, Self>) -> IntegrationListIter {
+        IntegrationListIter { list: slf.unbind(), next: std::sync::atomic::AtomicUsize::new(0) }
     }
 
     fn __eq__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -601,7 +601,7 @@ impl IntegrationList {
     }
 
     /// The integrations as a list of plain dicts.
-    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    pub fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.items.to_plain(py)
     }
 
@@ -615,5 +615,36 @@ impl IntegrationList {
     #[getter]
     fn request_id(&self) -> Option<String> {
         self.meta.request_id.clone()
+    }
+}
+
+/// An iterator over an [`IntegrationList`]: each item is made as it is reached.
+#[pyclass(frozen, module = "langdock")]
+pub struct IntegrationListIter {
+    list: Py<IntegrationList>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+#[pymethods]
+impl IntegrationListIter {
+    fn __iter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let items = &self.list.get().items;
+        // Frozen, and so shared: the position is claimed atomically (the GIL may be off on free-threaded builds).
+        let at = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match items.get(at) {
+            Some(item) => item.to_py(py).map(Some),
+            None => {
+                self.next.store(items.len(), std::sync::atomic::Ordering::Relaxed);
+                Ok(None)
+            }
+        }
+    }
+
+    fn __length_hint__(&self) -> usize {
+        self.list.get().items.len().saturating_sub(self.next.load(std::sync::atomic::Ordering::Relaxed))
     }
 }

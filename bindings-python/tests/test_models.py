@@ -84,3 +84,28 @@ def test_models_are_immutable() -> None:
     trigger = langdock.Trigger(id="t", name="n")
     with pytest.raises(AttributeError):
         trigger.name = "other"  # type: ignore[misc]
+
+
+def test_a_large_list_iterates_indexes_and_converts_item_by_item(client: langdock.Client, emulator: Emulator) -> None:
+    items = [
+        {"id": f"i-{n}", "name": f"int-{n}", "description": "d" * 60, "authType": "NONE", "buildByLangdock": False,
+         "actions": [{"id": f"a-{n}", "name": "Act", "future": n}], "rank": n}
+        for n in range(2000)
+    ]
+    emulator.inject("list_integrations", body=json.dumps({"integrations": items}))
+    listed = client.integrations.list()
+    assert len(listed) == 2000
+    iterator = iter(listed)
+    assert next(iterator) == listed[0] and next(iterator) == listed[-2000 + 1]
+    assert iterator.__length_hint__() == 1998  # type: ignore[attr-defined]
+    rest = list(iterator)
+    assert [i.id for i in rest] == [f"i-{n}" for n in range(2, 2000)]
+    assert list(iterator) == [], "an exhausted iterator stays exhausted"
+    assert [i.name for i in listed] == [i["name"] for i in items], "each iteration starts over"
+    assert listed[1999].extra == {"rank": 1999} and listed[5].actions[0].extra == {"future": 5}
+    assert [i.id for i in listed[10:4:-3]] == ["i-10", "i-7"]
+    plain = listed.to_list()
+    assert plain[7] == listed[7].to_dict()
+    assert plain[7]["actions"] == [{"id": "a-7", "name": "Act", "description": None, "future": 7}]
+    assert (plain[7]["rank"], plain[7]["built_by_langdock"], plain[7]["auth_type"]) == (7, False, "NONE")
+    assert listed == list(listed) and listed != list(listed)[:-1]

@@ -294,7 +294,10 @@ impl Transport {
                     redirect_refused,
                 });
             }
-            let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(1 << 20) as usize);
+            // Sized once from the announced length (at most the cap, checked above): a large list is not
+            // copied again and again as the buffer grows. Memory the server announced but never sent is
+            // reserved, not touched.
+            let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
             let mut oversized = None;
             while let Some(chunk) = response.chunk().await? {
                 if body.len() + chunk.len() > MAX_RESPONSE_BYTES {

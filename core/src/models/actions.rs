@@ -1,37 +1,28 @@
 //! Actions: the JavaScript an agent can run, with the input fields it asks for.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Extra, InputField};
 
 /// An action as the API returns it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Action {
     /// The action id (UUID).
     pub id: String,
     /// The name, unique in the integration.
-    #[serde(default)]
     pub name: String,
     /// The server-made slug; it never changes, even on rename.
-    #[serde(default)]
     pub slug: Option<String>,
     /// The description.
-    #[serde(default)]
     pub description: Option<String>,
     /// The JavaScript the action runs.
-    #[serde(default)]
     pub code: Option<String>,
     /// The position in the integration, from 0.
-    #[serde(default)]
     pub order: Option<u32>,
     /// Whether a user confirms before the action runs.
-    #[serde(default)]
-    #[serde(alias = "requires_confirmation")]
     pub requires_confirmation: Option<bool>,
     /// The inputs the action asks for.
-    #[serde(default)]
-    #[serde(alias = "input_fields")]
     pub input_fields: Vec<InputField>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -42,24 +33,22 @@ pub struct Action {
 ///
 /// On update, an omitted `description` is cleared and omitted `input_fields` are removed, while an
 /// omitted `code` or `requires_confirmation` keeps its stored value.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionInput {
     /// The name (required, at most 100 characters, unique in the integration).
     pub name: String,
     /// The description (at most 1,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The JavaScript (at most 40,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The inputs the action asks for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "input_fields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_fields: Option<Vec<InputField>>,
     /// Whether a user confirms before it runs; the server's default is true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "requires_confirmation")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_confirmation: Option<bool>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]
@@ -138,20 +127,50 @@ impl From<&Action> for ActionInput {
 }
 
 /// What a delete answers.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Deleted {
     /// The server's message, e.g. `"Action deleted"`.
-    #[serde(default)]
     pub message: String,
     /// The id of what was deleted.
-    #[serde(default)]
     pub id: String,
     /// True when an earlier attempt of this call already deleted it: a retried delete that met a
     /// 404 after an ambiguous failure is reported as done. Never sent by the server.
-    #[serde(default, alias = "already_deleted")]
     pub already_deleted: bool,
     /// Properties this version does not know.
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+// Decoding: each field's wire name, then its aliases (see `deserialize.rs`).
+deserialize_with_extra!(Action {
+    required { id: String = "id" }
+    optional {
+        name: String = "name",
+        slug: Option<String> = "slug",
+        description: Option<String> = "description",
+        code: Option<String> = "code",
+        order: Option<u32> = "order",
+        requires_confirmation: Option<bool> = "requiresConfirmation" | "requires_confirmation",
+        input_fields: Vec<InputField> = "inputFields" | "input_fields",
+    }
+});
+
+deserialize_with_extra!(ActionInput {
+    required { name: String = "name" }
+    optional {
+        description: Option<String> = "description",
+        code: Option<String> = "code",
+        input_fields: Option<Vec<InputField>> = "inputFields" | "input_fields",
+        requires_confirmation: Option<bool> = "requiresConfirmation" | "requires_confirmation",
+    }
+});
+
+deserialize_with_extra!(Deleted {
+    required {}
+    optional {
+        message: String = "message",
+        id: String = "id",
+        already_deleted: bool = "alreadyDeleted" | "already_deleted",
+    }
+});

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::Extra;
 
@@ -48,27 +48,26 @@ string_enum! {
 }
 
 /// A value the user enters when connecting; action code reads it as `data.auth.<slug>`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthField {
     /// The server-made id: read from responses, never sent.
-    #[serde(default, skip_serializing_if = "crate::binding::skip_read_only")]
+    #[serde(skip_serializing_if = "crate::binding::skip_read_only")]
     pub id: Option<String>,
     /// Unique in the integration (at most 100 characters).
     pub slug: String,
     /// What the user sees (at most 100 characters).
     pub label: String,
     /// The field type.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub field_type: AuthFieldType,
     /// Help text (at most 500 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Placeholder text (at most 200 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
     /// Whether the user must fill it in.
-    #[serde(default)]
     pub required: bool,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -91,42 +90,35 @@ impl AuthField {
 /// The OAuth client of an `OAUTH` or `OAUTH_DCR` integration.
 ///
 /// `client_secret` is write-only: the server never returns it, and `Debug` never prints it.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OAuthClient {
     /// The OAuth client id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "client_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The OAuth client secret (sent, never returned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "client_secret")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
     /// The authorization endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "auth_url")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// The token endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "token_url")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// Space-separated scopes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<String>,
     /// The label of the connect button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Custom JavaScript that builds the authorization URL (at most 1,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "authorization_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_code: Option<String>,
     /// Custom JavaScript that exchanges the code for a token (at most 1,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "access_token_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_code: Option<String>,
     /// Custom JavaScript that refreshes the token (at most 1,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "refresh_token_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_code: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -151,23 +143,19 @@ impl fmt::Debug for OAuthClient {
 }
 
 /// The body of an auth update. Changing `auth_type` disconnects every user of the integration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAuth {
     /// The auth type (required).
-    #[serde(alias = "auth_type")]
     pub auth_type: AuthType,
     /// When given, replaces the whole list of auth fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "auth_fields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_fields: Option<Vec<AuthField>>,
     /// JavaScript that tests a connection (at most 1,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "auth_test_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_test_code: Option<String>,
     /// The OAuth client; only with `OAUTH` or `OAUTH_DCR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "oauth_client")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_client: Option<OAuthClient>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]
@@ -180,3 +168,39 @@ impl UpdateAuth {
         UpdateAuth { auth_type, ..UpdateAuth::default() }
     }
 }
+
+// Decoding: each field's wire name, then its aliases (see `deserialize.rs`).
+deserialize_with_extra!(AuthField {
+    required { slug: String = "slug", label: String = "label" }
+    optional {
+        id: Option<String> = "id",
+        field_type: AuthFieldType = "type",
+        description: Option<String> = "description",
+        placeholder: Option<String> = "placeholder",
+        required: bool = "required",
+    }
+});
+
+deserialize_with_extra!(OAuthClient {
+    required {}
+    optional {
+        client_id: Option<String> = "clientId" | "client_id",
+        client_secret: Option<String> = "clientSecret" | "client_secret",
+        auth_url: Option<String> = "authUrl" | "auth_url",
+        token_url: Option<String> = "tokenUrl" | "token_url",
+        scopes: Option<String> = "scopes",
+        label: Option<String> = "label",
+        authorization_code: Option<String> = "authorizationCode" | "authorization_code",
+        access_token_code: Option<String> = "accessTokenCode" | "access_token_code",
+        refresh_token_code: Option<String> = "refreshTokenCode" | "refresh_token_code",
+    }
+});
+
+deserialize_with_extra!(UpdateAuth {
+    required { auth_type: AuthType = "authType" | "auth_type" }
+    optional {
+        auth_fields: Option<Vec<AuthField>> = "authFields" | "auth_fields",
+        auth_test_code: Option<String> = "authTestCode" | "auth_test_code",
+        oauth_client: Option<OAuthClient> = "oauthClient" | "oauth_client",
+    }
+});

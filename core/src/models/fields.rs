@@ -64,39 +64,36 @@ impl SelectOption {
 ///
 /// `slug` and `order` are made by the server: they come back in responses, and the server ignores
 /// them when a fetched field is sent back.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InputField {
     /// The label shown to the user (required, at most 100 characters).
     pub label: String,
     /// The field type; `TEXT` when not given.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub field_type: InputFieldType,
     /// Help text (at most 500 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Placeholder text (at most 200 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
     /// Whether the user must fill it in.
-    #[serde(default)]
     pub required: bool,
     /// The choices of a `SELECT` field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
     /// Several choices for `SELECT`, several files for `FILE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "allow_multi_select")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multi_select: Option<bool>,
     /// The action (UUID) that supplies dynamic options for this field (actions only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "context_action_id")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_action_id: Option<String>,
     /// The server-made slug: code reads the value as `data.input.<slug>`.
-    #[serde(default, skip_serializing_if = "crate::binding::skip_read_only")]
+    #[serde(skip_serializing_if = "crate::binding::skip_read_only")]
     pub slug: Option<String>,
     /// The position, from 0.
-    #[serde(default, skip_serializing_if = "crate::binding::skip_read_only")]
+    #[serde(skip_serializing_if = "crate::binding::skip_read_only")]
     pub order: Option<u32>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -121,3 +118,19 @@ impl InputField {
         self
     }
 }
+
+// Decoding: each field's wire name, then its aliases (see `deserialize.rs`).
+deserialize_with_extra!(InputField {
+    required { label: String = "label" }
+    optional {
+        field_type: InputFieldType = "type",
+        description: Option<String> = "description",
+        placeholder: Option<String> = "placeholder",
+        required: bool = "required",
+        options: Option<Vec<SelectOption>> = "options",
+        allow_multi_select: Option<bool> = "allowMultiSelect" | "allow_multi_select",
+        context_action_id: Option<String> = "contextActionId" | "context_action_id",
+        slug: Option<String> = "slug",
+        order: Option<u32> = "order",
+    }
+});

@@ -1,20 +1,18 @@
 //! Integrations: the list entries, the full integration, and the create/update bodies.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Action, AuthField, AuthType, Extra, OAuthClient, Trigger};
 
 /// An action as the list endpoint shows it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionSummary {
     /// The action id (UUID).
     pub id: String,
     /// The action name.
-    #[serde(default)]
     pub name: String,
     /// The action description.
-    #[serde(default)]
     pub description: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -22,27 +20,22 @@ pub struct ActionSummary {
 }
 
 /// One entry of the integration list: Langdock-built and custom integrations alike.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationSummary {
     /// The integration id (UUID).
     pub id: String,
     /// The integration name.
-    #[serde(default)]
     pub name: String,
     /// The integration description.
-    #[serde(default)]
     pub description: Option<String>,
     /// How users authenticate.
-    #[serde(default)]
-    #[serde(alias = "auth_type")]
     pub auth_type: AuthType,
     /// True for integrations made by Langdock, which cannot be changed through this API.
     /// (The API spells the property `buildByLangdock`.)
-    #[serde(default, rename = "buildByLangdock")]
+    #[serde(rename = "buildByLangdock")]
     pub built_by_langdock: bool,
     /// The integration's actions, in short.
-    #[serde(default)]
     pub actions: Vec<ActionSummary>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -50,20 +43,17 @@ pub struct IntegrationSummary {
 }
 
 /// What create and update answer: the integration's identity, not its contents.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IntegrationRef {
     /// The integration id (UUID).
     pub id: String,
     /// The integration name.
-    #[serde(default)]
     pub name: String,
     /// The integration description.
-    #[serde(default)]
     pub description: Option<String>,
     /// When it was created (ISO 8601, UTC), in the create answer only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "created_at")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -73,38 +63,26 @@ pub struct IntegrationRef {
 /// A whole integration, as `get` and the auth update answer it.
 ///
 /// The API returns neither a trigger's polling code nor its input fields.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Integration {
     /// The integration id (UUID).
     pub id: String,
     /// The integration name.
-    #[serde(default)]
     pub name: String,
     /// The integration description.
-    #[serde(default)]
     pub description: Option<String>,
     /// How users authenticate.
-    #[serde(default)]
-    #[serde(alias = "auth_type")]
     pub auth_type: AuthType,
     /// JavaScript that tests a connection.
-    #[serde(default)]
-    #[serde(alias = "auth_test_code")]
     pub auth_test_code: Option<String>,
     /// The values users enter when connecting.
-    #[serde(default)]
-    #[serde(alias = "auth_fields")]
     pub auth_fields: Vec<AuthField>,
     /// The OAuth client, without its secret.
-    #[serde(default)]
-    #[serde(alias = "oauth_client")]
     pub oauth_client: Option<OAuthClient>,
     /// The actions, in order.
-    #[serde(default)]
     pub actions: Vec<Action>,
     /// The triggers.
-    #[serde(default)]
     pub triggers: Vec<Trigger>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -112,13 +90,13 @@ pub struct Integration {
 }
 
 /// The body of an integration create.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateIntegration {
     /// The name (required, at most 40 characters, no control characters). Names need not be unique.
     pub name: String,
     /// The description (at most 90 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]
@@ -139,21 +117,20 @@ impl CreateIntegration {
 }
 
 /// A partial update of an integration: only the properties given change; at least one is needed.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateIntegration {
     /// A new name (at most 40 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// A new description (at most 90 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A new icon URL (`http(s)://…`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "icon_url")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
     /// A new color, `#RRGGBB` or `#RGB`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]
@@ -161,14 +138,72 @@ pub struct UpdateIntegration {
 }
 
 /// An integration's icon.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Icon {
     /// Where the icon is served, or `None` when the integration has none.
-    #[serde(default)]
-    #[serde(alias = "icon_url")]
     pub icon_url: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+// Decoding: each field's wire name, then its aliases (see `deserialize.rs`).
+deserialize_with_extra!(ActionSummary {
+    required { id: String = "id" }
+    optional { name: String = "name", description: Option<String> = "description" }
+});
+
+deserialize_with_extra!(IntegrationSummary {
+    required { id: String = "id" }
+    optional {
+        name: String = "name",
+        description: Option<String> = "description",
+        auth_type: AuthType = "authType" | "auth_type",
+        built_by_langdock: bool = "buildByLangdock",
+        actions: Vec<ActionSummary> = "actions",
+    }
+});
+
+deserialize_with_extra!(IntegrationRef {
+    required { id: String = "id" }
+    optional {
+        name: String = "name",
+        description: Option<String> = "description",
+        created_at: Option<String> = "createdAt" | "created_at",
+    }
+});
+
+deserialize_with_extra!(Integration {
+    required { id: String = "id" }
+    optional {
+        name: String = "name",
+        description: Option<String> = "description",
+        auth_type: AuthType = "authType" | "auth_type",
+        auth_test_code: Option<String> = "authTestCode" | "auth_test_code",
+        auth_fields: Vec<AuthField> = "authFields" | "auth_fields",
+        oauth_client: Option<OAuthClient> = "oauthClient" | "oauth_client",
+        actions: Vec<Action> = "actions",
+        triggers: Vec<Trigger> = "triggers",
+    }
+});
+
+deserialize_with_extra!(CreateIntegration {
+    required { name: String = "name" }
+    optional { description: Option<String> = "description" }
+});
+
+deserialize_with_extra!(UpdateIntegration {
+    required {}
+    optional {
+        name: Option<String> = "name",
+        description: Option<String> = "description",
+        icon_url: Option<String> = "iconUrl" | "icon_url",
+        color: Option<String> = "color",
+    }
+});
+
+deserialize_with_extra!(Icon {
+    required {}
+    optional { icon_url: Option<String> = "iconUrl" | "icon_url" }
+});

@@ -6,6 +6,8 @@
 
 #[macro_use]
 mod string_enum;
+#[macro_use]
+mod deserialize;
 mod actions;
 mod auth;
 mod fields;
@@ -26,7 +28,8 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn requests_accept_snake_case_keys_from_python_dicts() {
@@ -48,5 +51,202 @@ mod tests {
         let field: InputField = serde_json::from_value(json!({"label": "x", "type": "COLOR"})).unwrap();
         assert_eq!(field.field_type, InputFieldType::Unknown("COLOR".into()));
         assert_eq!(serde_json::to_value(&field).unwrap()["type"], "COLOR");
+    }
+
+    #[test]
+    fn unknown_properties_are_kept_as_they_came_beside_the_known_ones() {
+        let text = r##"{"id": "i1", "name": "Weather", "color": "#fff", "tags": ["a", 1, null],
+            "owner": {"id": "u1", "name": "Ann"}, "builtByLangdock": true, "score": 1.5,
+            "actions": [{"id": "a1", "name": "Get", "slug": "get", "order": 2}]}"##;
+        let summary: IntegrationSummary = serde_json::from_str(text).unwrap();
+        assert_eq!((summary.id.as_str(), summary.name.as_str()), ("i1", "Weather"));
+        // `builtByLangdock` is not the API's spelling (`buildByLangdock`): it is kept, not read.
+        assert!(!summary.built_by_langdock);
+        let expected = json!({"color": "#fff", "tags": ["a", 1, null], "owner": {"id": "u1", "name": "Ann"},
+            "builtByLangdock": true, "score": 1.5});
+        assert_eq!(Value::Object(summary.extra.clone()), expected);
+        assert_eq!(Value::Object(summary.actions[0].extra.clone()), json!({"slug": "get", "order": 2}));
+        // And they go back out as they came, beside the known fields.
+        let back = serde_json::to_value(&summary).unwrap();
+        assert_eq!(back["owner"], expected["owner"]);
+        assert_eq!(back["buildByLangdock"], false);
+    }
+
+    #[test]
+    fn snake_case_aliases_read_the_same_fields_as_the_api_names() {
+        let camel: Integration = serde_json::from_value(json!({"id": "i", "authType": "OAUTH",
+            "authTestCode": "t", "authFields": [{"slug": "s", "label": "l"}], "oauthClient": {"clientId": "c"}}))
+        .unwrap();
+        let snake: Integration = serde_json::from_value(json!({"id": "i", "auth_type": "OAUTH",
+            "auth_test_code": "t", "auth_fields": [{"slug": "s", "label": "l"}], "oauth_client": {"client_id": "c"}}))
+        .unwrap();
+        assert_eq!(camel, snake);
+        assert_eq!(camel.auth_type, AuthType::OAuth);
+        assert_eq!(camel.oauth_client.unwrap().client_id.as_deref(), Some("c"));
+        let created: IntegrationRef = serde_json::from_value(json!({"id": "i", "created_at": "2025"})).unwrap();
+        assert_eq!(created.created_at.as_deref(), Some("2025"));
+        let icon: Icon = serde_json::from_value(json!({"icon_url": "https://x/i.png"})).unwrap();
+        assert_eq!(icon.icon_url.as_deref(), Some("https://x/i.png"));
+        let deleted: Deleted = serde_json::from_value(json!({"already_deleted": true})).unwrap();
+        assert!(deleted.already_deleted);
+        let trigger: TriggerInput = serde_json::from_value(json!({"name": "t", "polling_code": "p"})).unwrap();
+        assert_eq!(trigger.polling_code.as_deref(), Some("p"));
+    }
+
+    #[test]
+    fn absent_fields_take_their_defaults_and_null_options_are_none() {
+        let summary: IntegrationSummary = serde_json::from_value(json!({"id": "i", "description": null})).unwrap();
+        assert_eq!(summary, IntegrationSummary { id: "i".into(), ..IntegrationSummary::default() });
+        let field: InputField = serde_json::from_value(json!({"label": "City"})).unwrap();
+        assert_eq!((field.field_type, field.required, field.slug), (InputFieldType::Text, false, None));
+        assert_eq!(serde_json::from_value::<OAuthClient>(json!({})).unwrap(), OAuthClient::default());
+    }
+
+    #[test]
+    fn a_missing_required_field_or_a_duplicate_one_is_the_derive_s_error() {
+        let missing = serde_json::from_value::<IntegrationSummary>(json!({"name": "n"})).unwrap_err();
+        assert_eq!(missing.to_string(), "missing field `id`");
+        let missing = serde_json::from_value::<UpdateAuth>(json!({})).unwrap_err();
+        assert_eq!(missing.to_string(), "missing field `authType`");
+        // An alias and the API name are the same field.
+        let twice = serde_json::from_str::<UpdateAuth>(r#"{"authType": "NONE", "auth_type": "NONE"}"#).unwrap_err();
+        assert!(twice.to_string().starts_with("duplicate field `authType`"), "{twice}");
+        let derived = UpdateAuth::derived_from_str(r#"{"authType": "NONE", "auth_type": "NONE"}"#).unwrap_err();
+        assert_eq!(twice.to_string(), derived.to_string());
+        // Unknown keys given twice: the last one is kept, as before.
+        let text = r#"{"id": "i", "x": 1, "x": 2}"#;
+        assert_eq!(serde_json::from_str::<Trigger>(text).unwrap(), Trigger::derived_from_str(text).unwrap());
+        let wrong = serde_json::from_value::<Action>(json!({"id": "a", "order": "first"})).unwrap_err();
+        assert!(wrong.to_string().starts_with("invalid type: string \"first\", expected u32"), "{wrong}");
+        // A model is an object: an array of its values is refused, as the derive with `flatten` refused it.
+        assert!(serde_json::from_value::<ActionSummary>(json!(["a", "n", null])).is_err());
+    }
+
+    /// Every wire name and alias of the models, and a few unknown ones.
+    const KEYS: &[&str] = &[
+        "id",
+        "name",
+        "description",
+        "slug",
+        "code",
+        "order",
+        "label",
+        "type",
+        "required",
+        "message",
+        "color",
+        "options",
+        "value",
+        "scopes",
+        "actions",
+        "triggers",
+        "authType",
+        "auth_type",
+        "buildByLangdock",
+        "builtByLangdock",
+        "createdAt",
+        "created_at",
+        "authTestCode",
+        "auth_test_code",
+        "authFields",
+        "auth_fields",
+        "oauthClient",
+        "oauth_client",
+        "inputFields",
+        "input_fields",
+        "requiresConfirmation",
+        "requires_confirmation",
+        "allowMultiSelect",
+        "allow_multi_select",
+        "contextActionId",
+        "context_action_id",
+        "iconUrl",
+        "icon_url",
+        "pollingCode",
+        "polling_code",
+        "alreadyDeleted",
+        "already_deleted",
+        "clientId",
+        "client_secret",
+        "tokenUrl",
+        "refresh_token_code",
+        "placeholder",
+        "extra",
+        "x",
+    ];
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (0u64..5).prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            Just(json!(-1.5)),
+            prop_oneof![Just("NONE"), Just("OAUTH"), Just("TEXT"), Just("COLOR"), Just("x")]
+                .prop_map(|s| Value::String(s.into())),
+        ];
+        leaf.prop_recursive(4, 48, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(prop::sample::select(KEYS).prop_map(str::to_owned), inner, 0..8)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Decodes `text` as `T` by hand and by the former derive: the same model, or errors with the same message.
+    fn same_as_derived<T: serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        text: &str,
+        derived: fn(&str) -> serde_json::Result<T>,
+    ) -> Result<(), TestCaseError> {
+        match (serde_json::from_str::<T>(text), derived(text)) {
+            (Ok(ours), Ok(theirs)) => prop_assert_eq!(ours, theirs),
+            (Err(ours), Err(theirs)) => {
+                // The reference is a struct of another name, which its "expected struct ..." says.
+                let name = std::any::type_name::<T>().rsplit("::").next().unwrap_or_default();
+                prop_assert_eq!(
+                    ours.to_string(),
+                    theirs.to_string().replace("struct Derived", &format!("struct {name}"))
+                )
+            }
+            (ours, theirs) => prop_assert!(false, "{text}: hand-written {ours:?}, derived {theirs:?}"),
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn decoding_matches_the_serde_derive_with_flatten_on_any_json(value in any_json()) {
+            // The value, and the value as the body of each model's required fields, so that deeper
+            // fields are reached too.
+            let mut texts = vec![value.to_string()];
+            if let Value::Object(map) = &value {
+                let mut with_required = map.clone();
+                for (key, text) in [("id", "i"), ("name", "n"), ("slug", "s"), ("label", "l"), ("authType", "NONE")] {
+                    with_required.entry(key).or_insert_with(|| json!(text));
+                }
+                texts.push(Value::Object(with_required).to_string());
+            }
+            for text in &texts {
+                same_as_derived(text, ActionSummary::derived_from_str)?;
+                same_as_derived(text, IntegrationSummary::derived_from_str)?;
+                same_as_derived(text, IntegrationRef::derived_from_str)?;
+                same_as_derived(text, Integration::derived_from_str)?;
+                same_as_derived(text, CreateIntegration::derived_from_str)?;
+                same_as_derived(text, UpdateIntegration::derived_from_str)?;
+                same_as_derived(text, Icon::derived_from_str)?;
+                same_as_derived(text, AuthField::derived_from_str)?;
+                same_as_derived(text, OAuthClient::derived_from_str)?;
+                same_as_derived(text, UpdateAuth::derived_from_str)?;
+                same_as_derived(text, InputField::derived_from_str)?;
+                same_as_derived(text, Action::derived_from_str)?;
+                same_as_derived(text, ActionInput::derived_from_str)?;
+                same_as_derived(text, Deleted::derived_from_str)?;
+                same_as_derived(text, Trigger::derived_from_str)?;
+                same_as_derived(text, TriggerInput::derived_from_str)?;
+            }
+        }
     }
 }

@@ -1,23 +1,20 @@
 //! Triggers: polling code that starts workflows.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::{Extra, InputField};
 
 /// A trigger as the API returns it. The API never returns its polling code or input fields.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trigger {
     /// The trigger id (UUID).
     pub id: String,
     /// The name, unique in the integration.
-    #[serde(default)]
     pub name: String,
     /// The server-made slug.
-    #[serde(default)]
     pub slug: Option<String>,
     /// The description.
-    #[serde(default)]
     pub description: Option<String>,
     /// Properties this version does not know.
     #[serde(flatten)]
@@ -26,21 +23,19 @@ pub struct Trigger {
 
 /// The body of a trigger create, and of an update (a full replacement: since the API does not
 /// return polling code or input fields, resend everything you want to keep).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TriggerInput {
     /// The name (required, at most 100 characters, unique in the integration).
     pub name: String,
     /// The description (at most 90 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The JavaScript that polls (at most 1,000 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "polling_code")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub polling_code: Option<String>,
     /// The inputs (the first seven field types only; no `contextActionId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "input_fields")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_fields: Option<Vec<InputField>>,
     /// Properties this version does not know, sent as they are.
     #[serde(flatten)]
@@ -77,3 +72,18 @@ impl TriggerInput {
         self.name == trigger.name && super::actions::same_text(&self.description, &trigger.description)
     }
 }
+
+// Decoding: each field's wire name, then its aliases (see `deserialize.rs`).
+deserialize_with_extra!(Trigger {
+    required { id: String = "id" }
+    optional { name: String = "name", slug: Option<String> = "slug", description: Option<String> = "description" }
+});
+
+deserialize_with_extra!(TriggerInput {
+    required { name: String = "name" }
+    optional {
+        description: Option<String> = "description",
+        polling_code: Option<String> = "pollingCode" | "polling_code",
+        input_fields: Option<Vec<InputField>> = "inputFields" | "input_fields",
+    }
+});
