@@ -10,7 +10,7 @@ BENCH_DIR := $(CURDIR)/target/bench
 
 # Each binding adds its own demo, test and soak targets to these lists.
 DEMOS := demo-rust
-TESTS := check-generated test-rust test-soak
+TESTS := check-generated test-rust test-soak test-bench-report
 SOAKS := soak-rust soak-rust-crash
 BENCHES := bench-rust
 # `make soak` makes 10,000 calls per language; `make test` runs the same soak shortened to 1,000.
@@ -36,7 +36,7 @@ PDOC := $(VENV)/.langdock-pdoc-$(PDOC_VERSION)
 DOCS_DIR := target/docs
 
 .PHONY: generate check-generated lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
-.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
+.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust test-bench-report soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
 demo: $(DEMOS)
@@ -85,19 +85,34 @@ test-soak:
 	$(MAKE) --no-print-directory soak SOAK_CALLS=1000
 
 ## bench: every language's client against its usual peers, side by side against one release emulator;
-## prints the table and writes target/bench/report.md and throughput.png (not part of `make test`)
+## prints the table and writes target/bench/report.md and throughput.png (not part of `make test`). Each part's
+## time (its release build included) goes into the report, with the machine and its load at the start.
+BENCH_PYTHON = $$(test -x .venv/bin/python && echo .venv/bin/python || echo python3)
 bench:
-	$(CARGO) build -q --release -p langdock-emulator --bins
 	@mkdir -p $(BENCH_DIR) && rm -f $(BENCH_DIR)/results.jsonl
+	@echo $$(date +%s) > $(BENCH_DIR)/started
+	@python3 tests/bench/report.py --machine >> $(BENCH_DIR)/results.jsonl
+	$(CARGO) build -q --release -p langdock-emulator --bins
+	@python3 tests/bench/report.py --timing build-emulator $$(cat $(BENCH_DIR)/started) >> $(BENCH_DIR)/results.jsonl
 	$(RELEASE_EMULATOR) -- $(MAKE) --no-print-directory bench-run BENCH_OUT=$(BENCH_DIR)/results.jsonl
-	$$(test -x .venv/bin/python && echo .venv/bin/python || echo python3) tests/bench/report.py \
-		$(BENCH_DIR)/results.jsonl $(BENCH_DIR)
+	@python3 tests/bench/report.py --timing total $$(cat $(BENCH_DIR)/started) >> $(BENCH_DIR)/results.jsonl
+	$(BENCH_PYTHON) tests/bench/report.py $(BENCH_DIR)/results.jsonl $(BENCH_DIR)
 
-bench-run: $(BENCHES)
+# Each part of the bench in turn, timed.
+bench-run:
+	@for part in $(BENCHES); do \
+		started=$$(date +%s); \
+		$(MAKE) --no-print-directory $$part BENCH_OUT=$(BENCH_OUT) || exit 1; \
+		python3 tests/bench/report.py --timing $$part $$started >> $(BENCH_OUT); \
+	done
 
 bench-rust:
 	$(CARGO) build -q --release -p langdock --example bench
 	BENCH_OUT=$(BENCH_OUT) $(RELEASE_DIR)/examples/bench
+
+## test-bench-report: the tests of the bench's report (tests/bench/report.py), part of `make test`
+test-bench-report:
+	python3 -m unittest tests/bench/test_report.py
 
 clean:
 	$(CARGO) clean

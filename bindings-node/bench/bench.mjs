@@ -7,7 +7,7 @@
 // its own (this file with `--child`), so that each peak-memory figure is that client's alone; load times are
 // measured by load.cjs, each in a fresh process.
 //
-// BENCH_ONLY=bulk,get,list,create,retry,import runs a subset; BENCH_REPEATS (default 3) the repetitions.
+// BENCH_ONLY=bulk,scaling,get,list,create,retry,import runs a subset; BENCH_REPEATS (default 3) the repetitions.
 
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -19,6 +19,14 @@ const IN_FLIGHT = 64;
 const BULK_CALLS = 1000;
 const BULK_PER_MINUTE = 3000;
 const CLIENTS = ['langdock', 'fetch', 'axios'];
+// A concurrent measurement makes up to 3,000 calls (1,000 for create) but starts none after this: the slow peers
+// make fewer calls, which bounds the bench's time without changing what calls per second means.
+const CONCURRENT_MS = 2500;
+// `scaling`: langdock against fetch + .json(), one call at a time, on a workspace of each size.
+const SCALING_CLIENTS = ['langdock', 'fetch'];
+const SCALING_SIZES = [100, 1_000, 10_000];
+/** Warm-up and measured calls of a `scaling` measurement: fewer as the answer grows (as the Rust bench). */
+const scalingCalls = (items) => (items <= 100 ? [20, 200] : items <= 1000 ? [5, 60] : [3, 15]);
 
 const baseUrl = () => {
   const url = process.env.LANGDOCK_BASE_URL;
@@ -194,8 +202,19 @@ async function child(clientName, workload, mode, policyName, first) {
   const policy = workload === 'retry' ? 'retry' : workload === 'bulk' ? policyName : null;
   const client = await makeClient(clientName, policy);
   const code = 'z'.repeat(5000);
+  // `scaling`: the list touched as a user would (its length, the first and last name); counts only if whole.
+  const items = workload === 'scaling' ? Number(first) : 0;
+  const scaling = async () => {
+    const list = await client.list();
+    const touched = [list.length, list[0]?.name, list[list.length - 1]?.name];
+    const expected = [items, 'seed-00000', `seed-${String(items - 1).padStart(5, '0')}`];
+    if (touched.join() !== expected.join()) throw new Error(`unexpected list: ${touched}`);
+    return touched;
+  };
   const call = (n) => {
     switch (workload) {
+      case 'scaling':
+        return scaling();
       case 'get':
       case 'retry':
         return client.get(first);
@@ -211,13 +230,15 @@ async function child(clientName, workload, mode, policyName, first) {
     }
   };
   /** Makes `calls` calls with IN_FLIGHT in flight; returns the latencies (ms), failures and seconds. */
-  const concurrently = async (calls, offset) => {
+  const concurrently = async (calls, offset, budgetMs = Infinity) => {
     const latencies = new Float64Array(calls);
     let next = 0;
     let failed = 0;
     const started = performance.now();
+    const deadline = started + budgetMs;
     const worker = async () => {
-      for (let n = next++; n < calls; n = next++) {
+      // The deadline is checked before a call number is taken, so that `next` counts the calls made.
+      for (let n; performance.now() <= deadline && (n = next++) < calls; ) {
         const at = performance.now();
         try {
           const model = await call(offset + n);
@@ -230,7 +251,8 @@ async function child(clientName, workload, mode, policyName, first) {
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    return { latencies, failed, seconds: (performance.now() - started) / 1000 };
+    const seconds = (performance.now() - started) / 1000;
+    return { latencies: latencies.subarray(0, Math.min(next, calls)), failed, seconds };
   };
 
   const row = {
@@ -244,11 +266,12 @@ async function child(clientName, workload, mode, policyName, first) {
     row.policy = policyName;
     row.ideal_fraction = BULK_CALLS / (BULK_PER_MINUTE / 60) / result.seconds;
   } else if (mode === 'sequential') {
-    for (let n = 0; n < 30; n++) await call(1_000_000 + n);
-    const latencies = new Float64Array(300);
+    const [warmUp, calls] = workload === 'scaling' ? scalingCalls(items) : [30, 300];
+    for (let n = 0; n < warmUp; n++) await call(1_000_000 + n);
+    const latencies = new Float64Array(calls);
     let failed = 0;
     const started = performance.now();
-    for (let n = 0; n < 300; n++) {
+    for (let n = 0; n < calls; n++) {
       const at = performance.now();
       try {
         await call(n);
@@ -260,8 +283,9 @@ async function child(clientName, workload, mode, policyName, first) {
     result = { latencies, failed, seconds: (performance.now() - started) / 1000 };
   } else {
     await concurrently(IN_FLIGHT, 2_000_000); // warm-up: opens the connections of 64 calls in flight
-    result = await concurrently(workload === 'create' ? 1000 : 3000, 0);
+    result = await concurrently(workload === 'create' ? 1000 : 3000, 0, CONCURRENT_MS);
   }
+  if (workload === 'scaling') row.items = items;
   const sorted = Array.from(result.latencies).sort((a, b) => a - b);
   Object.assign(row, {
     calls: sorted.length,
@@ -336,6 +360,11 @@ async function parent() {
   const { Langdock } = await import('langdock');
   const langdock = new Langdock({ noProxy: true });
   const started = performance.now();
+  let partStarted = performance.now();
+  const part = (name) => {
+    process.stderr.write(`node: ${name} took ${((performance.now() - partStarted) / 1000).toFixed(0)} s\n`);
+    partStarted = performance.now();
+  };
 
   if (wanted('import')) {
     process.stderr.write('node: load time\n');
@@ -343,12 +372,15 @@ async function parent() {
       const row = { language: 'node', client: name, workload: 'import', mode: null, import_ms: loadTime(name) };
       write(row);
     }
+    part('import');
   }
 
   if (wanted('bulk')) {
+    // langdock three times (its goal is judged over 3 repetitions), interleaved with each peer once with its
+    // typical retry policy and axios once with the Stainless default (the peers fail the same way every run).
     const runs = [
-      ['langdock', 'langdock'], ['axios', 'typical'], ['fetch', 'typical'],
-      ['langdock', 'stainless'], ['axios', 'stainless'], ['fetch', 'stainless'],
+      ['langdock', 'langdock'], ['axios', 'typical'], ['langdock', 'langdock'], ['fetch', 'typical'],
+      ['langdock', 'langdock'], ['axios', 'stainless'],
     ];
     for (const [client, policy] of runs) {
       await control('reset', {});
@@ -363,6 +395,24 @@ async function parent() {
       if (journal.requests.length >= 10_000) process.stderr.write('  (the journal is full: 429s undercounted)\n');
       write(row);
     }
+    part('bulk');
+  }
+
+  if (wanted('scaling')) {
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      for (const items of SCALING_SIZES) {
+        await control('seed', { integrations: items, descriptionLength: 60 });
+        const answer = await fetch(`${baseUrl()}/integrations/v1/get`, { headers: { authorization: `Bearer ${apiKey()}` } });
+        const answerBytes = (await answer.arrayBuffer()).byteLength;
+        process.stderr.write(`node: scaling, ${items} integrations (${answerBytes} B), repetition ${repeat + 1}/${repeats}\n`);
+        const order = repeat % 2 === 0 ? SCALING_CLIENTS : [...SCALING_CLIENTS].reverse();
+        for (const client of order) {
+          const row = runChild([client, 'scaling', 'sequential', '-', String(items)]);
+          if (row) write({ ...row, answer_bytes: answerBytes });
+        }
+      }
+    }
+    part('scaling');
   }
 
   const measured = [['get', 'sequential'], ['get', 'concurrent'], ['list', 'sequential'], ['list', 'concurrent'],
@@ -380,6 +430,7 @@ async function parent() {
       if (workload === 'retry') await control('chaos', { rate: 0 });
     }
   }
+  if (measured.length) part(measured.map(([w, m]) => `${w} ${m}`).join(', '));
   process.stderr.write(`node bench: ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 

@@ -9,7 +9,7 @@ own (`measure.py`, importing only the client it measures), so that each peak-mem
 alone.
 
 Environment: BENCH_OUT (the JSON lines file), BENCH_ONLY (comma-separated workloads to run, e.g. `bulk` or
-`get,import`), BENCH_REPEATS (default 3), BENCH_CLIENTS (comma-separated subset of the clients).
+`scaling,import`), BENCH_REPEATS (default 3), BENCH_CLIENTS (comma-separated subset of the clients).
 """
 from __future__ import annotations
 
@@ -38,18 +38,24 @@ WORKLOADS = [
     ("create", "sequential"),
     ("create", "concurrent"),
 ]
-# (client, policy): langdock as it ships and with the Stainless default; each peer with the retry policy its
-# users typically add (requests: urllib3 Retry; httpx-async: tenacity) and with the Stainless default.
+# (client, policy): langdock as it ships, three times each (its goal is judged over 3 repetitions), interleaved
+# with each peer once with the retry policy its users typically add (requests: urllib3 Retry; httpx-async:
+# tenacity) and requests once with the Stainless default (the peers fail the same way every run).
 BULK = [
     ("langdock", "langdock"),
+    ("langdock-async", "langdock"),
     ("requests", "typical"),
+    ("langdock", "langdock"),
     ("langdock-async", "langdock"),
     ("httpx-async", "typical"),
-    ("langdock", "stainless"),
+    ("langdock", "langdock"),
+    ("langdock-async", "langdock"),
     ("requests", "stainless"),
-    ("langdock-async", "stainless"),
-    ("httpx-async", "stainless"),
 ]
+# `scaling`: each langdock client against its peer's raw call plus `.json()`, one call at a time, on a workspace
+# of each size (seeded by the emulator's control API in one step).
+SCALING_CLIENTS = ["langdock", "requests", "langdock-async", "aiohttp"]
+SCALING_SIZES = [100, 1_000, 10_000]
 IMPORTS = ["langdock", "requests", "httpx", "aiohttp"]
 IMPORT_RUNS = 7
 
@@ -149,6 +155,27 @@ def bulk(out: Out, clients: List[str]) -> None:
         out.write(row)
 
 
+def scaling(out: Out, clients: List[str], repeats: int) -> None:
+    headers = {"authorization": f"Bearer {os.environ.get('LANGDOCK_API_KEY', '')}"}
+    chosen = [c for c in SCALING_CLIENTS if c in clients]
+    if not chosen:
+        return
+    for repeat in range(repeats):
+        for items in SCALING_SIZES:
+            control("POST", "seed", {"integrations": items, "descriptionLength": 60})
+            request = urllib.request.Request(f"{base_url()}/integrations/v1/get", headers=headers)
+            with urllib.request.urlopen(request) as answer:
+                size = len(answer.read())
+            log(f"python: scaling, {items} integrations ({size} bytes), repeat {repeat + 1} of {repeats}")
+            # The clients in a rotated order each repetition.
+            turn = repeat % len(chosen)
+            for client in chosen[turn:] + chosen[:turn]:
+                row = run_child([client, "scaling", "sequential", "-", str(items)])
+                if row is not None:
+                    row["answer_bytes"] = size
+                    out.write(row)
+
+
 def imports(out: Out) -> None:
     """`import X` in a fresh interpreter, the median of several runs (the first, which may warm the disk
     cache and write .pyc files, is left out)."""
@@ -179,12 +206,24 @@ def main() -> int:
     wanted = lambda workload: not only or workload in only  # noqa: E731
     started = time.perf_counter()
 
+    def part(name: str, since: float) -> None:
+        log(f"python: {name} took {time.perf_counter() - since:.0f} s")
+
     if wanted("import"):
         log("python: import times")
+        at = time.perf_counter()
         imports(out)
+        part("import", at)
     if wanted("bulk"):
+        at = time.perf_counter()
         bulk(out, clients)
+        part("bulk", at)
+    if wanted("scaling"):
+        at = time.perf_counter()
+        scaling(out, clients, repeats)
+        part("scaling", at)
     workloads = [(w, m) for (w, m) in WORKLOADS if wanted(w)]
+    at = time.perf_counter()
     if workloads or wanted("retry"):
         data = set_up()
         log(f"python: set up (the detail is {data['sizes']['detail']} bytes, the list {data['sizes']['list']} bytes)")
@@ -213,6 +252,7 @@ def main() -> int:
                         out.write(row)
             finally:
                 control("POST", "chaos", {"rate": 0})
+        part("get, list, create, retry", at)
     log(f"python: done in {time.perf_counter() - started:.0f} s")
     return 0
 

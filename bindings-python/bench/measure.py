@@ -5,8 +5,13 @@ that its peak memory is that client's alone); prints one JSON line. Started by b
 usage: measure.py CLIENT WORKLOAD MODE POLICY INTEGRATION_ID
 
 CLIENT: langdock, requests, httpx (64 threads when concurrent); langdock-async, httpx-async, aiohttp (64 tasks).
-WORKLOAD: get, list, create, retry, bulk. MODE: sequential, concurrent. POLICY (bulk): langdock, typical,
-stainless; `-` otherwise.
+WORKLOAD: get, list, create, retry, bulk, scaling. MODE: sequential, concurrent. POLICY (bulk): langdock,
+typical, stainless; `-` otherwise. For `scaling` (sequential only), INTEGRATION_ID is the number of integrations
+the seeded workspace holds.
+
+A concurrent measurement makes up to 3,000 calls (1,000 for `create`) but starts no new call after
+CONCURRENT_SECONDS: the slow peers then make fewer calls, which bounds the bench's time without changing what
+calls per second means.
 
 Every client makes the same calls and decodes the JSON into usable objects: the peers into dicts (`.json()`),
 langdock into its typed models. The peers are configured as a careful user would: one session, a connection
@@ -27,6 +32,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 IN_FLIGHT = 64
 SEQUENTIAL_CALLS, SEQUENTIAL_WARMUP = 300, 30
+CONCURRENT_SECONDS = 2.5
 BULK_CALLS = 1000
 # (retries, first wait, longest wait) in seconds.
 RETRY_WORKLOAD = (5, 0.01, 0.1)  # the `retry` workload: both sides, 10 ms doubling to 100 ms
@@ -128,6 +134,8 @@ def langdock_sync(client: str, workload: str, policy: str, target: str) -> Call:
         return lambda n: ld.integrations.get(target)
     if workload == "list":
         return lambda n: ld.integrations.list()
+    if workload == "scaling":
+        return lambda n: touch(ld.integrations.list())
     if workload == "create":
         return lambda n: ld.actions.create(target, **create_body(client, n))
     if workload == "bulk":
@@ -149,11 +157,25 @@ def langdock_async(client: str, workload: str, policy: str, target: str) -> Call
         return lambda n: ld.integrations.get(target)
     if workload == "list":
         return lambda n: ld.integrations.list()
+    if workload == "scaling":
+
+        async def scaling(n: int) -> Tuple[int, str, str]:
+            return touch(await ld.integrations.list())
+
+        return scaling
     if workload == "create":
         return lambda n: ld.actions.create(target, **create_body(client, n))
     if workload == "bulk":
         return lambda n: ld.actions.create(target, **bulk_body(client, policy, n))
     raise ValueError(workload)
+
+
+def touch(items: Any) -> Tuple[int, str, str]:
+    """What a user does first with a list (`scaling`): its length, the first and the last name. Attribute access
+    for langdock's models, subscripts for the peers' dicts."""
+    if items and isinstance(items[0], dict):
+        return len(items), items[0]["name"], items[-1]["name"]
+    return len(items), items[0].name, items[-1].name
 
 
 def peer_calls(client: str, workload: str, policy: str, target: str, send: Callable[..., Any], retrying: Any) -> Call:
@@ -163,6 +185,8 @@ def peer_calls(client: str, workload: str, policy: str, target: str, send: Calla
         return lambda n: send("GET", f"/{target}", None, "integration")
     if workload == "list":
         return lambda n: send("GET", "/get", None, "integrations")
+    if workload == "scaling":
+        return lambda n: send("GET", "/get", None, "integrations", touch)
     if workload == "create":
         return lambda n: send("POST", f"/{target}/actions/create", create_body(client, n), "action")
     if workload == "retry":
@@ -198,14 +222,15 @@ def requests_peer(client: str, workload: str, policy: str, target: str) -> Call:
     session.mount("https://", adapter)
     url = base()
 
-    def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str) -> Any:
+    def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str, then: Any = None) -> Any:
         try:
             answer = session.request(method, url + path, json=body, timeout=TIMEOUT)
         except requests.RequestException as error:
             raise Failed(0) from error
         if answer.status_code >= 300:
             raise Failed(answer.status_code, retry_after_of(answer.headers))
-        return answer.json()[key]
+        value = answer.json()[key]
+        return then(value) if then else value
 
     return peer_calls(client, workload, policy, target, send, with_retries)
 
@@ -296,7 +321,7 @@ def aiohttp_peer(client: str, workload: str, policy: str, target: str) -> Call:
     session: Optional[aiohttp.ClientSession] = None
     url = base()
 
-    async def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str) -> Any:
+    async def send(method: str, path: str, body: Optional[Dict[str, Any]], key: str, then: Any = None) -> Any:
         nonlocal session
         if session is None:  # made inside the running loop
             session = aiohttp.ClientSession(
@@ -308,7 +333,8 @@ def aiohttp_peer(client: str, workload: str, policy: str, target: str) -> Call:
             async with session.request(method, url + path, json=body) as answer:
                 if answer.status >= 300:
                     raise Failed(answer.status, retry_after_of(answer.headers))
-                return (await answer.json())[key]
+                value = (await answer.json())[key]
+                return then(value) if then else value
         except aiohttp.ClientError as error:
             raise Failed(0) from error
 
@@ -341,15 +367,15 @@ class Tally:
             self.first_failure = error
 
 
-def sequential(call: Call) -> Tuple[float, Tally]:
-    for n in range(SEQUENTIAL_WARMUP):
+def sequential(call: Call, warm_up: int = SEQUENTIAL_WARMUP, calls: int = SEQUENTIAL_CALLS) -> Tuple[float, Tally]:
+    for n in range(warm_up):
         try:
             call(1_000_000 + n)
         except Exception:
             pass
     tally = Tally()
     started = time.perf_counter()
-    for n in range(SEQUENTIAL_CALLS):
+    for n in range(calls):
         at = time.perf_counter()
         try:
             call(n)
@@ -359,10 +385,11 @@ def sequential(call: Call) -> Tuple[float, Tally]:
     return time.perf_counter() - started, tally
 
 
-def threads(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
+def threads(call: Call, calls: int, warm_up: bool, budget: Optional[float] = None) -> Tuple[float, Tally]:
     """64 threads take call numbers from one counter; with `warm_up`, each first makes one call (so that 64
-    connections are open) and all start together."""
+    connections are open) and all start together. No call starts after `budget` seconds."""
     tally = Tally()
+    deadline = [float("inf")]
     counter = itertools.count()
     barrier = threading.Barrier(IN_FLIGHT + 1)
 
@@ -375,7 +402,7 @@ def threads(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
         barrier.wait()
         while True:
             n = next(counter)
-            if n >= calls:
+            if n >= calls or time.perf_counter() > deadline[0]:
                 return
             at = time.perf_counter()
             try:
@@ -389,20 +416,24 @@ def threads(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
         thread.start()
     barrier.wait()
     started = time.perf_counter()
+    if budget is not None:
+        deadline[0] = started + budget
     for thread in workers:
         thread.join()
     return time.perf_counter() - started, tally
 
 
-async def sequential_async(call: Call) -> Tuple[float, Tally]:
-    for n in range(SEQUENTIAL_WARMUP):
+async def sequential_async(
+    call: Call, warm_up: int = SEQUENTIAL_WARMUP, calls: int = SEQUENTIAL_CALLS
+) -> Tuple[float, Tally]:
+    for n in range(warm_up):
         try:
             await call(1_000_000 + n)
         except Exception:
             pass
     tally = Tally()
     started = time.perf_counter()
-    for n in range(SEQUENTIAL_CALLS):
+    for n in range(calls):
         at = time.perf_counter()
         try:
             await call(n)
@@ -412,17 +443,20 @@ async def sequential_async(call: Call) -> Tuple[float, Tally]:
     return time.perf_counter() - started, tally
 
 
-async def tasks(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
-    """64 tasks take call numbers from one counter; with `warm_up`, 64 calls at once first."""
+async def tasks(call: Call, calls: int, warm_up: bool, budget: Optional[float] = None) -> Tuple[float, Tally]:
+    """64 tasks take call numbers from one counter; with `warm_up`, 64 calls at once first. No call starts
+    after `budget` seconds."""
     if warm_up:
         await asyncio.gather(*(call(2_000_000 + i) for i in range(IN_FLIGHT)), return_exceptions=True)
     tally = Tally()
     counter = itertools.count()
 
+    deadline = float("inf")
+
     async def worker() -> None:
         while True:
             n = next(counter)
-            if n >= calls:
+            if n >= calls or time.perf_counter() > deadline:
                 return
             at = time.perf_counter()
             try:
@@ -432,8 +466,26 @@ async def tasks(call: Call, calls: int, warm_up: bool) -> Tuple[float, Tally]:
             tally.latencies.append((time.perf_counter() - at) * 1000)
 
     started = time.perf_counter()
+    if budget is not None:
+        deadline = started + budget
     await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
     return time.perf_counter() - started, tally
+
+
+def scaling_calls(items: int) -> Tuple[int, int]:
+    """Warm-up and measured calls of a `scaling` measurement: fewer as the answer grows (as the Rust bench)."""
+    if items <= 100:
+        return 20, 200
+    if items <= 1000:
+        return 5, 60
+    return 3, 15
+
+
+def check_scaling(touched: Tuple[int, str, str], items: int) -> Tuple[int, str, str]:
+    """A `scaling` call counts only if the whole list came back (the seed's names: `seed-00000`, ...)."""
+    if touched != (items, "seed-00000", f"seed-{items - 1:05}"):
+        raise ValueError(f"unexpected list: {touched}")
+    return touched
 
 
 def peak_rss_mb() -> float:
@@ -454,17 +506,38 @@ def percentile(values: List[float], p: float) -> Optional[float]:
 def main() -> int:
     client, workload, mode, policy, target = sys.argv[1:6]
     call = MAKERS[client](client, workload, policy, target)
+    items = int(target) if workload == "scaling" else None
+    budget: Optional[float] = None
+    sequential_warm_up = SEQUENTIAL_WARMUP
     if workload == "bulk":
         calls, warm_up = BULK_CALLS, False
+    elif workload == "scaling":
+        assert items is not None
+        sequential_warm_up, calls = scaling_calls(items)
+        warm_up = True
+
+        def checked(n: int, inner: Call = call) -> Any:
+            return check_scaling(inner(n), items)
+
+        async def checked_async(n: int, inner: Call = call) -> Any:
+            return check_scaling(await inner(n), items)
+
+        call = checked_async if client in ASYNC else checked
     elif mode == "sequential":
         calls, warm_up = SEQUENTIAL_CALLS, True
     else:
-        calls, warm_up = (1000 if workload == "create" else 3000), True
+        calls, warm_up, budget = (1000 if workload == "create" else 3000), True, CONCURRENT_SECONDS
     if client in ASYNC:
-        runner = sequential_async(call) if mode == "sequential" else tasks(call, calls, warm_up)
+        if mode == "sequential":
+            runner = sequential_async(call, sequential_warm_up, calls)
+        else:
+            runner = tasks(call, calls, warm_up, budget)
         seconds, tally = asyncio.run(runner)
+    elif mode == "sequential":
+        seconds, tally = sequential(call, sequential_warm_up, calls)
     else:
-        seconds, tally = sequential(call) if mode == "sequential" else threads(call, calls, warm_up)
+        seconds, tally = threads(call, calls, warm_up, budget)
+    calls = len(tally.latencies)
     if tally.first_failure is not None:
         print(f"{client} {workload}: {tally.failed} failed, the first: {tally.first_failure!r}", file=sys.stderr)
     row = {
@@ -484,6 +557,8 @@ def main() -> int:
         "status_429": None,
         "import_ms": None,
     }
+    if items is not None:
+        row["items"] = items
     print(json.dumps(row))
     return 0
 

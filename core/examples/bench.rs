@@ -4,6 +4,9 @@
 //!
 //! The parent sets up the emulator and runs every measurement in a child process of its own (the same
 //! binary with `--child`), so that each peak-memory figure is that client's alone.
+//!
+//! Environment: `BENCH_OUT` (the JSON lines file), `BENCH_ONLY` (comma-separated workloads, e.g. `bulk` or
+//! `scaling,get`), `BENCH_REPEATS` (default 3).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -15,7 +18,21 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 const IN_FLIGHT: usize = 64;
-const REPEATS: usize = 3;
+/// Sizes of the `scaling` workload: integrations in the workspace `list` reads.
+const SCALING_SIZES: [usize; 3] = [100, 1_000, 10_000];
+/// Runs of the bulk job by langdock (its goal is judged over 3); the peers run once, as they fail the same way
+/// every time.
+const BULK_LANGDOCK_RUNS: usize = 3;
+
+/// Warm-up and measured calls of one `scaling` measurement with `items` integrations: fewer as the answer grows
+/// (at 10,000 a call takes tens of milliseconds, and the median of 15 is stable).
+fn scaling_calls(items: usize) -> (usize, usize) {
+    match items {
+        0..=100 => (20, 200),
+        101..=1_000 => (5, 60),
+        _ => (3, 15),
+    }
+}
 
 fn base_url() -> String {
     std::env::var("LANGDOCK_BASE_URL").expect("run under langdock-emulator --").trim_end_matches('/').to_owned()
@@ -194,6 +211,35 @@ async fn call(client: &str, workload: &str, n: u64, first: &str, langdock: &Clie
     }
 }
 
+/// One `scaling` call: the whole list, touched as a user would (its length, the first and last name), so that
+/// neither side can leave work undone. The peer is the raw floor: reqwest and `serde_json::Value`.
+async fn scaling_call(client: &str, langdock: &Client, raw: &Raw, items: usize) -> bool {
+    let touched = if client == "langdock" {
+        match langdock.integrations().list().await {
+            Ok(list) => {
+                let list: &[IntegrationSummary] = &list;
+                list.first().zip(list.last()).map(|(a, b)| (list.len(), a.name.len() + b.name.len()))
+            }
+            Err(_) => None,
+        }
+    } else {
+        let answer = raw.http.get(format!("{}/get", raw.base)).header("authorization", &raw.auth).send().await;
+        match answer {
+            Ok(answer) if answer.status().is_success() => match answer.bytes().await {
+                Ok(bytes) => serde_json::from_slice::<Value>(&bytes).ok().and_then(|value| {
+                    let list = value["integrations"].as_array()?;
+                    let name = |v: &Value| v["name"].as_str().map(str::len);
+                    Some((list.len(), name(list.first()?)? + name(list.last()?)?))
+                }),
+                Err(_) => None,
+            },
+            _ => None,
+        }
+    };
+    // `seed-NNNNN` names: 10 characters each.
+    touched == Some((items, 20))
+}
+
 /// Runs one measurement in this (child) process and prints its JSON line.
 async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &str) {
     let retry = workload == "retry";
@@ -210,7 +256,30 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
     let first = Arc::new(first.to_owned());
     let mut row = json!({"language": "rust", "client": client, "workload": workload, "mode": mode, "policy": null,
         "failed": 0, "ideal_fraction": null, "status_429": null, "import_ms": null});
-    if workload == "bulk" {
+    if workload == "scaling" {
+        let items: usize = first.parse().expect("the size of a scaling measurement");
+        let (warm_up, calls) = scaling_calls(items);
+        for _ in 0..warm_up {
+            scaling_call(client, &langdock, &raw, items).await;
+        }
+        let mut latencies = Vec::new();
+        let mut failed = 0u64;
+        let started = Instant::now();
+        for _ in 0..calls {
+            let at = Instant::now();
+            failed += u64::from(!scaling_call(client, &langdock, &raw, items).await);
+            latencies.push(at.elapsed().as_secs_f64() * 1000.0);
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        latencies.sort_by(f64::total_cmp);
+        row["items"] = json!(items);
+        row["calls"] = json!(calls);
+        row["seconds"] = json!(seconds);
+        row["rps"] = json!(calls as f64 / seconds);
+        row["p50_ms"] = json!(percentile(&latencies, 0.5));
+        row["p99_ms"] = json!(percentile(&latencies, 0.99));
+        row["failed"] = json!(failed);
+    } else if workload == "bulk" {
         row["policy"] = json!(policy);
         let started = Instant::now();
         let next = Arc::new(AtomicU64::new(0));
@@ -341,15 +410,63 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
 }
 
 fn run_child(args: &[&str], out: &mut std::fs::File) {
+    run_child_with(args, out, |_| {});
+}
+
+/// [`run_child`], with `amend` adding what the parent knows to the row.
+fn run_child_with(args: &[&str], out: &mut std::fs::File, amend: impl FnOnce(&mut Value)) {
     let exe = std::env::current_exe().unwrap();
     let output = std::process::Command::new(exe).arg("--child").args(args).output().expect("child runs");
     if !output.status.success() {
         eprintln!("bench {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
         return;
     }
-    let line = String::from_utf8_lossy(&output.stdout);
-    eprintln!("  {}", line.trim());
-    out.write_all(line.as_bytes()).unwrap();
+    let Ok(mut row) = serde_json::from_slice::<Value>(&output.stdout) else {
+        eprintln!("bench {args:?}: no row in {:?}", String::from_utf8_lossy(&output.stdout));
+        return;
+    };
+    amend(&mut row);
+    eprintln!("  {row}");
+    writeln!(out, "{row}").unwrap();
+}
+
+/// Seeds the workspace for a `scaling` measurement and returns the size of the list answer in bytes.
+async fn seed(items: usize) -> usize {
+    control("seed", json!({"integrations": items, "descriptionLength": 60})).await;
+    let raw = Raw::new();
+    let answer = raw.http.get(format!("{}/get", raw.base)).header("authorization", &raw.auth).send().await.unwrap();
+    answer.bytes().await.unwrap().len()
+}
+
+/// Runs one bulk job (1,000 creates under a rate limit of 50 requests/s) in a child and writes its row, with the
+/// 429s the emulator answered during it.
+async fn bulk(client: &str, policy: &str, out: &mut std::fs::File) {
+    control("reset", json!({})).await;
+    let id = Client::from_env()
+        .unwrap()
+        .integrations()
+        .create(&CreateIntegration::new("bulk"))
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
+    control("rate-limit", json!({"perMinute": 3000})).await;
+    eprintln!("rust bulk {client} {policy}");
+    let before = Instant::now();
+    let exe = std::env::current_exe().unwrap();
+    let output = std::process::Command::new(exe)
+        .args(["--child", client, "bulk", "concurrent", policy, &id])
+        .output()
+        .expect("child runs");
+    let journal =
+        reqwest::get(format!("{}/_emulator/journal", base_url())).await.unwrap().json::<Value>().await.unwrap();
+    let throttled =
+        journal["requests"].as_array().map(|r| r.iter().filter(|e| e["status"] == 429).count()).unwrap_or(0);
+    control("rate-limit", json!({"perMinute": null})).await;
+    let mut row: Value = serde_json::from_slice(&output.stdout).unwrap_or(json!({}));
+    row["status_429"] = json!(throttled);
+    eprintln!("  {row} ({:.1} s)", before.elapsed().as_secs_f64());
+    writeln!(out, "{row}").unwrap();
 }
 
 #[tokio::main]
@@ -362,64 +479,78 @@ async fn main() {
     }
     let out_path = std::env::var("BENCH_OUT").unwrap_or_else(|_| "target/bench/results.jsonl".into());
     let mut out = std::fs::OpenOptions::new().create(true).append(true).open(&out_path).expect("BENCH_OUT");
-    let only = std::env::var("BENCH_ONLY").unwrap_or_default(); // e.g. "bulk" to run one workload
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default(); // e.g. "bulk" or "scaling,get"
+    let wanted = |workload: &str| only.is_empty() || only.split(',').any(|w| w == workload);
+    let repeats: usize = std::env::var("BENCH_REPEATS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let started = Instant::now();
 
-    if only.is_empty() || only == "bulk" {
-        for (client, policy) in
-            [("langdock", "langdock"), ("reqwest", "typical"), ("langdock", "stainless"), ("reqwest", "stainless")]
-        {
-            control("reset", json!({})).await;
-            let id = Client::from_env()
-                .unwrap()
-                .integrations()
-                .create(&CreateIntegration::new("bulk"))
-                .await
-                .unwrap()
-                .into_inner()
-                .id;
-            control("rate-limit", json!({"perMinute": 3000})).await;
-            let client_name = if policy == "stainless" && client == "langdock" { "langdock" } else { client };
-            eprintln!("rust bulk {client} {policy}");
-            let before = std::time::Instant::now();
-            let exe = std::env::current_exe().unwrap();
-            let output = std::process::Command::new(exe)
-                .args(["--child", client_name, "bulk", "concurrent", policy, &id])
-                .output()
-                .expect("child runs");
-            let journal =
-                reqwest::get(format!("{}/_emulator/journal", base_url())).await.unwrap().json::<Value>().await.unwrap();
-            let throttled =
-                journal["requests"].as_array().map(|r| r.iter().filter(|e| e["status"] == 429).count()).unwrap_or(0);
-            control("rate-limit", json!({"perMinute": null})).await;
-            let mut row: Value = serde_json::from_slice(&output.stdout).unwrap_or(json!({}));
-            row["status_429"] = json!(throttled);
-            eprintln!("  {row} ({:.1} s)", before.elapsed().as_secs_f64());
-            writeln!(out, "{row}").unwrap();
+    if wanted("bulk") {
+        let part = Instant::now();
+        // langdock's runs interleaved with the peers' (one each: they fail the same way every run).
+        let runs = [
+            ("langdock", "langdock"),
+            ("reqwest", "typical"),
+            ("langdock", "langdock"),
+            ("reqwest", "stainless"),
+            ("langdock", "langdock"),
+        ];
+        debug_assert_eq!(runs.iter().filter(|(c, _)| *c == "langdock").count(), BULK_LANGDOCK_RUNS);
+        for (client, policy) in runs {
+            bulk(client, policy, &mut out).await;
         }
+        eprintln!("rust: bulk took {:.0} s", part.elapsed().as_secs_f64());
     }
-    if only.is_empty() || only != "bulk" {
-        for _ in 0..REPEATS {
+    if wanted("scaling") {
+        let part = Instant::now();
+        for repeat in 0..repeats {
+            for items in SCALING_SIZES {
+                let bytes = seed(items).await;
+                eprintln!("rust: scaling, {items} integrations ({bytes} bytes), repetition {}", repeat + 1);
+                // The clients in a rotated order each repetition.
+                let clients = if repeat % 2 == 0 { ["langdock", "reqwest"] } else { ["reqwest", "langdock"] };
+                for client in clients {
+                    run_child_with(&[client, "scaling", "sequential", "-", &items.to_string()], &mut out, |row| {
+                        row["answer_bytes"] = json!(bytes);
+                    });
+                }
+            }
+        }
+        eprintln!("rust: scaling took {:.0} s", part.elapsed().as_secs_f64());
+    }
+    let measured: Vec<&str> = ["get", "list", "retry", "create"].into_iter().filter(|w| wanted(w)).collect();
+    if !measured.is_empty() {
+        let part = Instant::now();
+        for repeat in 0..repeats {
             // A fresh set-up each repetition, and `create` last: its actions land in the integration
             // that `get` reads, which would otherwise grow from 2 KB to megabytes.
             let (first, detail_bytes) = set_up().await;
-            eprintln!("rust: set up (the detail is {detail_bytes} bytes)");
+            eprintln!("rust: set up, repetition {} (the detail is {detail_bytes} bytes)", repeat + 1);
+            let clients = if repeat % 2 == 0 { ["langdock", "reqwest"] } else { ["reqwest", "langdock"] };
             for (workload, mode) in
                 [("get", "sequential"), ("get", "concurrent"), ("list", "sequential"), ("list", "concurrent")]
             {
-                for client in ["langdock", "reqwest"] {
-                    run_child(&[client, workload, mode, "-", &first], &mut out);
+                if measured.contains(&workload) {
+                    for client in clients {
+                        run_child(&[client, workload, mode, "-", &first], &mut out);
+                    }
                 }
             }
-            control("chaos", json!({"rate": 0.2, "seed": 5, "statuses": [503]})).await;
-            for client in ["langdock", "reqwest"] {
-                run_child(&[client, "retry", "concurrent", "-", &first], &mut out);
+            if measured.contains(&"retry") {
+                control("chaos", json!({"rate": 0.2, "seed": 5, "statuses": [503]})).await;
+                for client in clients {
+                    run_child(&[client, "retry", "concurrent", "-", &first], &mut out);
+                }
+                control("chaos", json!({"rate": 0.0})).await;
             }
-            control("chaos", json!({"rate": 0.0})).await;
-            for mode in ["sequential", "concurrent"] {
-                for client in ["langdock", "reqwest"] {
-                    run_child(&[client, "create", mode, "-", &first], &mut out);
+            if measured.contains(&"create") {
+                for mode in ["sequential", "concurrent"] {
+                    for client in clients {
+                        run_child(&[client, "create", mode, "-", &first], &mut out);
+                    }
                 }
             }
         }
+        eprintln!("rust: {} took {:.0} s", measured.join(", "), part.elapsed().as_secs_f64());
     }
+    eprintln!("rust bench: {:.0} s", started.elapsed().as_secs_f64());
 }

@@ -1,4 +1,4 @@
-//! The control API under `/_emulator/`: faults, journal, reset, rate limit, keys, health, state and icon
+//! The control API under `/_emulator/`: faults, journal, reset, seed, rate limit, keys, health, state and icon
 //! files. No auth, no journal, no rate limit: it belongs to the test, not to the emulated service.
 
 use http::request::Parts;
@@ -36,6 +36,10 @@ pub(crate) async fn handle(app: &std::sync::Arc<App>, parts: &Parts, body: Incom
             app.reset();
             persisted(app, Reply::ok(&json!({ "ok": true }))).await
         }
+        (&Method::POST, "seed") => match read_json(app, parts, body).await.and_then(|value| seed(app, &value)) {
+            Ok(reply) => persisted(app, reply).await,
+            Err(e) => Err(e),
+        },
         (&Method::GET, "rate-limit") => Ok(Reply::ok(&json!({ "perMinute": app.limiter.get() }))),
         (&Method::POST, "rate-limit") => match read_json(app, parts, body).await {
             Ok(value) => set_rate_limit(app, &value),
@@ -55,7 +59,7 @@ pub(crate) async fn handle(app: &std::sync::Arc<App>, parts: &Parts, body: Incom
         }
         (&Method::GET, "state") => Ok(state(app)),
         (&Method::GET, file) if file.starts_with("icons/") => Ok(serve_icon_file(app, &file["icons/".len()..])),
-        (_, "health" | "faults" | "journal" | "reset" | "rate-limit" | "keys" | "state" | "chaos") => {
+        (_, "health" | "faults" | "journal" | "reset" | "seed" | "rate-limit" | "keys" | "state" | "chaos") => {
             Err(ApiError::method_not_allowed(allowed(rest)))
         }
         _ => Err(ApiError::not_found(format!("no such control endpoint: /_emulator/{rest}"))),
@@ -67,7 +71,7 @@ fn allowed(rest: &str) -> &'static str {
     match rest {
         "faults" => "GET, POST, DELETE",
         "journal" => "GET, DELETE",
-        "reset" | "keys" => "POST",
+        "reset" | "seed" | "keys" => "POST",
         "rate-limit" => "GET, POST",
         "chaos" => "POST, DELETE",
         _ => "GET",
@@ -117,6 +121,32 @@ fn set_chaos(app: &App, value: Value) -> Result<Reply, ApiError> {
     chaos.check().map_err(ApiError::bad_request)?;
     app.faults.set_chaos(Some(chaos.clone()));
     Ok(Reply::ok(&json!({ "chaos": chaos })))
+}
+
+/// `{"integrations": N, "descriptionLength": L}`: a reset, then a workspace of exactly N generated integrations
+/// (no Langdock-built ones, no actions) in one step, so that a bench can list 10,000 integrations without 10,000
+/// creates. `descriptionLength` defaults to 60.
+fn seed(app: &App, value: &Value) -> Result<Reply, ApiError> {
+    let count = value
+        .get("integrations")
+        .and_then(Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n <= crate::seed::MAX_GENERATED)
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("integrations: expected an integer from 0 to {}", crate::seed::MAX_GENERATED))
+        })?;
+    let max_description = langdock_wire::limits::INTEGRATION_DESCRIPTION;
+    let description_length = match value.get("descriptionLength") {
+        None | Some(Value::Null) => 60,
+        Some(n) => {
+            n.as_u64().and_then(|n| usize::try_from(n).ok()).filter(|&n| n <= max_description).ok_or_else(|| {
+                ApiError::bad_request(format!("descriptionLength: expected an integer from 0 to {max_description}"))
+            })?
+        }
+    };
+    app.reset();
+    *app.store() = crate::state::Store::from_integrations(crate::seed::generated(count, description_length));
+    Ok(Reply::ok(&json!({ "integrations": count, "descriptionLength": description_length })))
 }
 
 fn set_rate_limit(app: &App, value: &Value) -> Result<Reply, ApiError> {

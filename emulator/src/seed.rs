@@ -105,3 +105,21 @@ pub(crate) fn integrations() -> Vec<Integration> {
         ),
     ]
 }
+
+/// Most integrations `POST /_emulator/seed` makes at once: plenty for a scaling bench, bounded so that one request
+/// cannot exhaust memory.
+pub(crate) const MAX_GENERATED: usize = 100_000;
+
+/// `count` plain custom integrations for benches that need a large workspace fast: named `seed-00000`, ... (list
+/// order), auth type NONE, no actions, and a description of exactly `description_length` ASCII characters (the
+/// name repeated and cut, so descriptions differ).
+pub(crate) fn generated(count: usize, description_length: usize) -> Vec<Integration> {
+    let created_at = crate::time::now_iso();
+    (0..count)
+        .map(|n| {
+            let name = format!("seed-{n:05}");
+            let description: String = format!("{name} ").chars().cycle().take(description_length).collect();
+            Integration::new_custom(name, description, created_at.clone())
+        })
+        .collect()
+}

@@ -184,3 +184,52 @@ async fn dropping_the_emulator_releases_the_port() {
     };
     assert!(tokio::time::timeout(std::time::Duration::from_secs(30), closed).await.is_ok(), "the port stays open");
 }
+
+#[tokio::test]
+async fn seed_replaces_the_workspace_with_n_plain_integrations_of_the_given_description_length() {
+    let env = Env::start().await;
+    env.integration("Gone").await;
+    env.emu.set_rate_limit(Some(60_000));
+    let answer = send(
+        env.http.post(env.url("/_emulator/seed")).json(&json!({ "integrations": 10_000, "descriptionLength": 60 })),
+    )
+    .await;
+    assert_eq!((answer.status, answer.json["integrations"].as_u64()), (200, Some(10_000)), "{}", answer.text);
+    let list = env.get("/integrations/v1/get").await;
+    let items = list.json["integrations"].as_array().unwrap();
+    assert_eq!(items.len(), 10_000, "exactly N: neither the created one nor the Langdock-built ones remain");
+    assert_eq!((items[0]["name"].as_str(), items[9_999]["name"].as_str()), (Some("seed-00000"), Some("seed-09999")));
+    for item in items {
+        assert_eq!(item["description"].as_str().map(str::len), Some(60), "{item}");
+        assert_eq!(item["actions"], json!([]), "{item}");
+        assert_eq!(item["buildByLangdock"], false);
+    }
+    // A generated integration is a real one: readable and writable through the API.
+    let id = items[1]["id"].as_str().unwrap();
+    assert_eq!(env.get(&format!("/integrations/v1/{id}")).await.json["integration"]["name"], "seed-00001");
+    let limit = send(env.http.get(env.url("/_emulator/rate-limit"))).await;
+    assert_eq!(limit.json["perMinute"], 60_000, "like reset, seed keeps the rate limit");
+    send(env.http.post(env.url("/_emulator/reset"))).await;
+    assert_eq!(env.get("/integrations/v1/get").await.json["integrations"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn seed_defaults_to_60_characters_and_refuses_bad_counts_and_lengths_without_changing_anything() {
+    let env = Env::start().await;
+    let seed = |body: Value| send(env.http.post(env.url("/_emulator/seed")).json(&body));
+    assert_eq!(seed(json!({ "integrations": 3 })).await.json["descriptionLength"], 60);
+    for bad in [
+        json!({}),
+        json!({ "integrations": -1 }),
+        json!({ "integrations": 100_001 }),
+        json!({ "integrations": "10" }),
+        json!({ "integrations": 5, "descriptionLength": 91 }),
+        json!({ "integrations": 5, "descriptionLength": 1.5 }),
+    ] {
+        let answer = seed(bad.clone()).await;
+        assert_eq!(answer.status, 400, "{bad}: {}", answer.text);
+        assert!(answer.message().contains("expected an integer"), "{bad}: {}", answer.text);
+    }
+    assert_eq!(env.get("/integrations/v1/get").await.json["integrations"].as_array().unwrap().len(), 3);
+    assert_eq!(send(env.http.get(env.url("/_emulator/seed"))).await.status, 405);
+}
