@@ -28,9 +28,18 @@ let lastCallId = 0;
  * AbortSignal cancels the Rust future through `cancel`.
  */
 async function call(client, operation, ids, body, image, options) {
-  const { signal, timeout, deadline, maxRetries } = options ?? {};
-  const callOptions = { timeout, deadline, maxRetries };
   const nativeClient = client[kNative];
+  // Most calls give no options: no options object, call id or listener is made for them (the native side then
+  // reads no properties either).
+  if (options == null) {
+    try {
+      return withMeta(await nativeClient.call(operation, ids, body, image));
+    } catch (error) {
+      throw fromNative(error);
+    }
+  }
+  const { signal, timeout, deadline, maxRetries } = options;
+  const callOptions = { timeout, deadline, maxRetries };
   if (signal?.aborted) throw fromNative(nativeClient.abortedError(), signal.reason);
   let callId;
   if (signal) {

@@ -15,7 +15,7 @@ use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 
 use crate::errors::Rejection;
-use crate::outcome;
+use crate::outcome::{self, Answer};
 
 /// The calls of one client that can still be cancelled, and how many core futures are alive.
 #[derive(Debug, Default)]
@@ -68,7 +68,7 @@ pub(crate) fn spawn<'env, F>(
     calls: &Arc<Calls>,
     call_id: Option<u32>,
     call: F,
-) -> napi::Result<PromiseRaw<'env, serde_json::Value>>
+) -> napi::Result<PromiseRaw<'env, Answer>>
 where
     F: Future<Output = langdock::Result<Output>> + Send + 'static,
 {
@@ -91,8 +91,7 @@ where
                     Ok(Ok(response)) => {
                         #[cfg(debug_assertions)]
                         langdock::binding::debug::checkpoint("convert");
-                        outcome::to_json(&response)
-                            .map_err(|e| Rejection::panic(&format!("unserializable answer: {e}")))
+                        outcome::answer(&response).map_err(|e| Rejection::panic(&format!("unserializable answer: {e}")))
                     }
                     Ok(Err(error)) => Err(Rejection::from(&error)),
                     Err(_aborted) => Err(Rejection::aborted()),
@@ -111,8 +110,8 @@ where
 }
 
 /// A Promise that rejects with `failure` (so that every failure of a call arrives the same way).
-pub(crate) fn reject(env: &Env, failure: Rejection) -> napi::Result<PromiseRaw<'_, serde_json::Value>> {
-    env.spawn_future_with_callback(async move { Ok(Err::<serde_json::Value, _>(failure)) }, |env, result| {
+pub(crate) fn reject(env: &Env, failure: Rejection) -> napi::Result<PromiseRaw<'_, Answer>> {
+    env.spawn_future_with_callback(async move { Ok(Err::<Answer, _>(failure)) }, |env, result| {
         result.map_err(|failure| failure.into_napi(env))
     })
 }

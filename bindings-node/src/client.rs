@@ -10,12 +10,12 @@ use napi::Env;
 use napi::bindgen_prelude::JsValue;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
 use napi_derive::napi;
-use serde_json::Value;
 
 use crate::calls::{self, Calls};
 use crate::errors::Rejection;
 use crate::logging;
 use crate::options::{self, CallOptions};
+use crate::outcome::Answer;
 
 /// The native client. Use `Langdock` from the package instead.
 #[napi]
@@ -24,7 +24,7 @@ pub struct NativeClient {
     calls: Arc<Calls>,
 }
 
-type Promise<'env> = napi::Result<PromiseRaw<'env, Value>>;
+type Promise<'env> = napi::Result<PromiseRaw<'env, Answer>>;
 
 #[napi]
 impl NativeClient {
@@ -89,10 +89,7 @@ impl NativeClient {
     /// Makes the call named `operation` (e.g. `"get_integration"`): `ids` are its path ids in order, `body` the
     /// JSON text of its body (the facade's `JSON.stringify`), `image` the bytes of an upload. The facade checks the
     /// arguments' types first, so that a wrong one is a `TypeError` naming the parameter.
-    #[napi(
-        ts_return_type = "Promise<{ data: string; attempts: number; requestId: string | null; status: number }>",
-        catch_unwind
-    )]
+    #[napi(ts_return_type = "Promise<Answer>", catch_unwind)]
     // The arguments are napi's positional parameters; the facade is the only caller.
     #[allow(clippy::too_many_arguments)]
     pub fn call<'env>(

@@ -29,6 +29,29 @@ test('integrations: list shows the seeded Langdock-built integrations with metad
   assert.deepEqual(Object.keys(list), list.map((_, i) => String(i)), 'metadata is not enumerable');
 });
 
+test('a call answers the same model and metadata with no options, null, per-call options or a signal', async () => {
+  const client = env.client();
+  const { id } = await client.integrations.create({ name: 'Paths', description: 'Both facade paths' });
+  const answers = [
+    await client.integrations.get(id),
+    await client.integrations.get(id, null),
+    await client.integrations.get(id, { timeout: 10_000, maxRetries: 1 }),
+    await client.integrations.get(id, { signal: new AbortController().signal }),
+  ];
+  for (const answer of answers) {
+    assert.deepEqual(answer, answers[0]);
+    assert.equal(answer.id, id);
+    assert.equal(answer.httpStatus, 200);
+    assert.equal(answer.attempts, 1);
+    assert.match(answer.requestId, /^[0-9a-f-]{36}$/);
+    assert.ok(!Object.keys(answer).includes('httpStatus'), 'metadata is not enumerable');
+    assert.throws(() => {
+      'use strict';
+      answer.attempts = 5;
+    }, TypeError);
+  }
+});
+
 test('integrations: create, get, update, updateAuth, icon and setIcon', async () => {
   const client = env.client();
   const created = await client.integrations.create({ name: 'Weather', description: 'Forecasts' });

@@ -200,6 +200,12 @@ impl Output {
         each_output!(self, response => response_json(response.data()))
     }
 
+    /// The model as JSON text, as [`Output::data_json`] spells it (keys in the models' field order), written
+    /// straight from the model: no `serde_json::Value` is built on the way (see [`response_json_text`]).
+    pub fn data_json_text(&self) -> serde_json::Result<String> {
+        each_output!(self, response => response_json_text(response.data()))
+    }
+
     /// How many attempts the call took.
     pub fn attempts(&self) -> u32 {
         each_output!(self, response => response.attempts())
@@ -291,6 +297,25 @@ pub(crate) fn skip_read_only<T>(_: &T) -> bool {
 /// assert!(serde_json::to_value(&field).unwrap().get("slug").is_none());
 /// ```
 pub fn response_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<serde_json::Value> {
+    with_read_only(|| serde_json::to_value(value))
+}
+
+/// [`response_json`] as JSON text, serialized straight from the model: for a binding whose own JSON parser
+/// builds the objects (Node's `JSON.parse`), a list answer costs one pass instead of a `serde_json::Value`
+/// tree of maps and strings and a second pass over it.
+///
+/// ```
+/// let field: langdock::InputField = serde_json::from_value(serde_json::json!({"label": "City", "slug": "city"})).unwrap();
+/// let text = langdock::binding::response_json_text(&field).unwrap();
+/// assert!(text.contains(r#""slug":"city""#));
+/// assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), langdock::binding::response_json(&field).unwrap());
+/// ```
+pub fn response_json_text<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    with_read_only(|| serde_json::to_string(value))
+}
+
+/// Runs `serialize` with the server-made fields shown, restoring the flag afterwards (also on a panic).
+fn with_read_only<R>(serialize: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
@@ -298,7 +323,7 @@ pub fn response_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<ser
         }
     }
     let _restore = Restore(WITH_READ_ONLY.with(|flag| flag.replace(true)));
-    serde_json::to_value(value)
+    serialize()
 }
 
 #[cfg(test)]
@@ -349,6 +374,23 @@ mod tests {
         assert_eq!(shown["actions"][0]["inputFields"][0]["order"], 0);
         let sent = serde_json::to_value(ActionInput::from(&integration.actions[0])).unwrap();
         assert!(sent["inputFields"][0].get("slug").is_none() && sent["inputFields"][0].get("order").is_none());
+        assert!(serde_json::to_value(&integration).unwrap()["authFields"][0].get("id").is_none());
+    }
+
+    #[test]
+    fn response_json_text_is_response_json_written_straight_and_keeps_unknown_fields() {
+        let integration: crate::models::Integration = serde_json::from_value(json!({
+            "id": "i", "name": "N", "future": {"nested": [1, 2.5, "x"]},
+            "authFields": [{"id": "f1", "slug": "apiKey", "label": "Key", "type": "PASSWORD"}],
+            "actions": [{"id": "a", "name": "A", "inputFields": [{"label": "City", "slug": "city", "order": 0}]}]
+        }))
+        .unwrap();
+        let text = response_json_text(&integration).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed, response_json(&integration).unwrap());
+        assert_eq!(parsed["future"]["nested"][1], 2.5);
+        assert_eq!(parsed["actions"][0]["inputFields"][0]["slug"], "city");
+        // The flag is back to "leave them out" afterwards: requests still drop server-made fields.
         assert!(serde_json::to_value(&integration).unwrap()["authFields"][0].get("id").is_none());
     }
 }
