@@ -8,7 +8,7 @@ use http::header::CONTENT_TYPE;
 use http::{HeaderName, HeaderValue, Response, StatusCode, header};
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The content type of every JSON answer.
 pub(crate) const JSON: &str = "application/json";
@@ -31,9 +31,9 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
-    /// A JSON answer that changed nothing.
-    pub fn json(status: StatusCode, body: &Value) -> Reply {
-        // Serializing a `Value` cannot fail (its keys are strings), so the fallback is never used.
+    /// A JSON answer that changed nothing: a `Value`, or a view written straight to text (see `views::list`).
+    pub fn json<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Reply {
+        // Serializing a `Value` or a view cannot fail (string keys, no fallible fields): the fallback is never used.
         let bytes = serde_json::to_vec(body).unwrap_or_default();
         Reply {
             status,
@@ -45,7 +45,7 @@ impl Reply {
     }
 
     /// A 200 JSON answer that changed nothing.
-    pub fn ok(body: &Value) -> Reply {
+    pub fn ok<T: serde::Serialize + ?Sized>(body: &T) -> Reply {
         Reply::json(StatusCode::OK, body)
     }
 

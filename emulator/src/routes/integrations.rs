@@ -14,8 +14,7 @@ use crate::{time, views};
 /// `GET /integrations/v1/get`: seeded first, then custom ones in creation order.
 pub(super) fn list(app: &App) -> Reply {
     let store = app.store();
-    let items: Vec<Value> = store.all().iter().map(views::list_item).collect();
-    Reply::ok(&json!({ "integrations": items }))
+    Reply::ok(&views::list(store.all()))
 }
 
 /// `POST /integrations/v1/create`: duplicate names are allowed.
