@@ -113,13 +113,13 @@ def rust_core(args: List[str]) -> Optional[Dict[str, Any]]:
     if not child:
         return None
     env = {**os.environ, "BENCH_CONCURRENT_SECONDS": str(CONCURRENT_SECONDS)}
-    row = run_command([child, "--child", "langdock", *args], env)
-    if row is not None:
-        row.update(language="python", client=RUST_CORE)
-    return row
+    return run_command([child, "--child", "langdock", *args], env, {"language": "python", "client": RUST_CORE})
 
 
-def run_command(command: List[str], env: Optional[Dict[str, str]] = None) -> Optional[Dict[str, Any]]:
+def run_command(
+    command: List[str], env: Optional[Dict[str, str]] = None, amend: Optional[Dict[str, Any]] = None
+) -> Optional[Dict[str, Any]]:
+    """Runs one measurement and returns its row (the last JSON line it printed), updated with `amend`."""
     args = command[-5:]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -130,8 +130,8 @@ def run_command(command: List[str], env: Optional[Dict[str, str]] = None) -> Opt
     if done.returncode != 0:
         # The measurement finished and printed its row; the process died on the way out. Keep the row, say so.
         log(f"  bench {args}: measured, then exited with {done.returncode} ({done.stderr.strip()[-300:]!r})")
-    row: Dict[str, Any] = json.loads(lines[-1])
-    log(f"  {lines[-1]} ({time.perf_counter() - started:.1f} s)")
+    row: Dict[str, Any] = {**json.loads(lines[-1]), **(amend or {})}
+    log(f"  {json.dumps(row)} ({time.perf_counter() - started:.1f} s)")
     return row
 
 
