@@ -28,6 +28,9 @@ const CLIENTS = ['langdock', 'fetch', 'axios', RUST_CORE];
 // A concurrent measurement makes up to 3,000 calls (1,000 for create) but starts none after this: the slow peers
 // make fewer calls, which bounds the bench's time without changing what calls per second means.
 const CONCURRENT_MS = 2500;
+// One call at a time: 200 calls after 20 (the Rust bench: 300 after 30), enough for a stable p50, and it keeps
+// `make bench` within 20 minutes now that the Rust core is measured in this run too.
+const SEQUENTIAL = [20, 200];
 // `scaling`: langdock against fetch + .json(), one call at a time, on a workspace of each size.
 const SCALING_CLIENTS = ['langdock', 'fetch'];
 const SCALING_SIZES = [100, 1_000, 10_000];
@@ -272,7 +275,7 @@ async function child(clientName, workload, mode, policyName, first) {
     row.policy = policyName;
     row.ideal_fraction = BULK_CALLS / (BULK_PER_MINUTE / 60) / result.seconds;
   } else if (mode === 'sequential') {
-    const [warmUp, calls] = workload === 'scaling' ? scalingCalls(items) : [30, 300];
+    const [warmUp, calls] = workload === 'scaling' ? scalingCalls(items) : SEQUENTIAL;
     for (let n = 0; n < warmUp; n++) await call(1_000_000 + n);
     const latencies = new Float64Array(calls);
     let failed = 0;

@@ -10,7 +10,8 @@
 //!
 //! The Python and Node benches run `bench --child langdock <get|list|create> concurrent - <id>` themselves, as
 //! their `rust-core` client (the binding tax, measured side by side); they set `BENCH_CONCURRENT_SECONDS` to
-//! their own time cap, so that the child starts no call after it, as their clients do.
+//! their own time cap, so that the child starts no call after it, as their clients do (`make bench-rust` sets
+//! the same cap for this bench's own measurements).
 
 use std::io::Write;
 use std::sync::Arc;
