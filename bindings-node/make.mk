@@ -71,6 +71,6 @@ release-node: build-node $(BUN)
 
 ## bench-node: `langdock` against the built-in fetch and axios (bindings-node/bench/), one part of `make bench`;
 ## run under the emulator of `make bench`, with the release addon (the dev dependencies bring axios, axios-retry)
-bench-node: $(NODE_MODULES)
+bench-node: $(NODE_MODULES) build-bench-rust
 	cd $(NODE_DIR) && npx napi build --platform --release --output-dir native >&2
-	BENCH_OUT=$(BENCH_OUT) node $(NODE_DIR)/bench/bench.mjs
+	BENCH_OUT=$(BENCH_OUT) BENCH_RUST_CHILD=$(BENCH_RUST_CHILD) node $(NODE_DIR)/bench/bench.mjs

@@ -160,6 +160,6 @@ $(PY_BENCH_TOOLS): $(PY_TOOLS)
 		"requests>=2.31" "httpx>=0.27" "aiohttp>=3.9" "tenacity>=8.2" "matplotlib>=3.7"
 	touch $@
 
-bench-python: $(PY_BENCH_TOOLS)
+bench-python: $(PY_BENCH_TOOLS) build-bench-rust
 	cd bindings-python && ../$(VENV)/bin/maturin develop --release --quiet
-	BENCH_OUT=$(BENCH_OUT) $(PYTHON) bindings-python/bench/bench.py
+	BENCH_OUT=$(BENCH_OUT) BENCH_RUST_CHILD=$(BENCH_RUST_CHILD) $(PYTHON) bindings-python/bench/bench.py

@@ -7,6 +7,11 @@
 // its own (this file with `--child`), so that each peak-memory figure is that client's alone; load times are
 // measured by load.cjs, each in a fresh process.
 //
+// The Rust core is one more client of the concurrent get, list and create measurements (`rust-core`): the Rust
+// bench's child (`core/examples/bench.rs --child`, path in BENCH_RUST_CHILD, set by `make bench-node`) run in the
+// same place of the same repetition, with the same calls and time cap, so that the binding tax compares figures
+// measured side by side. Without BENCH_RUST_CHILD there are no `rust-core` rows.
+//
 // BENCH_ONLY=bulk,scaling,get,list,create,retry,import runs a subset; BENCH_REPEATS (default 3) the repetitions.
 
 import { spawnSync } from 'node:child_process';
@@ -18,10 +23,14 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const IN_FLIGHT = 64;
 const BULK_CALLS = 1000;
 const BULK_PER_MINUTE = 3000;
-const CLIENTS = ['langdock', 'fetch', 'axios'];
+const RUST_CORE = 'rust-core';
+const CLIENTS = ['langdock', 'fetch', 'axios', RUST_CORE];
 // A concurrent measurement makes up to 3,000 calls (1,000 for create) but starts none after this: the slow peers
 // make fewer calls, which bounds the bench's time without changing what calls per second means.
 const CONCURRENT_MS = 2500;
+// One call at a time: 200 calls after 20 (the Rust bench: 300 after 30), enough for a stable p50, and it keeps
+// `make bench` within 20 minutes now that the Rust core is measured in this run too.
+const SEQUENTIAL = [20, 200];
 // `scaling`: langdock against fetch + .json(), one call at a time, on a workspace of each size.
 const SCALING_CLIENTS = ['langdock', 'fetch'];
 const SCALING_SIZES = [100, 1_000, 10_000];
@@ -266,7 +275,7 @@ async function child(clientName, workload, mode, policyName, first) {
     row.policy = policyName;
     row.ideal_fraction = BULK_CALLS / (BULK_PER_MINUTE / 60) / result.seconds;
   } else if (mode === 'sequential') {
-    const [warmUp, calls] = workload === 'scaling' ? scalingCalls(items) : [30, 300];
+    const [warmUp, calls] = workload === 'scaling' ? scalingCalls(items) : SEQUENTIAL;
     for (let n = 0; n < warmUp; n++) await call(1_000_000 + n);
     const latencies = new Float64Array(calls);
     let failed = 0;
@@ -302,7 +311,28 @@ async function child(clientName, workload, mode, policyName, first) {
 // ---------------------------------------------------------------------------------------------------------
 // The parent: set-up through the control API and langdock, one child per measurement.
 
+/**
+ * The Rust core's measurement of `[workload, 'concurrent', policy, target]`, by the Rust bench's child with the
+ * same calls and time cap as a Node client's, recorded as Node's `rust-core` row; null without BENCH_RUST_CHILD.
+ */
+function runRustCore(args) {
+  const child = process.env.BENCH_RUST_CHILD;
+  if (!child) return null;
+  const answer = spawnSync(child, ['--child', 'langdock', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+    env: { ...process.env, BENCH_CONCURRENT_SECONDS: String(CONCURRENT_MS / 1000) },
+  });
+  if (answer.status !== 0) {
+    process.stderr.write(`node bench: rust-core ${args.join(' ')} failed (exit ${answer.status ?? answer.signal})\n`);
+    return null;
+  }
+  return { ...JSON.parse(answer.stdout.trim().split('\n').pop()), language: 'node', client: RUST_CORE };
+}
+
 function runChild(args) {
+  if (args[0] === RUST_CORE) return runRustCore(args.slice(1));
   const answer = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -417,16 +447,26 @@ async function parent() {
 
   const measured = [['get', 'sequential'], ['get', 'concurrent'], ['list', 'sequential'], ['list', 'concurrent'],
     ['retry', 'concurrent'], ['create', 'sequential'], ['create', 'concurrent']].filter(([w]) => wanted(w));
+  if (measured.length && !process.env.BENCH_RUST_CHILD) {
+    process.stderr.write('node: BENCH_RUST_CHILD is not set (`make bench-node` sets it): no rust-core rows, so the ' +
+      "report's binding tax falls back to the Rust bench's own rows, measured at another time\n");
+  }
   for (let repeat = 0; repeat < repeats && measured.length; repeat++) {
     // A fresh set-up each repetition: `create` adds actions to the first integration, which `get`, `retry`
     // and `list` read, so they would otherwise read a bigger answer in every repetition.
     const { first, detailBytes, listBytes } = await setUp(langdock);
     process.stderr.write(`node: set up, repetition ${repeat + 1}/${repeats} (detail ${detailBytes} B, list ${listBytes} B)\n`);
-    // The clients interleaved, in a rotated order each repetition.
+    // The clients interleaved, in a rotated order each repetition; the Rust core only at 64 in flight on get,
+    // list and create (the binding tax).
     const order = CLIENTS.map((_, i) => CLIENTS[(i + repeat) % CLIENTS.length]);
     for (const [workload, mode] of measured) {
       if (workload === 'retry') await control('chaos', { rate: 0.2, seed: 5, statuses: [503] });
-      for (const client of order) write(runChild([client, workload, mode, '-', first]));
+      for (const client of order) {
+        if (client === RUST_CORE && (mode !== 'concurrent' || workload === 'retry')) continue;
+        const row = runChild([client, workload, mode, '-', first]);
+        // The report pairs each binding's row with the Rust core's of the same repetition.
+        if (row) write({ ...row, repetition: repeat });
+      }
       if (workload === 'retry') await control('chaos', { rate: 0 });
     }
   }

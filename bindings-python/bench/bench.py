@@ -8,8 +8,13 @@ The parent sets up the emulator through its control API and runs every measureme
 own (`measure.py`, importing only the client it measures), so that each peak-memory figure is that client's
 alone.
 
+The Rust core is one more client of the concurrent get, list and create measurements (`rust-core`): the Rust
+bench's child (`core/examples/bench.rs --child`) run in the same place of the same repetition, with the same calls
+and time cap, so that the binding tax compares figures measured side by side.
+
 Environment: BENCH_OUT (the JSON lines file), BENCH_ONLY (comma-separated workloads to run, e.g. `bulk` or
-`scaling,import`), BENCH_REPEATS (default 3), BENCH_CLIENTS (comma-separated subset of the clients).
+`scaling,import`), BENCH_REPEATS (default 3), BENCH_CLIENTS (comma-separated subset of the clients),
+BENCH_RUST_CHILD (the release build of the Rust bench, set by `make bench-python`; unset: no `rust-core` rows).
 """
 from __future__ import annotations
 
@@ -26,10 +31,14 @@ from typing import Any, Dict, List, Optional
 
 HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
+sys.path.insert(0, str(HERE))
+from measure import CONCURRENT_SECONDS  # noqa: E402  (the time cap the Rust child is given too)
 
 SYNC_CLIENTS = ["langdock", "requests", "httpx"]
 ASYNC_CLIENTS = ["langdock-async", "httpx-async", "aiohttp"]
-CLIENTS = SYNC_CLIENTS + ASYNC_CLIENTS
+#: The Rust core, measured by the Rust bench's child on the concurrent get, list and create only.
+RUST_CORE = "rust-core"
+CLIENTS = SYNC_CLIENTS + ASYNC_CLIENTS + [RUST_CORE]
 WORKLOADS = [
     ("get", "sequential"),
     ("get", "concurrent"),
@@ -91,8 +100,29 @@ class Out:
 
 
 def run_child(args: List[str]) -> Optional[Dict[str, Any]]:
+    """One measurement by measure.py (or, for `rust-core`, by the Rust bench's child) in a process of its own."""
+    if args[0] == RUST_CORE:
+        return rust_core(args[1:])
+    return run_command([sys.executable, str(MEASURE), *args])
+
+
+def rust_core(args: List[str]) -> Optional[Dict[str, Any]]:
+    """The Rust core's measurement of `WORKLOAD MODE POLICY TARGET` (concurrent get, list, create), with the
+    same calls and time cap as measure.py's, recorded as this language's `rust-core` row."""
+    child = os.environ.get("BENCH_RUST_CHILD")
+    if not child:
+        return None
+    env = {**os.environ, "BENCH_CONCURRENT_SECONDS": str(CONCURRENT_SECONDS)}
+    return run_command([child, "--child", "langdock", *args], env, {"language": "python", "client": RUST_CORE})
+
+
+def run_command(
+    command: List[str], env: Optional[Dict[str, str]] = None, amend: Optional[Dict[str, Any]] = None
+) -> Optional[Dict[str, Any]]:
+    """Runs one measurement and returns its row (the last JSON line it printed), updated with `amend`."""
+    args = command[-5:]
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(MEASURE), *args], capture_output=True, text=True)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     lines = [line for line in done.stdout.splitlines() if line.strip().startswith("{")]
     if not lines:
         log(f"  bench {args} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
@@ -100,8 +130,8 @@ def run_child(args: List[str]) -> Optional[Dict[str, Any]]:
     if done.returncode != 0:
         # The measurement finished and printed its row; the process died on the way out. Keep the row, say so.
         log(f"  bench {args}: measured, then exited with {done.returncode} ({done.stderr.strip()[-300:]!r})")
-    row: Dict[str, Any] = json.loads(lines[-1])
-    log(f"  {lines[-1]} ({time.perf_counter() - started:.1f} s)")
+    row: Dict[str, Any] = {**json.loads(lines[-1]), **(amend or {})}
+    log(f"  {json.dumps(row)} ({time.perf_counter() - started:.1f} s)")
     return row
 
 
@@ -223,6 +253,9 @@ def main() -> int:
         scaling(out, clients, repeats)
         part("scaling", at)
     workloads = [(w, m) for (w, m) in WORKLOADS if wanted(w)]
+    if RUST_CORE in clients and workloads and not os.environ.get("BENCH_RUST_CHILD"):
+        log("python: BENCH_RUST_CHILD is not set (`make bench-python` sets it): no rust-core rows, so the report's "
+            "binding tax falls back to the Rust bench's own rows, measured at another time")
     at = time.perf_counter()
     if workloads or wanted("retry"):
         data = set_up()
@@ -236,17 +269,24 @@ def main() -> int:
         for phase in phases:
             for repeat in range(repeats if phase else 0):
                 log(f"python: {', '.join(sorted({w for w, _ in phase}))}: repeat {repeat + 1} of {repeats}")
+                # The clients in a rotated order each repetition; the Rust core only at 64 in flight (the
+                # binding tax).
+                turn = repeat % len(clients)
                 for workload, mode in phase:
-                    for client in clients:
+                    for client in clients[turn:] + clients[:turn]:
+                        if client == RUST_CORE and mode != "concurrent":
+                            continue
                         target = next(spare) if workload == "create" else data["first"]
                         row = run_child([client, workload, mode, "-", target])
                         if row is not None:
+                            # The report pairs each binding's row with the Rust core's of the same repetition.
+                            row["repetition"] = repeat
                             out.write(row)
         for repeat in range(repeats if wanted("retry") else 0):
             log(f"python: retry: repeat {repeat + 1} of {repeats}")
             control("POST", "chaos", {"rate": 0.2, "seed": 5, "statuses": [503]})
             try:
-                for client in clients:
+                for client in (c for c in clients if c != RUST_CORE):
                     row = run_child([client, "retry", "concurrent", "-", data["first"]])
                     if row is not None:
                         out.write(row)

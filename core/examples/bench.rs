@@ -7,6 +7,11 @@
 //!
 //! Environment: `BENCH_OUT` (the JSON lines file), `BENCH_ONLY` (comma-separated workloads, e.g. `bulk` or
 //! `scaling,get`), `BENCH_REPEATS` (default 3).
+//!
+//! The Python and Node benches run `bench --child langdock <get|list|create> concurrent - <id>` themselves, as
+//! their `rust-core` client (the binding tax, measured side by side); they set `BENCH_CONCURRENT_SECONDS` to
+//! their own time cap, so that the child starts no call after it, as their clients do (`make bench-rust` sets
+//! the same cap for this bench's own measurements).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -358,13 +363,24 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         row["failed"] = json!(failed);
     } else {
         let calls: u64 = if workload == "create" { 1000 } else { 3000 };
-        for n in 0..64 {
-            call(client, workload, 2_000_000 + n, &first, &langdock, &raw).await;
+        // No call starts after this many seconds (unset: none); the Python and Node benches cap theirs.
+        let budget = std::env::var("BENCH_CONCURRENT_SECONDS").ok().and_then(|s| s.parse::<f64>().ok());
+        // Warm-up: 64 calls at once, so that 64 connections are open (as the Python and Node benches do).
+        let warm_up: Vec<_> = (0..IN_FLIGHT as u64)
+            .map(|n| {
+                let (raw, langdock, first, client, workload) =
+                    (raw.clone(), langdock.clone(), first.clone(), client.to_owned(), workload.to_owned());
+                tokio::spawn(async move { call(&client, &workload, 2_000_000 + n, &first, &langdock, &raw).await })
+            })
+            .collect();
+        for task in warm_up {
+            task.await.unwrap();
         }
         let next = Arc::new(AtomicU64::new(0));
         let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
         let failed = Arc::new(AtomicU64::new(0));
         let started = Instant::now();
+        let deadline = budget.map(|seconds| started + Duration::from_secs_f64(seconds));
         let tasks: Vec<_> = (0..IN_FLIGHT)
             .map(|_| {
                 let (next, latencies, failed, raw, langdock, first, client, workload) = (
@@ -379,6 +395,11 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
                 );
                 tokio::spawn(async move {
                     loop {
+                        // The deadline is checked before a call number is taken (as in Node), so that the
+                        // latencies count the calls made.
+                        if deadline.is_some_and(|deadline| Instant::now() > deadline) {
+                            break;
+                        }
                         let n = next.fetch_add(1, Ordering::Relaxed);
                         if n >= calls {
                             break;
@@ -398,6 +419,8 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         let seconds = started.elapsed().as_secs_f64();
         let mut latencies = latencies.lock().unwrap().clone();
         latencies.sort_by(f64::total_cmp);
+        // The calls made: fewer than `calls` when the time cap stopped them.
+        let calls = latencies.len();
         row["calls"] = json!(calls);
         row["seconds"] = json!(seconds);
         row["rps"] = json!(calls as f64 / seconds);

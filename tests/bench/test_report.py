@@ -63,7 +63,61 @@ class Goals(unittest.TestCase):
         rows[-1]["rps"] = 700.0
         self.assertTrue(goal(rows, "Node >= 70%")[2])
         rendered, _ = report.report(rows)
-        self.assertIn("| Node | 80% | 70% | 70% |", rendered)
+        self.assertIn("| Node | 80% † | 70% † | 70% † |", rendered)
+
+    def test_binding_tax_divides_by_the_rust_core_measured_in_the_bindings_own_run(self) -> None:
+        # The Rust bench, minutes earlier on a quieter machine: 1,000 calls/s; the Node run's own rust-core: 500.
+        rows = []
+        for workload in report.TAX_WORKLOADS:
+            rows.append(row("rust", "langdock", workload, "concurrent", rps=1000.0))
+            for repetition in range(3):
+                rows.append(row("node", "rust-core", workload, "concurrent", rps=500.0, repetition=repetition))
+                rows.append(row("node", "langdock", workload, "concurrent", rps=400.0, repetition=repetition))
+        text, measured, met = goal(rows, "Node >= 70%")
+        self.assertTrue(met, measured)
+        self.assertEqual(measured, "lowest 80% (get); get 80%, list 80%, create 80%")
+        rendered, _ = report.report(rows)
+        self.assertIn("| Node | 80% (runs 80-80%) | 80% (runs 80-80%) | 80% (runs 80-80%) |", rendered)
+        self.assertIn("| Rust core (node run) | 500 ±0% calls/s |", rendered)
+        self.assertNotIn("% †", rendered)
+        self.assertNotIn("† No `rust-core` rows", rendered)
+
+    def test_binding_tax_is_the_median_of_the_per_repetition_ratios_with_their_range(self) -> None:
+        # Per repetition: 700/1000 = 70%, 900/1000 = 90%, 400/500 = 80%; the ratio of the medians would be 70%.
+        rows = []
+        for repetition, (ours, core) in enumerate([(700.0, 1000.0), (900.0, 1000.0), (400.0, 500.0)]):
+            rows.append(row("python", "rust-core", "get", "concurrent", rps=core, repetition=repetition))
+            rows.append(row("python", "langdock", "get", "concurrent", rps=ours, repetition=repetition))
+        text, measured, met = goal(rows, "Python sync >= 70%")
+        self.assertIn("get 80%", measured)
+        self.assertIn("2 not measured", measured)
+        self.assertFalse(met, "list and create not measured")
+        rendered, _ = report.report(rows)
+        self.assertIn("| Python sync | 80% (runs 70-90%) |  |  |", rendered)
+
+    def test_binding_tax_pairs_runs_of_the_same_repetition_when_one_is_missing(self) -> None:
+        # The binding's repetition 1 failed: its repetition 2 (600) pairs with the core's repetition 2 (600), not
+        # with the core's repetition 1 (2000).
+        rows = [row("node", "rust-core", "list", "concurrent", rps=core, repetition=r)
+                for r, core in enumerate([1000.0, 2000.0, 600.0])]
+        rows += [row("node", "langdock", "list", "concurrent", rps=ours, repetition=r)
+                 for r, ours in [(0, 900.0), (2, 600.0)]]
+        share, runs, side_by_side = report.Report(rows).tax("node", "langdock", "list")
+        self.assertTrue(side_by_side)
+        self.assertEqual(sorted(runs), [0.9, 1.0])
+        self.assertAlmostEqual(share, 0.95)
+
+    def test_binding_tax_without_rust_core_rows_falls_back_to_the_rust_bench_and_says_so(self) -> None:
+        rows = [row("rust", "langdock", "get", "concurrent", rps=1000.0),
+                row("python", "langdock-async", "get", "concurrent", rps=750.0),
+                row("python", "rust-core", "list", "concurrent", rps=100.0),
+                row("python", "langdock-async", "list", "concurrent", rps=100.0)]
+        text, measured, met = goal(rows, "Python asyncio >= 70%")
+        self.assertIn("get 75%, list 100%", measured)
+        self.assertIn("get: against the Rust bench's rows, measured at another time", measured)
+        rendered, _ = report.report(rows)
+        self.assertIn("| Python asyncio | 75% † | 100% |  |", rendered)
+        self.assertIn("† No `rust-core` rows", rendered)
 
     def test_one_call_at_a_time_compares_the_median_latencies(self) -> None:
         rows = []
