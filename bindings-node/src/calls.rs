@@ -1,6 +1,7 @@
 //! How a core call becomes a Promise: the future runs on napi's tokio runtime, wrapped so that an
 //! `AbortSignal` can cancel it (the facade calls `cancel(callId)`, which drops the Rust future and with it the
-//! HTTP request) and so that a panic rejects instead of ending the process.
+//! HTTP request) and so that a panic rejects instead of ending the process. Its outcome reaches JavaScript
+//! through the client's [`Waker`], which settles all the calls finished meanwhile in one loop wake-up.
 
 use std::collections::HashMap;
 use std::future::Future;
