@@ -1,6 +1,7 @@
 //! How a core call becomes a Promise: the future runs on napi's tokio runtime, wrapped so that an
 //! `AbortSignal` can cancel it (the facade calls `cancel(callId)`, which drops the Rust future and with it the
-//! HTTP request) and so that a panic rejects instead of ending the process.
+//! HTTP request) and so that a panic rejects instead of ending the process. Its outcome reaches JavaScript
+//! through the client's [`Waker`], which settles all the calls finished meanwhile in one loop wake-up.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -16,6 +17,7 @@ use napi::bindgen_prelude::PromiseRaw;
 
 use crate::errors::Rejection;
 use crate::outcome::{self, Answer};
+use crate::wake::Waker;
 
 /// The calls of one client that can still be cancelled, and how many core futures are alive.
 #[derive(Debug, Default)]
@@ -62,9 +64,11 @@ impl Drop for Alive {
     }
 }
 
-/// Runs a core call as a Promise of `{ data, attempts, requestId, status }`, cancellable under `call_id`.
+/// Runs a core call as a Promise of `{ data, attempts, requestId, status }`, cancellable under `call_id`, settled
+/// through the client's [`Waker`] (one loop wake-up for all the calls finishing together).
 pub(crate) fn spawn<'env, F>(
     env: &'env Env,
+    waker: &Arc<Waker>,
     calls: &Arc<Calls>,
     call_id: Option<u32>,
     call: F,
@@ -72,6 +76,7 @@ pub(crate) fn spawn<'env, F>(
 where
     F: Future<Output = langdock::Result<Output>> + Send + 'static,
 {
+    let (promise, settle) = waker.promise(env)?;
     let alive = Alive::new(Arc::clone(calls));
     let (call, handle) = abortable(async move {
         let _alive = alive;
@@ -83,30 +88,28 @@ where
         calls.register(id, handle);
     }
     let calls = Arc::clone(calls);
-    env.spawn_future_with_callback(
-        async move {
-            // Everything of ours that runs in the task is inside the catch, the answer's conversion included.
-            let result = AssertUnwindSafe(async move {
-                match call.await {
-                    Ok(Ok(response)) => {
-                        #[cfg(debug_assertions)]
-                        langdock::binding::debug::checkpoint("convert");
-                        outcome::answer(&response).map_err(|e| Rejection::panic(&format!("unserializable answer: {e}")))
-                    }
-                    Ok(Err(error)) => Err(Rejection::from(&error)),
-                    Err(_aborted) => Err(Rejection::aborted()),
+    napi::bindgen_prelude::spawn(async move {
+        // Everything of ours that runs in the task is inside the catch, the answer's conversion included.
+        let result = AssertUnwindSafe(async move {
+            match call.await {
+                Ok(Ok(response)) => {
+                    #[cfg(debug_assertions)]
+                    langdock::binding::debug::checkpoint("convert");
+                    outcome::answer(&response).map_err(|e| Rejection::panic(&format!("unserializable answer: {e}")))
                 }
-            })
-            .catch_unwind()
-            .await
-            .unwrap_or_else(|panic| Err(Rejection::panic(panic.as_ref())));
-            if let Some(id) = call_id {
-                calls.forget(id);
+                Ok(Err(error)) => Err(Rejection::from(&error)),
+                Err(_aborted) => Err(Rejection::aborted()),
             }
-            Ok(result)
-        },
-        |env, result| result.map_err(|failure| failure.into_napi(env)),
-    )
+        })
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(Rejection::panic(panic.as_ref())));
+        if let Some(id) = call_id {
+            calls.forget(id);
+        }
+        settle.settle(result);
+    });
+    Ok(promise)
 }
 
 /// A Promise that rejects with `failure` (so that every failure of a call arrives the same way).

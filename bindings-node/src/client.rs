@@ -16,12 +16,14 @@ use crate::errors::Rejection;
 use crate::logging;
 use crate::options::{self, CallOptions};
 use crate::outcome::Answer;
+use crate::wake::Waker;
 
 /// The native client. Use `Langdock` from the package instead.
 #[napi]
 pub struct NativeClient {
     inner: langdock::Client,
     calls: Arc<Calls>,
+    waker: Arc<Waker>,
 }
 
 type Promise<'env> = napi::Result<PromiseRaw<'env, Answer>>;
@@ -38,7 +40,7 @@ impl NativeClient {
             options::builder(&env, options).and_then(|builder| builder.build().map_err(|e| Rejection::from(&e)))
         });
         match built {
-            Ok(inner) => Ok(NativeClient { inner, calls: Arc::default() }),
+            Ok(inner) => Ok(NativeClient { inner, calls: Arc::default(), waker: Waker::new(&env)? }),
             Err(failure) => Err(failure.into_napi(&env)),
         }
     }
@@ -71,6 +73,19 @@ impl NativeClient {
     #[napi(getter, catch_unwind)]
     pub fn in_flight(&self) -> u32 {
         self.calls.in_flight()
+    }
+
+    /// How many times the event loop woke up to settle finished calls (one wake-up settles all the calls that
+    /// finished since the last one); for the tests.
+    #[napi(getter, catch_unwind)]
+    pub fn wake_ups(&self) -> u32 {
+        self.waker.wake_ups()
+    }
+
+    /// How many finished calls wait for the event loop to settle them; for the tests.
+    #[napi(getter, catch_unwind)]
+    pub fn queued(&self) -> u32 {
+        self.waker.queued()
     }
 
     /// Cancels the call started with this id (its Promise rejects with an `APIUserAbortError`).
@@ -131,7 +146,7 @@ impl NativeClient {
             options::request_options(options).map(|options| call(self.inner.with_options(options)))
         });
         match planned {
-            Ok(call) => calls::spawn(env, &self.calls, call_id, call),
+            Ok(call) => calls::spawn(env, &self.waker, &self.calls, call_id, call),
             Err(failure) => calls::reject(env, failure),
         }
     }

@@ -5,6 +5,7 @@
 //! `Langdock` class, its resources and the error classes. Each file here mirrors one concept:
 //! - [`client`]: `NativeClient`, one method per endpoint, each turning a core call into a Promise;
 //! - [`calls`]: how a core future becomes a Promise that an `AbortSignal` can cancel;
+//! - [`wake`]: one event-loop wake-up settles every call that finished meanwhile;
 //! - [`options`]: client and per-call options from JavaScript;
 //! - [`outcome`]: successful answers to JavaScript;
 //! - [`errors`]: the one place where errors become JavaScript error objects;
@@ -25,6 +26,7 @@ mod logging;
 mod options;
 mod outcome;
 mod sandbox;
+mod wake;
 
 /// The build profile, as a marker that `npm pack` looks for in the addon's bytes (`scripts/check-addon.cjs`), so a
 /// debug build (60+ MB, slow) cannot be packed: a marker works for ELF, Mach-O and PE alike, and for addons built for
