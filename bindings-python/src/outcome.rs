@@ -39,8 +39,8 @@ impl<'py> IntoPyObject<'py> for Outcome {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self.0 {
-            // In an asyncio call this runs in the bridge's hand-back task, where an uncaught panic would
-            // leave the awaiting Python future pending forever.
+            // In an asyncio call this runs in the loop thread's drain of finished calls (runtime.rs), where an
+            // uncaught panic would leave the awaiting Python future pending forever.
             Ok(output) => catch_panic(py, || {
                 #[cfg(debug_assertions)]
                 langdock::binding::debug::checkpoint("convert");

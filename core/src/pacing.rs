@@ -178,9 +178,12 @@ impl PacerState {
 
     /// Drops the answers older than `cutoff`, and the oldest beyond [`MAX_SAMPLES`].
     fn forget_before(&mut self, cutoff: f64) {
-        while self.accepted.front().is_some_and(|&t| t < cutoff) || self.accepted.len() > MAX_SAMPLES {
+        while self.accepted.front().is_some_and(|&t| t < cutoff) {
             self.accepted.pop_front();
         }
+        // A count rather than a loop condition, so that no change of a comparison can make it spin.
+        let excess = self.accepted.len().saturating_sub(MAX_SAMPLES);
+        self.accepted.drain(..excess);
     }
 }
 
