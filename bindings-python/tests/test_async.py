@@ -123,8 +123,9 @@ def test_calls_that_finish_together_wake_the_loop_once(emulator: Emulator) -> No
     async def main() -> List[int]:
         async with emulator.async_client() as client:
             calls = [asyncio.ensure_future(client.integrations.list()) for _ in range(32)]
-            await asyncio.sleep(0)  # each task starts its call
-            assert _native._in_flight() == 32
+            # Each task's first step (which starts its call) runs before this one resumes; some calls may
+            # already have finished by then, so the count of calls in flight proves nothing here.
+            await asyncio.sleep(0)
             # Hold the loop thread (not the GIL) until every call has finished and queued its answer.
             _native._drain_tasks(30.0)
             assert _native._in_flight() == 0
