@@ -13,6 +13,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use langdock::binding::Completions;
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue};
 use napi::{Env, check_status, sys};
 
@@ -28,19 +29,18 @@ struct Deferred(sys::napi_deferred);
 // SAFETY: the pointer is only dereferenced by Node-API calls on the JavaScript thread (in `drain`).
 unsafe impl Send for Deferred {}
 
-struct State {
-    /// Outcomes waiting for the next drain.
-    queue: Vec<(Deferred, Outcome)>,
-    /// The threadsafe function, null once Node finalized it (its environment ended).
-    tsfn: sys::napi_threadsafe_function,
-}
+/// The threadsafe function, null once Node finalized it (its environment ended).
+struct Tsfn(sys::napi_threadsafe_function);
 
-// SAFETY: the threadsafe function is made to be called from any thread; everything else is Send.
-unsafe impl Send for State {}
+// SAFETY: a threadsafe function is made to be called from any thread.
+unsafe impl Send for Tsfn {}
 
 /// What the tasks and the drain share.
 struct Shared {
-    state: Mutex<State>,
+    /// Locked while the function is called, so that `finalize` cannot free it meanwhile.
+    tsfn: Mutex<Tsfn>,
+    /// Outcomes waiting for the next drain.
+    finished: Completions<(Deferred, Outcome)>,
     /// Calls whose Promise is not settled yet (changed on the JavaScript thread only).
     pending: AtomicU32,
     /// How many drains ran, for the test that many finishing calls wake the loop once.
@@ -48,8 +48,8 @@ struct Shared {
 }
 
 impl Shared {
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn tsfn(&self) -> MutexGuard<'_, Tsfn> {
+        self.tsfn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -63,7 +63,8 @@ impl Waker {
     /// Makes the threadsafe function of a client (unreferenced: no call is pending yet).
     pub(crate) fn new(env: &Env) -> napi::Result<Arc<Waker>> {
         let shared = Arc::new(Shared {
-            state: Mutex::new(State { queue: Vec::new(), tsfn: ptr::null_mut() }),
+            tsfn: Mutex::new(Tsfn(ptr::null_mut())),
+            finished: Completions::default(),
             pending: AtomicU32::new(0),
             wake_ups: AtomicU32::new(0),
         });
@@ -92,7 +93,7 @@ impl Waker {
             }
             check_status!(sys::napi_unref_threadsafe_function(env.raw(), tsfn))?;
         }
-        shared.state().tsfn = tsfn;
+        shared.tsfn().0 = tsfn;
         Ok(Arc::new(Waker { shared }))
     }
 
@@ -104,7 +105,7 @@ impl Waker {
         unsafe {
             check_status!(sys::napi_create_promise(env.raw(), &mut deferred, &mut promise))?;
             if self.shared.pending.fetch_add(1, Ordering::Relaxed) == 0 {
-                let tsfn = self.shared.state().tsfn;
+                let tsfn = self.shared.tsfn().0;
                 if !tsfn.is_null() {
                     check_status!(sys::napi_ref_threadsafe_function(env.raw(), tsfn))?;
                 }
@@ -121,16 +122,16 @@ impl Waker {
 
     /// How many finished calls wait for the next drain.
     pub(crate) fn queued(&self) -> u32 {
-        u32::try_from(self.shared.state().queue.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.shared.finished.len()).unwrap_or(u32::MAX)
     }
 }
 
 impl Drop for Waker {
     fn drop(&mut self) {
-        let state = self.shared.state();
-        if !state.tsfn.is_null() {
+        let tsfn = self.shared.tsfn();
+        if !tsfn.0.is_null() {
             // SAFETY: callable from any thread; Node finalizes it once the queued drain (if any) has run.
-            unsafe { sys::napi_release_threadsafe_function(state.tsfn, sys::ThreadsafeFunctionReleaseMode::release) };
+            unsafe { sys::napi_release_threadsafe_function(tsfn.0, sys::ThreadsafeFunctionReleaseMode::release) };
         }
     }
 }
@@ -145,17 +146,17 @@ impl Settle {
     /// Queues the outcome, waking the loop if the queue was empty.
     pub(crate) fn settle(mut self, outcome: Outcome) {
         let Some(deferred) = self.deferred.take() else { return };
-        let mut state = self.waker.shared.state();
-        if state.tsfn.is_null() {
+        let shared = &self.waker.shared;
+        let tsfn = shared.tsfn();
+        if tsfn.0.is_null() {
             return; // The environment ended: nobody is left to settle it for.
         }
-        state.queue.push((deferred, outcome));
-        if state.queue.len() == 1 {
+        if shared.finished.push((deferred, outcome)) {
             // Under the lock, so that `finalize` cannot free the function meanwhile.
             // SAFETY: callable from any thread while not finalized.
             unsafe {
                 sys::napi_call_threadsafe_function(
-                    state.tsfn,
+                    tsfn.0,
                     ptr::null_mut(),
                     sys::ThreadsafeFunctionCallMode::nonblocking,
                 )
@@ -186,7 +187,7 @@ unsafe extern "C" fn drain(
     }
     // SAFETY: `context` is the `Arc<Shared>` given at creation, alive until `finalize`.
     let shared = unsafe { &*(context as *const Shared) };
-    let queue = std::mem::take(&mut shared.state().queue);
+    let queue = shared.finished.take();
     shared.wake_ups.fetch_add(1, Ordering::Relaxed);
     let settled = u32::try_from(queue.len()).unwrap_or(u32::MAX);
     for (Deferred(deferred), outcome) in queue {
@@ -202,7 +203,7 @@ unsafe extern "C" fn drain(
         }
     }
     if shared.pending.fetch_sub(settled, Ordering::Relaxed) == settled {
-        let tsfn = shared.state().tsfn;
+        let tsfn = shared.tsfn().0;
         if !tsfn.is_null() {
             // SAFETY: on the JavaScript thread; no call is pending, so the client no longer keeps Node alive.
             unsafe { sys::napi_unref_threadsafe_function(env, tsfn) };
@@ -229,5 +230,5 @@ unsafe fn reject(env: sys::napi_env, deferred: sys::napi_deferred, error: napi::
 unsafe extern "C" fn finalize(_env: sys::napi_env, context: *mut c_void, _hint: *mut c_void) {
     // SAFETY: the `Arc` given at creation, taken back once.
     let shared = unsafe { Arc::from_raw(context as *const Shared) };
-    shared.state().tsfn = ptr::null_mut();
+    shared.tsfn().0 = ptr::null_mut();
 }

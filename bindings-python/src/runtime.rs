@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use langdock::binding::Completions;
 use pyo3::IntoPyObjectExt;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -190,17 +191,10 @@ impl Drop for Delivery {
     }
 }
 
-#[derive(Default)]
-struct Queue {
-    finished: Vec<Finished>,
-    /// Whether a drain is scheduled on the loop (and will see what is pushed now).
-    scheduled: bool,
-}
-
 /// The finished calls of one event loop, and (called) the drain that hands them to their futures.
 #[pyclass(frozen, module = "langdock._native")]
 pub struct Bridge {
-    queue: Mutex<Queue>,
+    finished: Completions<Finished>,
     /// A weak reference to the loop: the bridge lives in a `WeakKeyDictionary` keyed by the loop.
     event_loop: Py<PyAny>,
 }
@@ -216,23 +210,14 @@ impl Bridge {
             return Ok(bridge.clone().unbind());
         }
         let weak = WEAKREF.import(py, "weakref", "ref")?.call1((event_loop,))?.unbind();
-        let bridge = Py::new(py, Bridge { queue: Mutex::new(Queue::default()), event_loop: weak })?;
+        let bridge = Py::new(py, Bridge { finished: Completions::default(), event_loop: weak })?;
         bridges.set_item(event_loop, &bridge)?;
         Ok(bridge)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
-        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// Queues a finished call; the first one since the last drain schedules the next drain on the loop.
     fn push(&self, this: &Py<Bridge>, item: Finished) {
-        let wake = {
-            let mut queue = self.lock();
-            queue.finished.push(item);
-            !std::mem::replace(&mut queue.scheduled, true)
-        };
-        if wake {
+        if self.finished.push(item) {
             Python::attach(|py| {
                 let scheduled = self.event_loop.bind(py).call0().and_then(|event_loop| {
                     event_loop.call_method1(intern!(py, "call_soon_threadsafe"), (this.bind(py),))
@@ -240,12 +225,7 @@ impl Bridge {
                 if scheduled.is_err() {
                     // The loop is closed (or gone): nobody can await these calls any more. Their Python
                     // objects are released here, with the GIL.
-                    let dropped = {
-                        let mut queue = self.lock();
-                        queue.scheduled = false;
-                        std::mem::take(&mut queue.finished)
-                    };
-                    drop(dropped);
+                    drop(self.finished.take());
                 }
             });
         }
@@ -256,12 +236,7 @@ impl Bridge {
 impl Bridge {
     /// Hands every finished call to its future (on the loop thread); futures already cancelled are skipped.
     fn __call__(&self, py: Python<'_>) {
-        let finished = {
-            let mut queue = self.lock();
-            queue.scheduled = false;
-            std::mem::take(&mut queue.finished)
-        };
-        for item in finished {
+        for item in self.finished.take() {
             // A failure here (the future was completed elsewhere) concerns that call alone.
             let _ = hand_over(py, item);
         }

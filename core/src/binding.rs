@@ -253,6 +253,57 @@ pub async fn call(client: &Client, operation: &str, args: Arguments) -> Result<O
     crate::operation::call(op, client, args).await
 }
 
+/// Finished calls waiting for a binding's event loop (Python's asyncio loop, Node's libuv loop), and the one
+/// decision about waking it: only the push that finds the queue empty wakes the loop, and the drain that wakes
+/// takes everything queued meanwhile, so that many calls finishing together cost the loop one wake-up.
+///
+/// ```
+/// let finished = langdock::binding::Completions::default();
+/// assert!(finished.push(1), "the first finished call wakes the loop");
+/// assert!(!finished.push(2), "the next ones join the drain already scheduled");
+/// assert_eq!(finished.take(), vec![1, 2]);
+/// assert!(finished.push(3), "after a drain, the next one wakes it again");
+/// ```
+#[derive(Debug)]
+pub struct Completions<T> {
+    queue: std::sync::Mutex<Vec<T>>,
+}
+
+impl<T> Default for Completions<T> {
+    fn default() -> Self {
+        Completions { queue: std::sync::Mutex::new(Vec::new()) }
+    }
+}
+
+impl<T> Completions<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<T>> {
+        self.queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues a finished call; true when the caller must wake the loop (the queue was empty, so no drain is
+    /// scheduled yet).
+    pub fn push(&self, item: T) -> bool {
+        let mut queue = self.lock();
+        queue.push(item);
+        queue.len() == 1
+    }
+
+    /// Takes every queued call (the drain, or dropping them when the loop is gone); the next push wakes again.
+    pub fn take(&self) -> Vec<T> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    /// How many finished calls wait for the next drain.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no finished call waits.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+}
+
 /// A way to make the next call panic, so that the bindings' tests can check what a panic becomes. Compiled
 /// into debug builds only: release builds (the published wheels and addons) have no such switch.
 #[cfg(debug_assertions)]
