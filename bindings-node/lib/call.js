@@ -29,17 +29,13 @@ let lastCallId = 0;
  */
 async function call(client, operation, ids, body, image, options) {
   const nativeClient = client[kNative];
+  const signal = options?.signal;
   // Most calls give no options: no options object, call id or listener is made for them (the native side then
   // reads no properties either).
-  if (options == null) {
-    try {
-      return withMeta(await nativeClient.call(operation, ids, body, image));
-    } catch (error) {
-      throw fromNative(error);
-    }
-  }
-  const { signal, timeout, deadline, maxRetries } = options;
-  const callOptions = { timeout, deadline, maxRetries };
+  const callOptions =
+    options == null
+      ? undefined
+      : { timeout: options.timeout, deadline: options.deadline, maxRetries: options.maxRetries };
   if (signal?.aborted) throw fromNative(nativeClient.abortedError(), signal.reason);
   let callId;
   if (signal) {
