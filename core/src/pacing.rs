@@ -86,8 +86,6 @@ pub fn is_throttle(status: u16, retry_after: Option<Duration>) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct PacerState {
     enabled: bool,
-    /// The rate set by the last cut; the current rate grows from it.
-    cut_rate: f64,
     /// The goodput measured at the last cut: the most the service is known to take.
     ceiling: f64,
     /// The window that goodput was measured over, in seconds.
@@ -125,7 +123,7 @@ impl PacerState {
             if before_the_cut {
                 // Accepted before the service throttled, answered after: part of the goodput the
                 // cut measured, which the answers' order had hidden from it.
-                self.set_ceiling(self.ceiling + 1.0 / self.cut_span);
+                self.ceiling += 1.0 / self.cut_span;
             }
             return;
         }
@@ -133,7 +131,7 @@ impl PacerState {
             return; // sent before the last cut: already accounted for
         }
         self.cut_span = self.span(now);
-        self.set_ceiling(self.goodput(now));
+        self.ceiling = self.goodput(now);
         self.last_cut = now;
         self.enabled = true;
         // The service's bucket is empty right now: the next send waits a whole slot at the new rate.
@@ -151,16 +149,16 @@ impl PacerState {
             self.enabled = false;
             return None;
         }
-        let recovering = self.cut_rate * grown(quiet);
+        let cut_rate = self.cut_rate();
+        let recovering = cut_rate * grown(quiet);
         let held = HOLD * self.ceiling * grown(quiet - HOLD_SECONDS);
-        let cap = (2.0 * self.goodput(now)).max(self.cut_rate);
+        let cap = (2.0 * self.goodput(now)).max(cut_rate);
         Some(recovering.min(held).min(cap).max(MIN_RATE))
     }
 
-    /// Sets the goodput the last cut measured, and the rate it cuts to.
-    fn set_ceiling(&mut self, goodput: f64) {
-        self.ceiling = goodput;
-        self.cut_rate = (CUT * goodput).max(MIN_RATE);
+    /// The rate the last cut set, which the current rate grows from.
+    fn cut_rate(&self) -> f64 {
+        (CUT * self.ceiling).max(MIN_RATE)
     }
 
     /// The window the goodput is measured over at `now`: the time since the first accepted
@@ -262,13 +260,7 @@ mod tests {
 
     /// A state cut to `rate` at time 0, with no answers remembered: its rate is `rate` until it grows.
     fn paced(rate: f64) -> PacerState {
-        PacerState {
-            enabled: true,
-            cut_rate: rate,
-            ceiling: rate / CUT,
-            cut_span: MIN_WINDOW_SECONDS,
-            ..PacerState::default()
-        }
+        PacerState { enabled: true, ceiling: rate / CUT, cut_span: MIN_WINDOW_SECONDS, ..PacerState::default() }
     }
 
     /// A state that measured 100 answers/s for three seconds and was throttled at `3.0`.
