@@ -162,10 +162,12 @@ impl Transport {
         let mut ambiguous = false;
         let mut spent = 0u32;
         loop {
-            let paced = match &self.pacer {
-                Some(pacer) => pacer.acquire(deadline).await,
-                None => true,
+            // Held until the attempt is over, answered or not (the start window counts it meanwhile).
+            let permit = match &self.pacer {
+                Some(pacer) => pacer.acquire(deadline).await.map(Some),
+                None => Some(None),
             };
+            let paced = permit.is_some();
             let remaining = deadline.saturating_duration_since(Instant::now());
             if !paced || remaining.is_zero() {
                 let target = request.target();
@@ -176,6 +178,7 @@ impl Transport {
             tracing::debug!(op, attempt = attempts, method = %request.method, path = %request.path, "sending");
             let sent_at = Instant::now();
             let outcome = self.attempt(request, &url, attempt_timeout, &request_id).await;
+            drop(permit);
             let elapsed_ms = sent_at.elapsed().as_millis() as u64;
 
             let (failure, outcome) = match outcome {
