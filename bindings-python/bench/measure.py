@@ -31,6 +31,10 @@ import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 IN_FLIGHT = 64
+# The shortest warm-up of a concurrent measurement, in seconds: past a new client's start window (0.6 s after its
+# first send, core/src/pacing.rs), so that the measurement sees the client's steady state, as it sees open
+# connections.
+WARM_UP_SECONDS = 0.7
 # 200 after 20 (the Rust bench: 300 after 30): enough for a stable p50, and it keeps `make bench` within 20 minutes
 # now that the Rust core is measured in this run too.
 SEQUENTIAL_CALLS, SEQUENTIAL_WARMUP = 200, 20
@@ -394,6 +398,7 @@ def threads(call: Call, calls: int, warm_up: bool, budget: Optional[float] = Non
     deadline = [float("inf")]
     counter = itertools.count()
     barrier = threading.Barrier(IN_FLIGHT + 1)
+    warm_until = time.perf_counter() + WARM_UP_SECONDS
 
     def worker(index: int) -> None:
         if warm_up:
@@ -401,6 +406,7 @@ def threads(call: Call, calls: int, warm_up: bool, budget: Optional[float] = Non
                 call(2_000_000 + index)
             except Exception:
                 pass
+            time.sleep(max(0.0, warm_until - time.perf_counter()))
         barrier.wait()
         while True:
             n = next(counter)
@@ -449,7 +455,9 @@ async def tasks(call: Call, calls: int, warm_up: bool, budget: Optional[float] =
     """64 tasks take call numbers from one counter; with `warm_up`, 64 calls at once first. No call starts
     after `budget` seconds."""
     if warm_up:
+        warm_until = time.perf_counter() + WARM_UP_SECONDS
         await asyncio.gather(*(call(2_000_000 + i) for i in range(IN_FLIGHT)), return_exceptions=True)
+        await asyncio.sleep(max(0.0, warm_until - time.perf_counter()))
     tally = Tally()
     counter = itertools.count()
 
