@@ -38,7 +38,7 @@ const SEQUENTIAL = [20, 200];
 const SCALING_CLIENTS = ['langdock', 'fetch'];
 const SCALING_SIZES = [100, 1_000, 10_000];
 /** Warm-up and measured calls of a `scaling` measurement: fewer as the answer grows (as the Rust bench). */
-const scalingCalls = (items) => (items <= 100 ? [20, 200] : items <= 1000 ? [5, 60] : [3, 15]);
+const scalingCalls = (items) => (items <= 100 ? [20, 200] : items <= 1000 ? [5, 60] : [3, 30]);
 
 const baseUrl = () => {
   const url = process.env.LANGDOCK_BASE_URL;

@@ -488,7 +488,7 @@ def scaling_calls(items: int) -> Tuple[int, int]:
         return 20, 200
     if items <= 1000:
         return 5, 60
-    return 3, 15
+    return 3, 30
 
 
 def check_scaling(touched: Tuple[int, str, str], items: int) -> Tuple[int, str, str]:

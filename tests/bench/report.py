@@ -356,12 +356,18 @@ class Report:
                        if r["workload"] == "scaling" and r.get("language") == language and r.get("items")})
 
     def per_item_growth(self, language: str, client: str) -> Optional[float]:
-        """The cost per item at 10,000 as a multiple of that at 1,000."""
+        """The cost per item at 10,000 as a multiple of that at 1,000: the median of the repetitions' own ratios (the
+        two sizes of one repetition are measured seconds apart, the repetitions minutes apart, under other loads)."""
         small = self.find(language, client, "scaling", "sequential", 1_000)
         large = self.find(language, client, "scaling", "sequential", 10_000)
-        if not small or not large or not small.get("p50_ms") or not large.get("p50_ms"):
-            return None
-        return (large["p50_ms"] / 10_000) / (small["p50_ms"] / 1_000)
+
+        def growth(at_1k: Row, at_10k: Row) -> Optional[float]:
+            if not at_1k.get("p50_ms") or not at_10k.get("p50_ms"):
+                return None
+            return (at_10k["p50_ms"] / 10_000) / (at_1k["p50_ms"] / 1_000)
+
+        growths = paired(small, large, growth)
+        return statistics.median(growths) if growths else None
 
     def scaling(self) -> None:
         if not any(r["workload"] == "scaling" for r in self.rows):

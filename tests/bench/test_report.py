@@ -148,6 +148,15 @@ class Goals(unittest.TestCase):
         self.assertEqual(goal(rows, "scaling: Python sync >= 1.0x")[2], False)
         self.assertEqual(goal(rows, "scaling: Python sync cost per item")[1:], ("1.25x", False))
 
+    def test_per_item_growth_is_the_median_of_each_repetition_s_own_ratio(self) -> None:
+        # Repetition 2 measured 1,000 quiet and 10,000 under load (its own ratio 3.0x), the others 1.0x; the medians
+        # of each size (2.0 ms and 30.0 ms) would make 1.5x.
+        rows = [scaling("rust", "langdock", n, p50) for n, p50 in
+                [(1000, 2.0), (10000, 20.0), (1000, 1.0), (10000, 30.0), (1000, 4.0), (10000, 40.0)]]
+        self.assertEqual(goal(rows, "scaling: Rust cost per item")[1:], ("1.00x", True))
+        rows[1]["p50_ms"], rows[5]["p50_ms"] = 25.0, 50.0
+        self.assertEqual(goal(rows, "scaling: Rust cost per item")[1:], ("1.25x", False))
+
     def test_bulk_is_judged_on_the_worst_of_three_runs(self) -> None:
         good = [bulk("rust", "langdock", 1.0, 5) for _ in range(3)]
         self.assertTrue(goal(good, "bulk: Rust")[2])
