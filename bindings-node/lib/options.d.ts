@@ -55,14 +55,20 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
   /** Client-side validation of every documented limit (default on). */
   validation?: boolean;
-  /** Slow the whole client down when the service answers 429 (default on). */
+  /**
+   * Slow the whole client down when the service answers 429, and ease a new client in (at most 4 requests in
+   * flight at its first send, doubling every 0.1 s for 0.6 s) (default on).
+   */
   adaptivePacing?: boolean;
 }
 
 /** A client's effective settings (`client.settings`), the same shape in every language: snake_case keys,
  * durations in seconds, the key and credential headers redacted. */
 export interface EffectiveSettings {
-  /** Slow the whole client down when the service answers 429. */
+  /**
+   * Slow the whole client down when the service answers 429, and ease a new client in (at most 4 requests in
+   * flight at its first send, doubling every 0.1 s for 0.6 s).
+   */
   readonly adaptive_pacing: boolean;
   /** Allow plain `http://` to hosts other than loopback (the key then travels in clear text). */
   readonly allow_insecure_http: boolean;

@@ -317,7 +317,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Turns adaptive pacing on 429 on or off (default on).
+    /// Turns adaptive pacing on or off (default on): the send rate slows on 429s, and a new client
+    /// eases in (at most 4 requests in flight at its first send, doubling every 0.1 s for 0.6 s).
     pub fn adaptive_pacing(mut self, enabled: bool) -> Self {
         self.input.adaptive_pacing = Some(enabled);
         self

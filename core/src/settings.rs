@@ -741,7 +741,7 @@ pub fn setting_docs() -> Vec<SettingDoc> {
             "adaptive_pacing",
             "adaptivePacing",
             Flag,
-            "Slow the whole client down when the service answers 429.",
+            "Slow the whole client down when the service answers 429, and ease a new client in (at most 4 requests in flight at its first send, doubling every 0.1 s for 0.6 s).",
             None,
             Some("on".into()),
             None,

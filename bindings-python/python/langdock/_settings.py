@@ -76,7 +76,9 @@ class _ClientSettings:
             allow_insecure_http: Allow plain ``http://`` to hosts other than loopback (the key then travels
                 in clear text) (default off).
             validation: Client-side validation of every documented limit (default on).
-            adaptive_pacing: Slow the whole client down when the service answers 429 (default on).
+            adaptive_pacing: Slow the whole client down when the service answers 429, and ease a new client
+                in (at most 4 requests in flight at its first send, doubling every 0.1 s for 0.6 s) (default
+                on).
 
         Raises:
             ConfigurationError: no API key, a base URL together with a deployment URL, a bad or insecure base
