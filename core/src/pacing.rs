@@ -650,19 +650,20 @@ mod tests {
 
     #[test]
     fn six_tenths_of_a_second_after_the_first_send_the_window_limits_nothing_and_counts_nothing() {
+        // The first send at 2 s: the window ends at 2.6 s.
         let mut state = PacerState::default();
         for _ in 0..4 {
-            state.try_acquire(0.0);
+            state.try_acquire(2.0);
         }
-        // 300 in flight would wait for the window's end, at 0.6 s.
+        // 300 in flight would wait for the window's end.
         state.in_flight = 300;
-        assert_close(state.try_acquire(0.5).unwrap(), 0.1);
-        assert!(state.starting(0.6 - 1e-9));
-        assert!(!state.starting(0.6));
+        assert_close(state.try_acquire(2.5).unwrap(), 0.1);
+        assert!(state.starting(2.6 - 1e-9));
+        assert!(!state.starting(2.6 + 1e-9));
         for _ in 0..1000 {
-            assert_eq!(state.try_acquire(0.6), None);
+            assert_eq!(state.try_acquire(2.6 + 1e-9), None);
         }
-        state.release(0.6);
+        state.release(2.6 + 1e-9);
         assert_eq!(state.in_flight, 300, "neither counted nor given back after the window");
         assert!(PacerState::default().starting(1e9), "a client that never sent has its window ahead");
     }
