@@ -143,7 +143,10 @@ impl NativeClient {
         let planned = Rejection::catch_panic(|| {
             #[cfg(debug_assertions)]
             langdock::binding::debug::checkpoint("dispatch");
-            options::request_options(options).map(|options| call(self.inner.with_options(options)))
+            // Boxed at once: the core's call future is kilobytes, and each of the layers it passes through on
+            // its way into a tokio task (cancellation, panic catching, settling) would otherwise copy it again,
+            // on the JavaScript thread.
+            options::request_options(options).map(|options| Box::pin(call(self.inner.with_options(options))))
         });
         match planned {
             Ok(call) => calls::spawn(env, &self.waker, &self.calls, call_id, call),
