@@ -104,7 +104,7 @@ impl NativeClient {
     /// Makes the call named `operation` (e.g. `"get_integration"`): `ids` are its path ids in order, `body` the
     /// JSON text of its body (the facade's `JSON.stringify`), `image` the bytes of an upload. The facade checks the
     /// arguments' types first, so that a wrong one is a `TypeError` naming the parameter.
-    #[napi(ts_return_type = "Promise<Answer>", catch_unwind)]
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     // The arguments are napi's positional parameters; the facade is the only caller.
     #[allow(clippy::too_many_arguments)]
     pub fn call<'env>(
