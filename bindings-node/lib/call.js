@@ -8,16 +8,17 @@ const kNative = Symbol('langdock.native');
 const kClient = Symbol('langdock.client');
 
 /**
- * The model of an answer (the core sends it as JSON text: JSON.parse builds it much faster than napi would), with
- * `attempts`, `requestId` and `httpStatus` as read-only, non-enumerable properties.
+ * The model of an answer, with `attempts`, `requestId` and `httpStatus` as read-only, non-enumerable properties.
+ * The core sends it as JSON text, `[attempts, requestId, status, model]` (JSON.parse builds the model much faster
+ * than napi would, and the metadata needs no object of its own); one `defineProperty` per property costs less
+ * than one `defineProperties`.
  */
-function withMeta(outcome) {
-  const data = JSON.parse(outcome.data);
-  Object.defineProperties(data, {
-    attempts: { value: outcome.attempts, enumerable: false },
-    requestId: { value: outcome.requestId, enumerable: false },
-    httpStatus: { value: outcome.status, enumerable: false },
-  });
+function withMeta(text) {
+  const answer = JSON.parse(text);
+  const data = answer[3];
+  Object.defineProperty(data, 'attempts', { value: answer[0] });
+  Object.defineProperty(data, 'requestId', { value: answer[1] });
+  Object.defineProperty(data, 'httpStatus', { value: answer[2] });
   return data;
 }
 

@@ -64,7 +64,7 @@ impl Drop for Alive {
     }
 }
 
-/// Runs a core call as a Promise of `{ data, attempts, requestId, status }`, cancellable under `call_id`, settled
+/// Runs a core call as a Promise of its answer (JSON text, see [`crate::outcome`]), cancellable under `call_id`, settled
 /// through the client's [`Waker`] (one loop wake-up for all the calls finishing together).
 pub(crate) fn spawn<'env, F>(
     env: &'env Env,

@@ -104,7 +104,7 @@ impl NativeClient {
     /// Makes the call named `operation` (e.g. `"get_integration"`): `ids` are its path ids in order, `body` the
     /// JSON text of its body (the facade's `JSON.stringify`), `image` the bytes of an upload. The facade checks the
     /// arguments' types first, so that a wrong one is a `TypeError` naming the parameter.
-    #[napi(ts_return_type = "Promise<Answer>", catch_unwind)]
+    #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     // The arguments are napi's positional parameters; the facade is the only caller.
     #[allow(clippy::too_many_arguments)]
     pub fn call<'env>(
@@ -143,7 +143,10 @@ impl NativeClient {
         let planned = Rejection::catch_panic(|| {
             #[cfg(debug_assertions)]
             langdock::binding::debug::checkpoint("dispatch");
-            options::request_options(options).map(|options| call(self.inner.with_options(options)))
+            // Boxed at once: the core's call future is kilobytes, and each of the layers it passes through on
+            // its way into a tokio task (cancellation, panic catching, settling) would otherwise copy it again,
+            // on the JavaScript thread.
+            options::request_options(options).map(|options| Box::pin(call(self.inner.with_options(options))))
         });
         match planned {
             Ok(call) => calls::spawn(env, &self.waker, &self.calls, call_id, call),

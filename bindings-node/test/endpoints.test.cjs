@@ -52,6 +52,23 @@ test('a call answers the same model and metadata with no options, null, per-call
   }
 });
 
+test('an answer keeps non-ASCII text, quotes and backslashes exactly, its metadata read-only and hidden', async () => {
+  const client = env.client();
+  const name = 'Wetter – Grüße 🌦 "quoted" \\ back\\slash';
+  const { id } = await client.integrations.create({ name, description: '日本語の説明' });
+  const answer = await client.integrations.get(id);
+  assert.equal(answer.name, name);
+  assert.equal(answer.description, '日本語の説明');
+  for (const [key, value] of [['attempts', 1], ['httpStatus', 200], ['requestId', answer.requestId]]) {
+    assert.deepEqual(Object.getOwnPropertyDescriptor(answer, key), {
+      value, writable: false, enumerable: false, configurable: false,
+    });
+  }
+  assert.equal(typeof answer.requestId, 'string');
+  assert.deepEqual(JSON.parse(JSON.stringify(answer)).name, name, 'the metadata stays out of JSON');
+  assert.ok(!('attempts' in JSON.parse(JSON.stringify(answer))));
+});
+
 test('integrations: create, get, update, updateAuth, icon and setIcon', async () => {
   const client = env.client();
   const created = await client.integrations.create({ name: 'Weather', description: 'Forecasts' });

@@ -202,6 +202,12 @@ impl Output {
         each_output!(self, response => response_json_text(response.data()))
     }
 
+    /// [`Output::data_json_text`] appended to `out`, for a binding that frames the model with more JSON of its
+    /// own in one buffer (Node's answer, `[attempts, requestId, status, model]`).
+    pub fn write_data_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        each_output!(self, response => with_read_only(|| serde_json::to_writer(&mut *out, response.data())))
+    }
+
     /// How many attempts the call took.
     pub fn attempts(&self) -> u32 {
         each_output!(self, response => response.attempts())
@@ -422,6 +428,22 @@ mod tests {
         let sent = serde_json::to_value(ActionInput::from(&integration.actions[0])).unwrap();
         assert!(sent["inputFields"][0].get("slug").is_none() && sent["inputFields"][0].get("order").is_none());
         assert!(serde_json::to_value(&integration).unwrap()["authFields"][0].get("id").is_none());
+    }
+
+    #[test]
+    fn write_data_json_appends_the_text_of_data_json_text() {
+        let summary: IntegrationSummary = serde_json::from_value(json!({
+            "id": "i", "name": "Grüße \"q\"", "authType": "NONE", "buildByLangdock": false, "actions": [],
+            "future": [1, {"x": null}]
+        }))
+        .unwrap();
+        let output = Output::IntegrationList(Response::new(vec![summary], 200, 2, Some("r".to_owned())));
+        let mut framed = b"[1,".to_vec();
+        output.write_data_json(&mut framed).unwrap();
+        framed.push(b']');
+        let text = output.data_json_text().unwrap();
+        assert_eq!(framed, format!("[1,{text}]").into_bytes(), "appended after what the buffer held, unchanged");
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&framed).unwrap()[1][0]["future"][1]["x"], json!(null));
     }
 
     #[test]
