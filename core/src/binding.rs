@@ -196,14 +196,9 @@ macro_rules! each_output {
 
 impl Output {
     /// The model as JSON text as the API spells it, server-made fields included (keys in the models' field
-    /// order), written straight from the model: no `serde_json::Value` is built on the way (see
-    /// [`response_json_text`]).
-    pub fn data_json_text(&self) -> serde_json::Result<String> {
-        each_output!(self, response => response_json_text(response.data()))
-    }
-
-    /// [`Output::data_json_text`] appended to `out`, for a binding that frames the model with more JSON of its
-    /// own in one buffer (Node's answer, `[attempts, requestId, status, model]`).
+    /// order), appended to `out` straight from the model: no `serde_json::Value` is built on the way (see
+    /// [`response_json_text`]). A binding can frame the model with more JSON of its own in the same buffer
+    /// (Node's answer is `[attempts, requestId, status, model]`).
     pub fn write_data_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         each_output!(self, response => with_read_only(|| serde_json::to_writer(&mut *out, response.data())))
     }
@@ -243,7 +238,9 @@ impl Output {
 /// let body = serde_json::json!({"name": "Weather"});
 /// let created = call(&client, "create_integration", Arguments { body: Some(body), ..Default::default() }).await?;
 /// assert!(matches!(created, Output::IntegrationRef(_)));
-/// assert!(created.data_json_text().unwrap().contains(r#""name":"Weather""#));
+/// let mut text = Vec::new();
+/// created.write_data_json(&mut text).unwrap();
+/// assert!(String::from_utf8(text).unwrap().contains(r#""name":"Weather""#));
 /// # emulator.shutdown().await;
 /// # Ok(())
 /// # }
@@ -431,17 +428,17 @@ mod tests {
     }
 
     #[test]
-    fn write_data_json_appends_the_text_of_data_json_text() {
+    fn write_data_json_appends_the_response_json_text_of_the_model() {
         let summary: IntegrationSummary = serde_json::from_value(json!({
             "id": "i", "name": "Grüße \"q\"", "authType": "NONE", "buildByLangdock": false, "actions": [],
             "future": [1, {"x": null}]
         }))
         .unwrap();
+        let text = response_json_text(&[&summary]).unwrap();
         let output = Output::IntegrationList(Response::new(vec![summary], 200, 2, Some("r".to_owned())));
         let mut framed = b"[1,".to_vec();
         output.write_data_json(&mut framed).unwrap();
         framed.push(b']');
-        let text = output.data_json_text().unwrap();
         assert_eq!(framed, format!("[1,{text}]").into_bytes(), "appended after what the buffer held, unchanged");
         assert_eq!(serde_json::from_slice::<serde_json::Value>(&framed).unwrap()[1][0]["future"][1]["x"], json!(null));
     }
