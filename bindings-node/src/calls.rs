@@ -112,9 +112,14 @@ where
     Ok(promise)
 }
 
-/// A Promise that rejects with `failure` (so that every failure of a call arrives the same way).
-pub(crate) fn reject(env: &Env, failure: Rejection) -> napi::Result<PromiseRaw<'_, Answer>> {
-    env.spawn_future_with_callback(async move { Ok(Err::<Answer, _>(failure)) }, |env, result| {
-        result.map_err(|failure| failure.into_napi(env))
-    })
+/// A Promise that rejects with `failure`, settled through the client's [`Waker`] like every other call (so that
+/// every failure of a call arrives the same way).
+pub(crate) fn reject<'env>(
+    env: &'env Env,
+    waker: &Arc<Waker>,
+    failure: Rejection,
+) -> napi::Result<PromiseRaw<'env, Answer>> {
+    let (promise, settle) = waker.promise(env)?;
+    settle.settle(Err(failure));
+    Ok(promise)
 }

@@ -150,7 +150,7 @@ impl NativeClient {
         });
         match planned {
             Ok(call) => calls::spawn(env, &self.waker, &self.calls, call_id, call),
-            Err(failure) => calls::reject(env, failure),
+            Err(failure) => calls::reject(env, &self.waker, failure),
         }
     }
 }

@@ -196,8 +196,9 @@ macro_rules! each_output {
 
 impl Output {
     /// The model as JSON text as the API spells it, server-made fields included (keys in the models' field
-    /// order), appended to `out` straight from the model: no `serde_json::Value` is built on the way (see
-    /// [`response_json_text`]). A binding can frame the model with more JSON of its own in the same buffer
+    /// order, as [`response_json`] has them), appended to `out` straight from the model: no `serde_json::Value`
+    /// is built on the way, so a binding whose own JSON parser builds the objects (Node's `JSON.parse`) pays one
+    /// pass over a list, not a tree of maps and strings and a second pass over it. A binding can frame the model with more JSON of its own in the same buffer
     /// (Node's answer is `[attempts, requestId, status, model]`).
     pub fn write_data_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         each_output!(self, response => with_read_only(|| serde_json::to_writer(&mut *out, response.data())))
@@ -350,20 +351,6 @@ pub fn response_json<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<ser
     with_read_only(|| serde_json::to_value(value))
 }
 
-/// [`response_json`] as JSON text, serialized straight from the model: for a binding whose own JSON parser
-/// builds the objects (Node's `JSON.parse`), a list answer costs one pass instead of a `serde_json::Value`
-/// tree of maps and strings and a second pass over it.
-///
-/// ```
-/// let field: langdock::InputField = serde_json::from_value(serde_json::json!({"label": "City", "slug": "city"})).unwrap();
-/// let text = langdock::binding::response_json_text(&field).unwrap();
-/// assert!(text.contains(r#""slug":"city""#));
-/// assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), langdock::binding::response_json(&field).unwrap());
-/// ```
-pub fn response_json_text<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
-    with_read_only(|| serde_json::to_string(value))
-}
-
 /// Runs `serialize` with the server-made fields shown, restoring the flag afterwards (also on a panic).
 fn with_read_only<R>(serialize: impl FnOnce() -> R) -> R {
     struct Restore(bool);
@@ -428,35 +415,41 @@ mod tests {
     }
 
     #[test]
-    fn write_data_json_appends_the_response_json_text_of_the_model() {
+    fn write_data_json_appends_the_model_as_response_json_has_it() {
         let summary: IntegrationSummary = serde_json::from_value(json!({
             "id": "i", "name": "Grüße \"q\"", "authType": "NONE", "buildByLangdock": false, "actions": [],
             "future": [1, {"x": null}]
         }))
         .unwrap();
-        let text = response_json_text(&[&summary]).unwrap();
+        let shown = response_json(&[&summary]).unwrap();
         let output = Output::IntegrationList(Response::new(vec![summary], 200, 2, Some("r".to_owned())));
         let mut framed = b"[1,".to_vec();
         output.write_data_json(&mut framed).unwrap();
         framed.push(b']');
-        assert_eq!(framed, format!("[1,{text}]").into_bytes(), "appended after what the buffer held, unchanged");
-        assert_eq!(serde_json::from_slice::<serde_json::Value>(&framed).unwrap()[1][0]["future"][1]["x"], json!(null));
+        assert!(framed.starts_with(b"[1,"), "appended after what the buffer held, unchanged");
+        let parsed: serde_json::Value = serde_json::from_slice(&framed).unwrap();
+        assert_eq!(parsed[1], shown);
+        assert_eq!(parsed[1][0]["future"][1]["x"], json!(null));
     }
 
     #[test]
-    fn response_json_text_is_response_json_written_straight_and_keeps_unknown_fields() {
+    fn write_data_json_shows_server_made_fields_and_unknown_ones_and_restores_the_flag() {
         let integration: crate::models::Integration = serde_json::from_value(json!({
             "id": "i", "name": "N", "future": {"nested": [1, 2.5, "x"]},
             "authFields": [{"id": "f1", "slug": "apiKey", "label": "Key", "type": "PASSWORD"}],
             "actions": [{"id": "a", "name": "A", "inputFields": [{"label": "City", "slug": "city", "order": 0}]}]
         }))
         .unwrap();
-        let text = response_json_text(&integration).unwrap();
-        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(parsed, response_json(&integration).unwrap());
+        let shown = response_json(&integration).unwrap();
+        let output = Output::Integration(Response::new(integration, 200, 1, None));
+        let mut text = Vec::new();
+        output.write_data_json(&mut text).unwrap();
+        let parsed: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        assert_eq!(parsed, shown);
         assert_eq!(parsed["future"]["nested"][1], 2.5);
         assert_eq!(parsed["actions"][0]["inputFields"][0]["slug"], "city");
         // The flag is back to "leave them out" afterwards: requests still drop server-made fields.
-        assert!(serde_json::to_value(&integration).unwrap()["authFields"][0].get("id").is_none());
+        let Output::Integration(response) = &output else { unreachable!() };
+        assert!(serde_json::to_value(response.data()).unwrap()["authFields"][0].get("id").is_none());
     }
 }

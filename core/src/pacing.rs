@@ -120,7 +120,7 @@ impl PacerState {
     /// before asking again (the rate may change meanwhile, so the caller asks again, not sends).
     pub fn try_acquire(&mut self, now: f64) -> Option<f64> {
         let started = now - *self.first_send.get_or_insert(now);
-        let starting = started < START_SECONDS;
+        let starting = self.starting(now);
         if starting && f64::from(self.in_flight) >= start_window(started) {
             // The window grows past the requests in flight at `grows_at` (an answer may free a slot first).
             let grows_at = START_DOUBLING_SECONDS * (f64::from(self.in_flight + 1) / START_WINDOW).log2();

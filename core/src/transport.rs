@@ -164,10 +164,10 @@ impl Transport {
         loop {
             // Held until the attempt is over, answered or not (the start window counts it meanwhile).
             let permit = match &self.pacer {
-                Some(pacer) => pacer.acquire(deadline).await.map(Some),
-                None => Some(None),
+                Some(pacer) => pacer.acquire(deadline).await,
+                None => None,
             };
-            let paced = permit.is_some();
+            let paced = permit.is_some() || self.pacer.is_none();
             let remaining = deadline.saturating_duration_since(Instant::now());
             if !paced || remaining.is_zero() {
                 let target = request.target();
