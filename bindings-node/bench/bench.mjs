@@ -355,18 +355,19 @@ function runChild(args) {
 /** The data every workload reads (not measured): 100 integrations of 3 actions, the first with 4 more. */
 async function setUp(langdock) {
   await control('reset', {});
-  let first;
+  const ids = [];
   for (let n = 0; n < 100; n++) {
     const { id } = await langdock.integrations.create({ name: `bench-${String(n).padStart(3, '0')}` });
     for (let a = 0; a < 3; a++) {
       await langdock.actions.create(id, { name: `Action ${a}`, description: 'An action of the bench', code: 'x'.repeat(150) });
     }
-    first ??= id;
+    ids.push(id);
   }
+  const [first, ...spare] = ids;
   for (let a = 3; a < 7; a++) await langdock.actions.create(first, { name: `Action ${a}`, code: 'y'.repeat(400) });
   const detail = await langdock.integrations.get(first);
   const list = await langdock.integrations.list();
-  return { first, detailBytes: JSON.stringify(detail).length, listBytes: JSON.stringify(list).length };
+  return { first, spare, detailBytes: JSON.stringify(detail).length, listBytes: JSON.stringify(list).length };
 }
 
 /** Load time of a package: the median of `runs` fresh processes, each timing its own `require`. */
@@ -457,9 +458,13 @@ async function parent() {
       "report's binding tax falls back to the Rust bench's own rows, measured at another time\n");
   }
   for (let repeat = 0; repeat < repeats && measured.length; repeat++) {
-    // A fresh set-up each repetition: `create` adds actions to the first integration, which `get`, `retry`
-    // and `list` read, so they would otherwise read a bigger answer in every repetition.
-    const { first, detailBytes, listBytes } = await setUp(langdock);
+    // A fresh set-up each repetition: `create` adds actions, which `list` shows, so it would otherwise read a
+    // bigger answer in every repetition.
+    const { first, spare, detailBytes, listBytes } = await setUp(langdock);
+    // Creates go to integrations of their own (one per measurement), so that each client's creates meet the same
+    // emulator state: the emulator checks a new action's name against every action of its integration, and the
+    // clients measured later would otherwise create into an integration thousands of actions bigger.
+    const spares = spare.values();
     process.stderr.write(`node: set up, repetition ${repeat + 1}/${repeats} (detail ${detailBytes} B, list ${listBytes} B)\n`);
     // The clients interleaved, in a rotated order each repetition; the Rust core only at 64 in flight on get,
     // list and create (the binding tax).
@@ -468,7 +473,8 @@ async function parent() {
       if (workload === 'retry') await control('chaos', { rate: 0.2, seed: 5, statuses: [503] });
       for (const client of order) {
         if (client === RUST_CORE && (mode !== 'concurrent' || workload === 'retry')) continue;
-        const row = runChild([client, workload, mode, '-', first]);
+        const target = workload === 'create' ? spares.next().value : first;
+        const row = runChild([client, workload, mode, '-', target]);
         // The report pairs each binding's row with the Rust core's of the same repetition.
         if (row) write({ ...row, repetition: repeat });
       }

@@ -56,11 +56,12 @@ async fn control(path: &str, body: Value) -> Value {
     answer.json().await.unwrap_or(Value::Null)
 }
 
-/// The data every workload reads, made through langdock (set-up is not measured).
-async fn set_up() -> (String, usize) {
+/// The data every workload reads, made through langdock (set-up is not measured): the integration `get` reads,
+/// and the 99 others, where the `create` measurements go (one each).
+async fn set_up() -> (String, Vec<String>, usize) {
     control("reset", json!({})).await;
     let client = Client::from_env().unwrap();
-    let mut first = String::new();
+    let mut ids = Vec::new();
     for n in 0..100 {
         let id = client
             .integrations()
@@ -74,15 +75,14 @@ async fn set_up() -> (String, usize) {
                 ActionInput::new(format!("Action {a}")).description("An action of the bench").code("x".repeat(150));
             client.actions().create(&id, &action).await.unwrap();
         }
-        if n == 0 {
-            first = id;
-        }
+        ids.push(id);
     }
+    let first = ids.remove(0);
     for a in 3..7 {
         client.actions().create(&first, &ActionInput::new(format!("Action {a}")).code("y".repeat(400))).await.unwrap();
     }
     let detail = client.integrations().get(&first).await.unwrap();
-    (first.clone(), serde_json::to_vec(&*detail).unwrap().len())
+    (first, ids, serde_json::to_vec(&*detail).unwrap().len())
 }
 
 #[derive(Deserialize)]
@@ -550,9 +550,13 @@ async fn main() {
     if !measured.is_empty() {
         let part = Instant::now();
         for repeat in 0..repeats {
-            // A fresh set-up each repetition, and `create` last: its actions land in the integration
-            // that `get` reads, which would otherwise grow from 2 KB to megabytes.
-            let (first, detail_bytes) = set_up().await;
+            // A fresh set-up each repetition, and `create` last: the list shows every action, so the list would
+            // otherwise grow from repetition to repetition.
+            let (first, spare, detail_bytes) = set_up().await;
+            // Each create measurement into an integration of its own, so that every client's creates meet the same
+            // emulator state: the emulator checks a new action's name against every action of its integration, and
+            // the client measured second would otherwise create into one 1,300 actions bigger.
+            let mut spare = spare.into_iter();
             eprintln!("rust: set up, repetition {} (the detail is {detail_bytes} bytes)", repeat + 1);
             let clients = if repeat % 2 == 0 { ["langdock", "reqwest"] } else { ["reqwest", "langdock"] };
             for (workload, mode) in
@@ -574,7 +578,8 @@ async fn main() {
             if measured.contains(&"create") {
                 for mode in ["sequential", "concurrent"] {
                     for client in clients {
-                        run_child(&[client, "create", mode, "-", &first], &mut out);
+                        let target = spare.next().expect("99 spare integrations");
+                        run_child(&[client, "create", mode, "-", &target], &mut out);
                     }
                 }
             }
