@@ -4,14 +4,15 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
-use langdock::binding::Output;
+use langdock::binding::{Output, SpinPolicy, spin_wait};
 use pyo3::prelude::*;
 
 use crate::convert::seconds;
 use crate::errors::to_py_err;
 use crate::outcome::Outcome;
-use crate::runtime::{block_on, into_awaitable};
+use crate::runtime::{block_on, into_awaitable, runtime};
 
 /// A core call, planned (its arguments converted) and not yet run.
 pub type Call = Pin<Box<dyn Future<Output = langdock::Result<Output>> + Send + 'static>>;
@@ -50,13 +51,34 @@ pub fn _in_flight() -> usize {
     IN_FLIGHT.load(Ordering::SeqCst)
 }
 
-/// Runs a call to its end on the runtime, the GIL released while it waits.
+/// How blocking calls made alone wait (see [`SpinPolicy`]).
+static SPIN: SpinPolicy = SpinPolicy::new();
+
+/// Runs a call to its end, the GIL released while it waits. The caller's thread polls the call (so that decoding
+/// the answer happens here, not on the runtime's two workers) and the runtime's workers drive its connection. A
+/// call made alone (no other call of this process in flight) is first waited for by spinning, as [`SPIN`] decides,
+/// and tells [`SPIN`] how long it took.
 pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
     let guard = InFlight::enter();
-    let outcome = block_on(py, async move {
+    let mut call = Box::pin(async move {
         let _guard = guard;
         guarded(call).await
-    })?;
+    });
+    let alone = IN_FLIGHT.load(Ordering::SeqCst) == 1;
+    let started = Instant::now();
+    let spun = SPIN.window().filter(|_| alone).and_then(|window| {
+        py.detach(|| {
+            let _context = runtime().enter();
+            spin_wait(&mut call, window)
+        })
+    });
+    let outcome = match spun {
+        Some(outcome) => outcome,
+        None => block_on(py, call)?,
+    };
+    if alone {
+        SPIN.record(started.elapsed());
+    }
     Outcome(outcome).into_pyobject(py)
 }
 

@@ -304,6 +304,104 @@ impl<T> Completions<T> {
     }
 }
 
+/// When a blocking binding (Python's `Client`) should wait for a call by spinning before it sleeps, and how long.
+///
+/// A thread that sleeps on a call costs a wake-up when the answer arrives: on a virtual machine whose other core is
+/// idle, tens of microseconds, as much as a call to a local server takes. A caller that spins instead sees the
+/// answer at once. Spinning is worth it only for a call made alone (with others in flight, the CPU is better left to
+/// them), on more than one CPU (on one, the spinner would hold up the thread that brings the answer), and while calls
+/// made alone typically finish within [`SpinPolicy::WINDOW`]: a client of a remote service (milliseconds a call)
+/// stops spinning after a few calls, and starts again if its calls become fast.
+#[derive(Debug, Default)]
+pub struct SpinPolicy {
+    /// A moving average of how long calls made alone took, in microseconds (0 before the first).
+    typical_micros: std::sync::atomic::AtomicU64,
+}
+
+impl SpinPolicy {
+    /// The longest a caller spins before it sleeps.
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_micros(200);
+
+    /// Calls made alone that typically take longer than this are not waited for by spinning. Twice the window, so
+    /// that calls that finish within the window only because they were spun for stay spun for.
+    const TYPICAL_LIMIT_MICROS: u64 = 2 * Self::WINDOW.as_micros() as u64;
+
+    /// A policy that spins until it has seen slow calls.
+    pub const fn new() -> SpinPolicy {
+        SpinPolicy { typical_micros: std::sync::atomic::AtomicU64::new(0) }
+    }
+
+    /// How long to spin for the next call made alone: [`SpinPolicy::WINDOW`], or `None` to sleep at once.
+    pub fn window(&self) -> Option<std::time::Duration> {
+        static SEVERAL_CPUS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        let several_cpus =
+            *SEVERAL_CPUS.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
+        let typical = self.typical_micros.load(std::sync::atomic::Ordering::Relaxed);
+        (several_cpus && typical <= Self::TYPICAL_LIMIT_MICROS).then_some(Self::WINDOW)
+    }
+
+    /// Records how long a call made alone took, spun for or not.
+    pub fn record(&self, took: std::time::Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        // At most a second, so that one very slow call does not keep spinning off for hundreds of calls.
+        let took = took.as_micros().min(1_000_000) as u64;
+        let typical = self.typical_micros.load(Relaxed);
+        // A lost update between two threads only skews an estimate; weight 1/8 for the newest call.
+        let next = if typical == 0 { took } else { typical - typical / 8 + took / 8 };
+        self.typical_micros.store(next.max(1), Relaxed);
+    }
+}
+
+/// Polls `fut` on this thread until it is ready or `window` has passed, spinning in between (see [`SpinPolicy`]):
+/// its output, or `None` when the window passed first (the caller then waits as usual, `fut` still pending). The
+/// future must be one that others drive (a spawned task's `JoinHandle`): it is only polled again when woken.
+///
+/// ```
+/// let mut ready = std::future::ready(7);
+/// assert_eq!(langdock::binding::spin_wait(&mut ready, std::time::Duration::ZERO), Some(7));
+/// let mut never = std::future::pending::<()>();
+/// assert_eq!(langdock::binding::spin_wait(&mut never, std::time::Duration::from_micros(50)), None);
+/// ```
+pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: std::time::Duration) -> Option<F::Output> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// A waker that only raises a flag: the spinning thread reads it, so a wake costs no system call.
+    struct Flag(AtomicBool);
+    impl std::task::Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.store(true, Ordering::Release);
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+
+    let flag = Arc::new(Flag(AtomicBool::new(false)));
+    let waker = std::task::Waker::from(flag.clone());
+    let mut cx = std::task::Context::from_waker(&waker);
+    let until = std::time::Instant::now() + window;
+    loop {
+        if let std::task::Poll::Ready(out) = std::pin::Pin::new(&mut *fut).poll(&mut cx) {
+            return Some(out);
+        }
+        let mut spins = 0u32;
+        while !flag.0.swap(false, Ordering::AcqRel) {
+            if std::time::Instant::now() >= until {
+                return None;
+            }
+            spins += 1;
+            // Mostly a pause instruction; now and then a yield, so that a thread waiting for this CPU (the one
+            // bringing the answer, on an overcommitted machine) gets it.
+            if spins.is_multiple_of(64) {
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
+
 /// A way to make the next call panic, so that the bindings' tests can check what a panic becomes. Compiled
 /// into debug builds only: release builds (the published wheels and addons) have no such switch.
 #[cfg(debug_assertions)]
@@ -365,6 +463,76 @@ fn with_read_only<R>(serialize: impl FnOnce() -> R) -> R {
 
 #[cfg(test)]
 mod tests {
+    use super::{SpinPolicy, spin_wait};
+    use std::time::Duration;
+
+    #[test]
+    fn a_new_spin_policy_spins_on_several_cpus_and_stops_after_slow_calls() {
+        let policy = SpinPolicy::new();
+        let several_cpus = std::thread::available_parallelism().unwrap().get() > 1;
+        assert_eq!(policy.window(), several_cpus.then_some(SpinPolicy::WINDOW));
+        for _ in 0..3 {
+            policy.record(Duration::from_millis(40));
+        }
+        assert_eq!(policy.window(), None, "a remote service's calls are not spun for");
+    }
+
+    #[test]
+    fn calls_that_become_fast_are_spun_for_again() {
+        if std::thread::available_parallelism().unwrap().get() < 2 {
+            return;
+        }
+        let policy = SpinPolicy::new();
+        policy.record(Duration::from_millis(50));
+        assert_eq!(policy.window(), None);
+        let mut calls = 0;
+        while policy.window().is_none() {
+            policy.record(Duration::from_micros(120));
+            calls += 1;
+            assert!(calls < 100, "still not spinning after {calls} fast calls");
+        }
+        assert!(calls > 10, "one fast call is not enough to forget a slow period ({calls})");
+    }
+
+    #[test]
+    fn a_call_that_just_fits_the_window_because_it_was_spun_for_stays_spun_for() {
+        if std::thread::available_parallelism().unwrap().get() < 2 {
+            return;
+        }
+        let policy = SpinPolicy::new();
+        for _ in 0..50 {
+            policy.record(SpinPolicy::WINDOW + Duration::from_micros(150));
+        }
+        assert_eq!(policy.window(), Some(SpinPolicy::WINDOW));
+        // One very slow call counts as a second, not as hours.
+        policy.record(Duration::from_secs(3600));
+        let mut calls = 0;
+        while policy.window().is_none() {
+            policy.record(Duration::from_micros(100));
+            calls += 1;
+        }
+        assert!(calls < 60, "{calls}");
+    }
+
+    #[test]
+    fn spin_wait_returns_what_another_thread_completes() {
+        let (send, mut receive) = tokio::sync::oneshot::channel();
+        let sender = std::thread::spawn(move || send.send(42).unwrap());
+        // A window far longer than the answer can take: the wait ends on the answer, not on time.
+        assert_eq!(spin_wait(&mut receive, Duration::from_secs(60)).map(Result::unwrap), Some(42));
+        sender.join().unwrap();
+    }
+
+    #[test]
+    fn spin_wait_gives_up_after_the_window_and_leaves_the_future_usable() {
+        let (send, mut receive) = tokio::sync::oneshot::channel();
+        let started = std::time::Instant::now();
+        assert_eq!(spin_wait(&mut receive, Duration::from_millis(2)), None);
+        assert!(started.elapsed() >= Duration::from_millis(2));
+        send.send(7).unwrap();
+        assert_eq!(spin_wait(&mut receive, Duration::ZERO).map(Result::unwrap), Some(7));
+    }
+
     use super::*;
     use crate::models::{ActionInput, CreateIntegration};
     use serde_json::json;
