@@ -6,6 +6,10 @@ use std::any::Any;
 use std::cell::Cell;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 
@@ -315,12 +319,12 @@ impl<T> Completions<T> {
 #[derive(Debug, Default)]
 pub struct SpinPolicy {
     /// A moving average of how long calls made alone took, in microseconds (0 before the first).
-    typical_micros: std::sync::atomic::AtomicU64,
+    typical_micros: AtomicU64,
 }
 
 impl SpinPolicy {
     /// The longest a caller spins before it sleeps.
-    pub const WINDOW: std::time::Duration = std::time::Duration::from_micros(200);
+    pub const WINDOW: Duration = Duration::from_micros(200);
 
     /// Calls made alone that typically take longer than this are not waited for by spinning. Twice the window, so
     /// that calls that finish within the window only because they were spun for stay spun for.
@@ -328,33 +332,33 @@ impl SpinPolicy {
 
     /// A policy that spins until it has seen slow calls.
     pub const fn new() -> SpinPolicy {
-        SpinPolicy { typical_micros: std::sync::atomic::AtomicU64::new(0) }
+        SpinPolicy { typical_micros: AtomicU64::new(0) }
     }
 
     /// How long to spin for the next call made alone: [`SpinPolicy::WINDOW`], or `None` to sleep at once.
-    pub fn window(&self) -> Option<std::time::Duration> {
-        static SEVERAL_CPUS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    pub fn window(&self) -> Option<Duration> {
+        static SEVERAL_CPUS: OnceLock<bool> = OnceLock::new();
         let several_cpus =
             *SEVERAL_CPUS.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
-        let typical = self.typical_micros.load(std::sync::atomic::Ordering::Relaxed);
+        let typical = self.typical_micros.load(Ordering::Relaxed);
         (several_cpus && typical <= Self::TYPICAL_LIMIT_MICROS).then_some(Self::WINDOW)
     }
 
     /// Records how long a call made alone took, spun for or not.
-    pub fn record(&self, took: std::time::Duration) {
-        use std::sync::atomic::Ordering::Relaxed;
+    pub fn record(&self, took: Duration) {
         // At most a second, so that one very slow call does not keep spinning off for hundreds of calls.
         let took = took.as_micros().min(1_000_000) as u64;
-        let typical = self.typical_micros.load(Relaxed);
+        let typical = self.typical_micros.load(Ordering::Relaxed);
         // A lost update between two threads only skews an estimate; weight 1/8 for the newest call.
         let next = if typical == 0 { took } else { typical - typical / 8 + took / 8 };
-        self.typical_micros.store(next.max(1), Relaxed);
+        self.typical_micros.store(next.max(1), Ordering::Relaxed);
     }
 }
 
 /// Polls `fut` on this thread until it is ready or `window` has passed, spinning in between (see [`SpinPolicy`]):
-/// its output, or `None` when the window passed first (the caller then waits as usual, `fut` still pending). The
-/// future must be one that others drive (a spawned task's `JoinHandle`): it is only polled again when woken.
+/// its output, or `None` when the window passed first (the caller then waits as usual, `fut` still pending). What
+/// `fut` waits for must be done elsewhere (a request whose connection the runtime's workers drive, polled here with
+/// the runtime entered; a spawned task's `JoinHandle`): it is only polled again when woken.
 ///
 /// ```
 /// let mut ready = std::future::ready(7);
@@ -362,13 +366,10 @@ impl SpinPolicy {
 /// let mut never = std::future::pending::<()>();
 /// assert_eq!(langdock::binding::spin_wait(&mut never, std::time::Duration::from_micros(50)), None);
 /// ```
-pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: std::time::Duration) -> Option<F::Output> {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
-
+pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: Duration) -> Option<F::Output> {
     /// A waker that only raises a flag: the spinning thread reads it, so a wake costs no system call.
     struct Flag(AtomicBool);
-    impl std::task::Wake for Flag {
+    impl Wake for Flag {
         fn wake(self: Arc<Self>) {
             self.0.store(true, Ordering::Release);
         }
@@ -378,16 +379,16 @@ pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: std::time::Duration) ->
     }
 
     let flag = Arc::new(Flag(AtomicBool::new(false)));
-    let waker = std::task::Waker::from(flag.clone());
-    let mut cx = std::task::Context::from_waker(&waker);
-    let until = std::time::Instant::now() + window;
+    let waker = Waker::from(flag.clone());
+    let mut cx = Context::from_waker(&waker);
+    let until = Instant::now() + window;
     loop {
-        if let std::task::Poll::Ready(out) = std::pin::Pin::new(&mut *fut).poll(&mut cx) {
+        if let Poll::Ready(out) = std::pin::Pin::new(&mut *fut).poll(&mut cx) {
             return Some(out);
         }
         let mut spins = 0u32;
         while !flag.0.swap(false, Ordering::AcqRel) {
-            if std::time::Instant::now() >= until {
+            if Instant::now() >= until {
                 return None;
             }
             spins += 1;
