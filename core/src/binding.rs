@@ -337,11 +337,14 @@ impl SpinPolicy {
 
     /// How long to spin for the next call made alone: [`SpinPolicy::WINDOW`], or `None` to sleep at once.
     pub fn window(&self) -> Option<Duration> {
-        static SEVERAL_CPUS: OnceLock<bool> = OnceLock::new();
-        let several_cpus =
-            *SEVERAL_CPUS.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
-        let typical = self.typical_micros.load(Ordering::Relaxed);
-        (several_cpus && typical <= Self::TYPICAL_LIMIT_MICROS).then_some(Self::WINDOW)
+        static CPUS: OnceLock<usize> = OnceLock::new();
+        let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        Self::window_for(cpus, self.typical_micros.load(Ordering::Relaxed))
+    }
+
+    /// [`SpinPolicy::window`] on `cpus` CPUs, when calls made alone typically take `typical_micros`.
+    fn window_for(cpus: usize, typical_micros: u64) -> Option<Duration> {
+        (cpus > 1 && typical_micros <= Self::TYPICAL_LIMIT_MICROS).then_some(Self::WINDOW)
     }
 
     /// Records how long a call made alone took, spun for or not.
@@ -386,19 +389,13 @@ pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: Duration) -> Option<F::
         if let Poll::Ready(out) = std::pin::Pin::new(&mut *fut).poll(&mut cx) {
             return Some(out);
         }
-        let mut spins = 0u32;
         while !flag.0.swap(false, Ordering::AcqRel) {
             if Instant::now() >= until {
                 return None;
             }
-            spins += 1;
-            // Mostly a pause instruction; now and then a yield, so that a thread waiting for this CPU (the one
-            // bringing the answer, on an overcommitted machine) gets it.
-            if spins.is_multiple_of(64) {
-                std::thread::yield_now();
-            } else {
-                std::hint::spin_loop();
-            }
+            // A yield, not only a pause: a thread waiting for this CPU (the one bringing the answer, on an
+            // overcommitted machine) gets it; with none waiting, it returns at once and the CPU stays awake.
+            std::thread::yield_now();
         }
     }
 }
@@ -466,6 +463,49 @@ fn with_read_only<R>(serialize: impl FnOnce() -> R) -> R {
 mod tests {
     use super::{SpinPolicy, spin_wait};
     use std::time::Duration;
+
+    #[test]
+    fn one_cpu_never_spins_and_two_spin_until_calls_typically_take_twice_the_window() {
+        let limit = 2 * SpinPolicy::WINDOW.as_micros() as u64;
+        assert_eq!(SpinPolicy::window_for(1, 0), None, "the spinner would hold up the thread it waits for");
+        assert_eq!(SpinPolicy::window_for(2, 0), Some(SpinPolicy::WINDOW));
+        assert_eq!(SpinPolicy::window_for(2, limit), Some(SpinPolicy::WINDOW));
+        assert_eq!(SpinPolicy::window_for(2, limit + 1), None);
+    }
+
+    #[test]
+    fn the_typical_call_is_the_first_one_then_a_moving_average_weighting_the_newest_one_eighth() {
+        let policy = SpinPolicy::new();
+        policy.record(Duration::from_micros(1000));
+        assert_eq!(policy.typical_micros.load(std::sync::atomic::Ordering::Relaxed), 1000);
+        policy.record(Duration::from_micros(200));
+        assert_eq!(policy.typical_micros.load(std::sync::atomic::Ordering::Relaxed), 900);
+        policy.record(Duration::from_secs(5));
+        assert_eq!(policy.typical_micros.load(std::sync::atomic::Ordering::Relaxed), 900 - 112 + 125_000);
+    }
+
+    #[test]
+    fn spin_wait_sees_a_wake_by_value() {
+        /// Ready on its second poll, after another thread woke it with its own copy of the waker.
+        struct WokenElsewhere(Option<std::thread::JoinHandle<()>>);
+        impl std::future::Future for WokenElsewhere {
+            type Output = ();
+            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+                match self.0.take() {
+                    Some(waker_thread) => {
+                        waker_thread.join().unwrap();
+                        std::task::Poll::Ready(())
+                    }
+                    None => {
+                        let waker = cx.waker().clone();
+                        self.0 = Some(std::thread::spawn(move || waker.wake()));
+                        std::task::Poll::Pending
+                    }
+                }
+            }
+        }
+        assert_eq!(spin_wait(&mut WokenElsewhere(None), Duration::from_secs(60)), Some(()));
+    }
 
     #[test]
     fn a_new_spin_policy_spins_on_several_cpus_and_stops_after_slow_calls() {
