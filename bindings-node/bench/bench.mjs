@@ -464,7 +464,6 @@ async function parent() {
     // Creates go to integrations of their own (one per measurement), so that each client's creates meet the same
     // emulator state: the emulator checks a new action's name against every action of its integration, and the
     // clients measured later would otherwise create into an integration thousands of actions bigger.
-    const spares = spare.values();
     process.stderr.write(`node: set up, repetition ${repeat + 1}/${repeats} (detail ${detailBytes} B, list ${listBytes} B)\n`);
     // The clients interleaved, in a rotated order each repetition; the Rust core only at 64 in flight on get,
     // list and create (the binding tax).
@@ -473,7 +472,7 @@ async function parent() {
       if (workload === 'retry') await control('chaos', { rate: 0.2, seed: 5, statuses: [503] });
       for (const client of order) {
         if (client === RUST_CORE && (mode !== 'concurrent' || workload === 'retry')) continue;
-        const target = workload === 'create' ? spares.next().value : first;
+        const target = workload === 'create' ? spare.shift() : first;
         const row = runChild([client, workload, mode, '-', target]);
         // The report pairs each binding's row with the Rust core's of the same repetition.
         if (row) write({ ...row, repetition: repeat });

@@ -4,7 +4,6 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 use langdock::binding::{Output, SpinPolicy, spin_wait};
 use pyo3::prelude::*;
@@ -55,18 +54,16 @@ pub fn _in_flight() -> usize {
 static SPIN: SpinPolicy = SpinPolicy::new();
 
 /// Runs a call to its end, the GIL released while it waits. The caller's thread polls the call (so that decoding
-/// the answer happens here, not on the runtime's two workers) and the runtime's workers drive its connection. A
-/// call made alone (no other call of this process in flight) is first waited for by spinning, as [`SPIN`] decides,
-/// and tells [`SPIN`] how long it took.
+/// the answer happens here, not on the runtime's two workers) and the runtime's workers drive its connection. It
+/// spins for the answer first when [`SPIN`] says so (see [`SpinPolicy::turn`]).
 pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
     let guard = InFlight::enter();
     let mut call = Box::pin(async move {
         let _guard = guard;
         guarded(call).await
     });
-    let alone = IN_FLIGHT.load(Ordering::SeqCst) == 1;
-    let started = Instant::now();
-    let spun = SPIN.window().filter(|_| alone).and_then(|window| {
+    let turn = SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst));
+    let spun = turn.window().and_then(|window| {
         py.detach(|| {
             let _context = runtime().enter();
             spin_wait(&mut call, window)
@@ -76,9 +73,7 @@ pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
         Some(outcome) => outcome,
         None => block_on(py, call)?,
     };
-    if alone {
-        SPIN.record(started.elapsed());
-    }
+    turn.finish();
     Outcome(outcome).into_pyobject(py)
 }
 

@@ -202,8 +202,8 @@ impl Output {
     /// The model as JSON text as the API spells it, server-made fields included (keys in the models' field
     /// order, as [`response_json`] has them), appended to `out` straight from the model: no `serde_json::Value`
     /// is built on the way, so a binding whose own JSON parser builds the objects (Node's `JSON.parse`) pays one
-    /// pass over a list, not a tree of maps and strings and a second pass over it. A binding can frame the model with more JSON of its own in the same buffer
-    /// (Node's answer is `[attempts, requestId, status, model]`).
+    /// pass over a list, not a tree of maps and strings and a second pass over it. A binding can frame the model
+    /// with more JSON of its own in the same buffer (Node's answer is `[attempts, requestId, status, model]`).
     pub fn write_data_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         each_output!(self, response => with_read_only(|| serde_json::to_writer(&mut *out, response.data())))
     }
@@ -335,8 +335,14 @@ impl SpinPolicy {
         SpinPolicy { typical_micros: AtomicU64::new(0) }
     }
 
+    /// Starts the wait of a blocking call; `in_flight` counts the calls of the process in flight, this one
+    /// included. Only a call made alone (`in_flight` 1) may spin, and only its duration is recorded.
+    pub fn turn(&self, in_flight: usize) -> SpinTurn<'_> {
+        SpinTurn { policy: (in_flight == 1).then_some(self), started: Instant::now() }
+    }
+
     /// How long to spin for the next call made alone: [`SpinPolicy::WINDOW`], or `None` to sleep at once.
-    pub fn window(&self) -> Option<Duration> {
+    fn window(&self) -> Option<Duration> {
         static CPUS: OnceLock<usize> = OnceLock::new();
         let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         Self::window_for(cpus, self.typical_micros.load(Ordering::Relaxed))
@@ -348,13 +354,36 @@ impl SpinPolicy {
     }
 
     /// Records how long a call made alone took, spun for or not.
-    pub fn record(&self, took: Duration) {
+    fn record(&self, took: Duration) {
         // At most a second, so that one very slow call does not keep spinning off for hundreds of calls.
         let took = took.as_micros().min(1_000_000) as u64;
         let typical = self.typical_micros.load(Ordering::Relaxed);
         // A lost update between two threads only skews an estimate; weight 1/8 for the newest call.
         let next = if typical == 0 { took } else { typical - typical / 8 + took / 8 };
         self.typical_micros.store(next.max(1), Ordering::Relaxed);
+    }
+}
+
+/// One blocking call's wait, from [`SpinPolicy::turn`].
+#[derive(Debug)]
+#[must_use = "`finish` records how long the call took"]
+pub struct SpinTurn<'a> {
+    /// The policy, for a call made alone; `None` for one made beside others (it neither spins nor counts).
+    policy: Option<&'a SpinPolicy>,
+    started: Instant,
+}
+
+impl SpinTurn<'_> {
+    /// How long to spin (with [`spin_wait`]) before sleeping: `None` to sleep at once.
+    pub fn window(&self) -> Option<Duration> {
+        self.policy.and_then(SpinPolicy::window)
+    }
+
+    /// The call is over, answered or failed: its duration counts towards the next calls' decisions.
+    pub fn finish(self) {
+        if let Some(policy) = self.policy {
+            policy.record(self.started.elapsed());
+        }
     }
 }
 
@@ -461,119 +490,6 @@ fn with_read_only<R>(serialize: impl FnOnce() -> R) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::{SpinPolicy, spin_wait};
-    use std::time::Duration;
-
-    #[test]
-    fn one_cpu_never_spins_and_two_spin_until_calls_typically_take_twice_the_window() {
-        let limit = 2 * SpinPolicy::WINDOW.as_micros() as u64;
-        assert_eq!(SpinPolicy::window_for(1, 0), None, "the spinner would hold up the thread it waits for");
-        assert_eq!(SpinPolicy::window_for(2, 0), Some(SpinPolicy::WINDOW));
-        assert_eq!(SpinPolicy::window_for(2, limit), Some(SpinPolicy::WINDOW));
-        assert_eq!(SpinPolicy::window_for(2, limit + 1), None);
-    }
-
-    #[test]
-    fn the_typical_call_is_the_first_one_then_a_moving_average_weighting_the_newest_one_eighth() {
-        let policy = SpinPolicy::new();
-        policy.record(Duration::from_micros(1000));
-        assert_eq!(policy.typical_micros.load(std::sync::atomic::Ordering::Relaxed), 1000);
-        policy.record(Duration::from_micros(200));
-        assert_eq!(policy.typical_micros.load(std::sync::atomic::Ordering::Relaxed), 900);
-        policy.record(Duration::from_secs(5));
-        assert_eq!(policy.typical_micros.load(std::sync::atomic::Ordering::Relaxed), 900 - 112 + 125_000);
-    }
-
-    #[test]
-    fn spin_wait_sees_a_wake_by_value() {
-        /// Ready on its second poll, after another thread woke it with its own copy of the waker.
-        struct WokenElsewhere(Option<std::thread::JoinHandle<()>>);
-        impl std::future::Future for WokenElsewhere {
-            type Output = ();
-            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
-                match self.0.take() {
-                    Some(waker_thread) => {
-                        waker_thread.join().unwrap();
-                        std::task::Poll::Ready(())
-                    }
-                    None => {
-                        let waker = cx.waker().clone();
-                        self.0 = Some(std::thread::spawn(move || waker.wake()));
-                        std::task::Poll::Pending
-                    }
-                }
-            }
-        }
-        assert_eq!(spin_wait(&mut WokenElsewhere(None), Duration::from_secs(60)), Some(()));
-    }
-
-    #[test]
-    fn a_new_spin_policy_spins_on_several_cpus_and_stops_after_slow_calls() {
-        let policy = SpinPolicy::new();
-        let several_cpus = std::thread::available_parallelism().unwrap().get() > 1;
-        assert_eq!(policy.window(), several_cpus.then_some(SpinPolicy::WINDOW));
-        for _ in 0..3 {
-            policy.record(Duration::from_millis(40));
-        }
-        assert_eq!(policy.window(), None, "a remote service's calls are not spun for");
-    }
-
-    #[test]
-    fn calls_that_become_fast_are_spun_for_again() {
-        if std::thread::available_parallelism().unwrap().get() < 2 {
-            return;
-        }
-        let policy = SpinPolicy::new();
-        policy.record(Duration::from_millis(50));
-        assert_eq!(policy.window(), None);
-        let mut calls = 0;
-        while policy.window().is_none() {
-            policy.record(Duration::from_micros(120));
-            calls += 1;
-            assert!(calls < 100, "still not spinning after {calls} fast calls");
-        }
-        assert!(calls > 10, "one fast call is not enough to forget a slow period ({calls})");
-    }
-
-    #[test]
-    fn a_call_that_just_fits_the_window_because_it_was_spun_for_stays_spun_for() {
-        if std::thread::available_parallelism().unwrap().get() < 2 {
-            return;
-        }
-        let policy = SpinPolicy::new();
-        for _ in 0..50 {
-            policy.record(SpinPolicy::WINDOW + Duration::from_micros(150));
-        }
-        assert_eq!(policy.window(), Some(SpinPolicy::WINDOW));
-        // One very slow call counts as a second, not as hours.
-        policy.record(Duration::from_secs(3600));
-        let mut calls = 0;
-        while policy.window().is_none() {
-            policy.record(Duration::from_micros(100));
-            calls += 1;
-        }
-        assert!(calls < 60, "{calls}");
-    }
-
-    #[test]
-    fn spin_wait_returns_what_another_thread_completes() {
-        let (send, mut receive) = tokio::sync::oneshot::channel();
-        let sender = std::thread::spawn(move || send.send(42).unwrap());
-        // A window far longer than the answer can take: the wait ends on the answer, not on time.
-        assert_eq!(spin_wait(&mut receive, Duration::from_secs(60)).map(Result::unwrap), Some(42));
-        sender.join().unwrap();
-    }
-
-    #[test]
-    fn spin_wait_gives_up_after_the_window_and_leaves_the_future_usable() {
-        let (send, mut receive) = tokio::sync::oneshot::channel();
-        let started = std::time::Instant::now();
-        assert_eq!(spin_wait(&mut receive, Duration::from_millis(2)), None);
-        assert!(started.elapsed() >= Duration::from_millis(2));
-        send.send(7).unwrap();
-        assert_eq!(spin_wait(&mut receive, Duration::ZERO).map(Result::unwrap), Some(7));
-    }
-
     use super::*;
     use crate::models::{ActionInput, CreateIntegration};
     use serde_json::json;
@@ -660,5 +576,128 @@ mod tests {
         // The flag is back to "leave them out" afterwards: requests still drop server-made fields.
         let Output::Integration(response) = &output else { unreachable!() };
         assert!(serde_json::to_value(response.data()).unwrap()["authFields"][0].get("id").is_none());
+    }
+
+    #[test]
+    fn one_cpu_never_spins_and_two_spin_until_calls_typically_take_twice_the_window() {
+        let limit = 2 * SpinPolicy::WINDOW.as_micros() as u64;
+        assert_eq!(SpinPolicy::window_for(1, 0), None, "the spinner would hold up the thread it waits for");
+        assert_eq!(SpinPolicy::window_for(2, 0), Some(SpinPolicy::WINDOW));
+        assert_eq!(SpinPolicy::window_for(2, limit), Some(SpinPolicy::WINDOW));
+        assert_eq!(SpinPolicy::window_for(2, limit + 1), None);
+    }
+
+    #[test]
+    fn the_typical_call_is_the_first_one_then_a_moving_average_weighting_the_newest_one_eighth() {
+        let policy = SpinPolicy::new();
+        policy.record(Duration::from_micros(1000));
+        assert_eq!(policy.typical_micros.load(Ordering::Relaxed), 1000);
+        policy.record(Duration::from_micros(200));
+        assert_eq!(policy.typical_micros.load(Ordering::Relaxed), 900);
+        policy.record(Duration::from_secs(5));
+        assert_eq!(policy.typical_micros.load(Ordering::Relaxed), 900 - 112 + 125_000);
+    }
+
+    #[test]
+    fn spin_wait_sees_a_wake_by_value() {
+        /// Ready on its second poll, after another thread woke it with its own copy of the waker.
+        struct WokenElsewhere(Option<std::thread::JoinHandle<()>>);
+        impl Future for WokenElsewhere {
+            type Output = ();
+            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+                match self.0.take() {
+                    Some(waker_thread) => {
+                        waker_thread.join().unwrap();
+                        Poll::Ready(())
+                    }
+                    None => {
+                        let waker = cx.waker().clone();
+                        self.0 = Some(std::thread::spawn(move || waker.wake()));
+                        Poll::Pending
+                    }
+                }
+            }
+        }
+        assert_eq!(spin_wait(&mut WokenElsewhere(None), Duration::from_secs(60)), Some(()));
+    }
+
+    #[test]
+    fn a_new_spin_policy_spins_on_several_cpus_and_stops_after_slow_calls() {
+        let policy = SpinPolicy::new();
+        let several_cpus = std::thread::available_parallelism().unwrap().get() > 1;
+        assert_eq!(policy.window(), several_cpus.then_some(SpinPolicy::WINDOW));
+        for _ in 0..3 {
+            policy.record(Duration::from_millis(40));
+        }
+        assert_eq!(policy.window(), None, "a remote service's calls are not spun for");
+    }
+
+    #[test]
+    fn calls_that_become_fast_are_spun_for_again() {
+        if std::thread::available_parallelism().unwrap().get() < 2 {
+            return;
+        }
+        let policy = SpinPolicy::new();
+        policy.record(Duration::from_millis(50));
+        assert_eq!(policy.window(), None);
+        let mut calls = 0;
+        while policy.window().is_none() {
+            policy.record(Duration::from_micros(120));
+            calls += 1;
+            assert!(calls < 100, "still not spinning after {calls} fast calls");
+        }
+        assert!(calls > 10, "one fast call is not enough to forget a slow period ({calls})");
+    }
+
+    #[test]
+    fn a_call_that_just_fits_the_window_because_it_was_spun_for_stays_spun_for() {
+        if std::thread::available_parallelism().unwrap().get() < 2 {
+            return;
+        }
+        let policy = SpinPolicy::new();
+        for _ in 0..50 {
+            policy.record(SpinPolicy::WINDOW + Duration::from_micros(150));
+        }
+        assert_eq!(policy.window(), Some(SpinPolicy::WINDOW));
+        // One very slow call counts as a second, not as hours.
+        policy.record(Duration::from_secs(3600));
+        let mut calls = 0;
+        while policy.window().is_none() {
+            policy.record(Duration::from_micros(100));
+            calls += 1;
+        }
+        assert!(calls < 60, "{calls}");
+    }
+
+    #[test]
+    fn spin_wait_returns_what_another_thread_completes() {
+        let (send, mut receive) = tokio::sync::oneshot::channel();
+        let sender = std::thread::spawn(move || send.send(42).unwrap());
+        // A window far longer than the answer can take: the wait ends on the answer, not on time.
+        assert_eq!(spin_wait(&mut receive, Duration::from_secs(60)).map(Result::unwrap), Some(42));
+        sender.join().unwrap();
+    }
+
+    #[test]
+    fn spin_wait_gives_up_after_the_window_and_leaves_the_future_usable() {
+        let (send, mut receive) = tokio::sync::oneshot::channel();
+        let started = Instant::now();
+        assert_eq!(spin_wait(&mut receive, Duration::from_millis(2)), None);
+        assert!(started.elapsed() >= Duration::from_millis(2));
+        send.send(7).unwrap();
+        assert_eq!(spin_wait(&mut receive, Duration::ZERO).map(Result::unwrap), Some(7));
+    }
+
+    #[test]
+    fn only_a_call_made_alone_may_spin_and_only_its_duration_counts() {
+        let policy = SpinPolicy::new();
+        let beside_others = policy.turn(2);
+        assert_eq!(beside_others.window(), None);
+        beside_others.finish();
+        assert_eq!(policy.typical_micros.load(Ordering::Relaxed), 0, "not recorded");
+        let alone = policy.turn(1);
+        assert_eq!(alone.window(), policy.window());
+        alone.finish();
+        assert!(policy.typical_micros.load(Ordering::Relaxed) > 0, "recorded");
     }
 }
