@@ -183,6 +183,25 @@ pub enum Output {
     Deleted(Response<Deleted>),
 }
 
+/// A model's JSON text as the API spells it (server-made fields and unknown properties kept), as
+/// [`call_text`] answers it: for a binding whose own JSON parser builds the objects (Node's `JSON.parse`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonText(pub(crate) bytes::Bytes);
+
+impl JsonText {
+    /// The UTF-8 text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// `model` as [`response_json`] shows it, written straight to text.
+    pub(crate) fn of<T: Serialize + ?Sized>(model: &T) -> serde_json::Result<JsonText> {
+        let mut text = Vec::new();
+        with_read_only(|| serde_json::to_writer(&mut text, model))?;
+        Ok(JsonText(text.into()))
+    }
+}
+
 /// Runs `$body` with `$response` bound to the response inside any [`Output`].
 macro_rules! each_output {
     ($output:expr, $response:ident => $body:expr) => {
@@ -200,12 +219,13 @@ macro_rules! each_output {
 
 impl Output {
     /// The model as JSON text as the API spells it, server-made fields included (keys in the models' field
-    /// order, as [`response_json`] has them), appended to `out` straight from the model: no `serde_json::Value`
-    /// is built on the way, so a binding whose own JSON parser builds the objects (Node's `JSON.parse`) pays one
-    /// pass over a list, not a tree of maps and strings and a second pass over it. A binding can frame the model
-    /// with more JSON of its own in the same buffer (Node's answer is `[attempts, requestId, status, model]`).
-    pub fn write_data_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        each_output!(self, response => with_read_only(|| serde_json::to_writer(&mut *out, response.data())))
+    /// order, as [`response_json`] has them), written straight from the model (no `serde_json::Value` on the
+    /// way), with the same metadata.
+    pub fn into_text(self) -> serde_json::Result<Response<JsonText>> {
+        each_output!(self, response => {
+            let text = JsonText::of(response.data())?;
+            Ok(response.map(|_| text))
+        })
     }
 
     /// How many attempts the call took.
@@ -243,9 +263,8 @@ impl Output {
 /// let body = serde_json::json!({"name": "Weather"});
 /// let created = call(&client, "create_integration", Arguments { body: Some(body), ..Default::default() }).await?;
 /// assert!(matches!(created, Output::IntegrationRef(_)));
-/// let mut text = Vec::new();
-/// created.write_data_json(&mut text).unwrap();
-/// assert!(String::from_utf8(text).unwrap().contains(r#""name":"Weather""#));
+/// let text = created.into_text().unwrap();
+/// assert!(String::from_utf8_lossy(text.as_bytes()).contains(r#""name":"Weather""#));
 /// # emulator.shutdown().await;
 /// # Ok(())
 /// # }
@@ -255,6 +274,16 @@ pub async fn call(client: &Client, operation: &str, args: Arguments) -> Result<O
         return Err(crate::operation::unknown_operation(operation));
     };
     crate::operation::call(op, client, args).await
+}
+
+/// Makes the call named `operation` as [`call`] does, answering the model as JSON text: the server's own text
+/// when it already is what the model's serialization would be (so that a large list is checked, not decoded and
+/// written again), else the model decoded and serialized. Decoding errors are [`call`]'s.
+pub async fn call_text(client: &Client, operation: &str, args: Arguments) -> Result<Response<JsonText>> {
+    let Ok(op) = operation.parse::<Operation>() else {
+        return Err(crate::operation::unknown_operation(operation));
+    };
+    crate::operation::call_text(op, client, args).await
 }
 
 /// Finished calls waiting for a binding's event loop (Python's asyncio loop, Node's libuv loop), and the one
@@ -540,7 +569,7 @@ mod tests {
     }
 
     #[test]
-    fn write_data_json_appends_the_model_as_response_json_has_it() {
+    fn into_text_writes_the_model_as_response_json_has_it_with_the_metadata() {
         let summary: IntegrationSummary = serde_json::from_value(json!({
             "id": "i", "name": "Grüße \"q\"", "authType": "NONE", "buildByLangdock": false, "actions": [],
             "future": [1, {"x": null}]
@@ -548,17 +577,15 @@ mod tests {
         .unwrap();
         let shown = response_json(&[&summary]).unwrap();
         let output = Output::IntegrationList(Response::new(vec![summary], 200, 2, Some("r".to_owned())));
-        let mut framed = b"[1,".to_vec();
-        output.write_data_json(&mut framed).unwrap();
-        framed.push(b']');
-        assert!(framed.starts_with(b"[1,"), "appended after what the buffer held, unchanged");
-        let parsed: serde_json::Value = serde_json::from_slice(&framed).unwrap();
-        assert_eq!(parsed[1], shown);
-        assert_eq!(parsed[1][0]["future"][1]["x"], json!(null));
+        let text = output.into_text().unwrap();
+        assert_eq!((text.status(), text.attempts(), text.request_id()), (200, 2, Some("r")));
+        let parsed: serde_json::Value = serde_json::from_slice(text.as_bytes()).unwrap();
+        assert_eq!(parsed, shown);
+        assert_eq!(parsed[0]["future"][1]["x"], json!(null));
     }
 
     #[test]
-    fn write_data_json_shows_server_made_fields_and_unknown_ones_and_restores_the_flag() {
+    fn into_text_shows_server_made_fields_and_unknown_ones_and_restores_the_flag() {
         let integration: crate::models::Integration = serde_json::from_value(json!({
             "id": "i", "name": "N", "future": {"nested": [1, 2.5, "x"]},
             "authFields": [{"id": "f1", "slug": "apiKey", "label": "Key", "type": "PASSWORD"}],
@@ -566,16 +593,14 @@ mod tests {
         }))
         .unwrap();
         let shown = response_json(&integration).unwrap();
-        let output = Output::Integration(Response::new(integration, 200, 1, None));
-        let mut text = Vec::new();
-        output.write_data_json(&mut text).unwrap();
-        let parsed: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        let output = Output::Integration(Response::new(integration.clone(), 200, 1, None));
+        let text = output.into_text().unwrap();
+        let parsed: serde_json::Value = serde_json::from_slice(text.as_bytes()).unwrap();
         assert_eq!(parsed, shown);
         assert_eq!(parsed["future"]["nested"][1], 2.5);
         assert_eq!(parsed["actions"][0]["inputFields"][0]["slug"], "city");
         // The flag is back to "leave them out" afterwards: requests still drop server-made fields.
-        let Output::Integration(response) = &output else { unreachable!() };
-        assert!(serde_json::to_value(response.data()).unwrap()["authFields"][0].get("id").is_none());
+        assert!(serde_json::to_value(&integration).unwrap()["authFields"][0].get("id").is_none());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use reqwest::header::{self, HeaderMap};
 use rustls::CertificateError;
 use serde::de::DeserializeOwned;
 
+use crate::binding::JsonText;
 use crate::error::{Error, ErrorKind, Result};
+use crate::models::check::Checked;
 use crate::operation::{Operation, WriteSafety};
 use crate::response::Response;
 use crate::retry::{self, Failure, GiveUp};
@@ -96,6 +98,57 @@ pub(crate) fn decode<T: DeserializeOwned>(answer: Answer, attempts: u32, request
         .with_headers(header_list(&answer.headers))
         .with_request_id(Some(request_id))
         .with_attempts(attempts))
+}
+
+/// Reads a 2xx answer as `T`'s JSON text, for a binding that parses JSON itself. That is the server's text when
+/// it already says what `T`'s serialization would (see [`crate::models::check`]), found in the envelope
+/// `{"key":...}` when the API wraps `T` in one; otherwise the answer is decoded as `E` (`T` or its envelope) and
+/// `unwrap`ped as a typed call does, with the same errors, and `T` serialized.
+pub(crate) fn decode_text<T, E>(
+    answer: Answer,
+    attempts: u32,
+    request_id: &str,
+    key: Option<&str>,
+    unwrap: fn(E) -> T,
+) -> Result<Response<JsonText>>
+where
+    T: serde::Serialize,
+    Checked<T>: DeserializeOwned,
+    E: DeserializeOwned,
+{
+    if answer.oversized.is_none()
+        && let Some(range) = serialized_range::<T>(&answer.body, key)
+    {
+        let request_id = request_id_of(&answer.headers, request_id);
+        return Ok(Response::new(
+            JsonText(answer.body.slice(range)),
+            answer.status.as_u16(),
+            attempts,
+            Some(request_id),
+        ));
+    }
+    let response = decode::<E>(answer, attempts, request_id)?.map(unwrap);
+    let text = JsonText::of(response.data())
+        .map_err(|e| crate::binding::panic_error(&format!("the model cannot be written as JSON: {e}")))?;
+    Ok(response.map(|_| text))
+}
+
+/// Where in `body` `T`'s JSON is, when it is what `T`'s serialization would be: the whole body, or the value of
+/// a compact envelope `{"key":...}` (any other spelling of the envelope is decoded instead).
+fn serialized_range<T>(body: &[u8], key: Option<&str>) -> Option<std::ops::Range<usize>>
+where
+    Checked<T>: DeserializeOwned,
+{
+    let text = std::str::from_utf8(body).ok()?;
+    let range = match key {
+        None => 0..text.len(),
+        Some(key) => {
+            let value = text.strip_prefix("{\"")?.strip_prefix(key)?.strip_prefix("\":")?.strip_suffix('}')?;
+            let start = text.len() - 1 - value.len();
+            start..start + value.len()
+        }
+    };
+    crate::models::check::as_serialized::<T>(&text[range.clone()]).then_some(range)
 }
 
 /// Shapes the error of a 2xx answer whose body could not be read. A create answered 2xx took effect:

@@ -6,10 +6,12 @@
 //!
 //! Adding an endpoint: one entry in the table, then `make generate`.
 
-use crate::binding::Output;
+use crate::binding::{JsonText, Output};
 use crate::client::Client;
 use crate::error::{Error, Result, Violation};
+use crate::error_shaping::decode_text;
 use crate::models::*;
+use crate::response::Response;
 
 /// One endpoint of the Integrations API: its name, method and path come from `langdock-wire`, the vocabulary the
 /// emulator speaks too, so the names match the emulator's fault-injection names.
@@ -252,8 +254,52 @@ macro_rules! operations {
             }
         }
 
+        /// Makes the call `op` with arguments given as data, answering JSON text; see [`crate::binding::call_text`].
+        #[allow(unused_mut, unused_variables)]
+        pub(crate) async fn call_text(op: Operation, client: &Client, mut args: Arguments) -> Result<Response<JsonText>> {
+            match op {
+                $(Operation::$variant => {
+                    operations!(@text [$($custom)?] op client args [$($id)*] [$($body)?] $answer [$($key)?])
+                })*
+                other => Err(unknown_operation(other.name())),
+            }
+        }
+
         $(operations!(@method [$($custom)?] $variant $resource $call [$($id)*] [$($body)?] $answer [$($key)?]
             [$doc $($more)*]);)*
+    };
+    // A `custom` operation's answer is its typed method's, serialized.
+    (@text [custom] $op:ident $client:ident $args:ident $($rest:tt)*) => {
+        call($op, $client, $args).await?.into_text().map_err(|e| {
+            crate::binding::panic_error(&format!("the model cannot be written as JSON: {e}"))
+        })
+    };
+    (@text [] $op:ident $client:ident $args:ident [$($id:ident)*] [$($body:ident)?] $answer:ident [$($key:ident)?]) => {{
+        let mut index = 0..;
+        $(let $id = $args.id(index.next().unwrap_or_default()).to_owned();)*
+        $(let body: $body = $args.body()?;)?
+        let request = operations!(@build $client $op [$($id)*] [$(body $body)?]);
+        operations!(@read_text $client request $answer [$($key)?])
+    }};
+    (@build $client:ident $op:ident [$($id:ident)*] []) => { $client.op_request($op, &[$($id.as_str()),*])? };
+    (@build $client:ident $op:ident [$($id:ident)*] [$value:ident $body:ident]) => {
+        $client.json_request($op, &[$($id.as_str()),*], &$value)?
+    };
+    (@read_text $client:ident $request:ident $answer:ident [$key:ident]) => {{
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            $key: answers::$answer,
+        }
+        $client.call_text($request, |answer, attempts, request_id| {
+            decode_text::<answers::$answer, Envelope>(answer, attempts, request_id, Some(stringify!($key)), |envelope| {
+                envelope.$key
+            })
+        }).await
+    }};
+    (@read_text $client:ident $request:ident $answer:ident []) => {
+        $client.call_text($request, |answer, attempts, request_id| {
+            decode_text::<answers::$answer, answers::$answer>(answer, attempts, request_id, None, |model| model)
+        }).await
     };
     (@payload) => { Payload::None };
     (@payload $body:ident) => { Payload::Json(stringify!($body)) };

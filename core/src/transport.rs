@@ -152,6 +152,17 @@ impl Transport {
         request: &ApiRequest,
         settings: &CallSettings,
     ) -> Result<Response<T>> {
+        self.send_with(request, settings, decode).await
+    }
+
+    /// Sends `request` with retries and reads a successful answer with `read` (given the answer, the attempts
+    /// made and the request id); an answer it cannot read is an error as [`unreadable_success`] shapes it.
+    pub(crate) async fn send_with<T>(
+        &self,
+        request: &ApiRequest,
+        settings: &CallSettings,
+        read: impl Fn(Answer, u32, &str) -> Result<Response<T>>,
+    ) -> Result<Response<T>> {
         let started = Instant::now();
         let deadline = started + settings.deadline;
         let request_id = uuid::Uuid::new_v4().to_string();
@@ -194,7 +205,7 @@ impl Transport {
                     }
                     if answer.status.is_success() {
                         self.budget.refund(spent);
-                        return decode(answer, attempts, &request_id)
+                        return read(answer, attempts, &request_id)
                             .map_err(|error| unreadable_success(error, WriteSafety::of(request.op)));
                     }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))

@@ -103,6 +103,105 @@ macro_rules! deserialize_with_extra {
             }
         }
 
+        /// The model's JSON read as the `Deserialize` above reads it, into nothing (see `models::check`).
+        impl<'de> serde::Deserialize<'de> for $crate::models::check::Checked<$name> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use $crate::models::check::{Checked, rewritten};
+
+                #[allow(non_camel_case_types)]
+                enum Key {
+                    $( $req, )*
+                    $( $opt, )*
+                    Other,
+                }
+
+                /// A property's key, and whether it was an alias.
+                struct Named(Key, bool);
+
+                impl<'de> serde::Deserialize<'de> for Named {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        struct KeyVisitor;
+
+                        impl serde::de::Visitor<'_> for KeyVisitor {
+                            type Value = Named;
+
+                            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                                f.write_str("field identifier")
+                            }
+
+                            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Named, E> {
+                                Ok(match name {
+                                    $( $req_key => Named(Key::$req, false), )*
+                                    $( $opt_key => Named(Key::$opt, false), )*
+                                    $( $( $req_alias => Named(Key::$req, true), )* )*
+                                    $( $( $opt_alias => Named(Key::$opt, true), )* )*
+                                    _ => Named(Key::Other, false),
+                                })
+                            }
+                        }
+
+                        deserializer.deserialize_identifier(KeyVisitor)
+                    }
+                }
+
+                /// Whether serialization writes this property when it holds its default.
+                fn written(key: &str) -> bool {
+                    static WRITTEN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                    WRITTEN.get_or_init($crate::models::check::written_by_default::<$name>).iter().any(|k| k == key)
+                }
+
+                struct ModelVisitor;
+
+                impl<'de> serde::de::Visitor<'de> for ModelVisitor {
+                    type Value = Checked<$name>;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                        $( let mut $req = false; )*
+                        $( let mut $opt = false; )*
+                        while let Some(Named(key, alias)) = map.next_key::<Named>()? {
+                            if alias {
+                                rewritten();
+                            }
+                            match key {
+                                $( Key::$req => {
+                                    if std::mem::replace(&mut $req, true) {
+                                        return Err(<A::Error as serde::de::Error>::duplicate_field($req_key));
+                                    }
+                                    if map.next_value::<Checked<$req_ty>>()?.null && !written($req_key) {
+                                        rewritten();
+                                    }
+                                } )*
+                                $( Key::$opt => {
+                                    if std::mem::replace(&mut $opt, true) {
+                                        return Err(<A::Error as serde::de::Error>::duplicate_field($opt_key));
+                                    }
+                                    if map.next_value::<Checked<$opt_ty>>()?.null && !written($opt_key) {
+                                        rewritten();
+                                    }
+                                } )*
+                                Key::Other => {
+                                    map.next_value::<Checked<serde_json::Value>>()?;
+                                }
+                            }
+                        }
+                        $( if !$req {
+                            return Err(<A::Error as serde::de::Error>::missing_field($req_key));
+                        } )*
+                        $( if !$opt && written($opt_key) {
+                            rewritten();
+                        } )*
+                        Ok(Checked::value())
+                    }
+                }
+
+                deserializer.deserialize_map(ModelVisitor)
+            }
+        }
+
         #[cfg(test)]
         impl $name {
             /// What serde's derive with `#[serde(flatten)] extra` (the former implementation) makes of

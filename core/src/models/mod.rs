@@ -10,6 +10,7 @@ mod string_enum;
 mod deserialize;
 mod actions;
 mod auth;
+pub(crate) mod check;
 mod fields;
 mod integrations;
 mod triggers;
@@ -214,8 +215,83 @@ mod tests {
         Ok(())
     }
 
+    /// The texts a check is tried on, made from `text`: itself and, when it decodes as `T`, `T`'s serialization,
+    /// and that serialization with each property removed, set to `null`, or spelled in snake case (an alias).
+    fn near_serialized<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> Vec<String> {
+        let mut texts = vec![text.to_owned()];
+        let Ok(model) = serde_json::from_str::<T>(text) else { return texts };
+        let serialized = crate::binding::response_json(&model).unwrap();
+        texts.push(serialized.to_string());
+        if let Value::Object(map) = &serialized {
+            for (key, value) in map {
+                let snake: String = key
+                    .chars()
+                    .flat_map(|c| if c.is_uppercase() { vec!['_', c.to_ascii_lowercase()] } else { vec![c] })
+                    .collect();
+                let mut without = map.clone();
+                without.remove(key);
+                texts.push(Value::Object(without.clone()).to_string());
+                let mut null = map.clone();
+                null.insert(key.clone(), Value::Null);
+                texts.push(Value::Object(null).to_string());
+                let mut alias = without;
+                alias.insert(snake, value.clone());
+                texts.push(Value::Object(alias).to_string());
+            }
+        }
+        texts
+    }
+
+    /// A check of `text` as `T` agrees with decoding it: it passes when decoding does, it takes the text as
+    /// serialized only when decoding and serializing give the same JSON, and `T`'s serialization passes as it is.
+    fn check_agrees<T>(text: &str) -> Result<(), TestCaseError>
+    where
+        T: serde::de::DeserializeOwned + serde::Serialize,
+        check::Checked<T>: serde::de::DeserializeOwned,
+    {
+        for (n, text) in near_serialized::<T>(text).iter().enumerate() {
+            let decoded = serde_json::from_str::<T>(text);
+            let checked = serde_json::from_str::<check::Checked<T>>(text);
+            prop_assert_eq!(checked.is_ok(), decoded.is_ok(), "{}", text);
+            let Ok(model) = decoded else { continue };
+            let serialized = crate::binding::response_json(&model).unwrap();
+            let same = serde_json::from_str::<Value>(text).unwrap() == serialized;
+            prop_assert_eq!(check::as_serialized::<T>(text), same, "{}", text);
+            if n == 1 {
+                prop_assert!(same, "{text} is T's serialization");
+            }
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_check_takes_a_text_as_serialized_exactly_when_it_is(value in any_json()) {
+            let mut texts = vec![value.to_string()];
+            if let Value::Object(map) = &value {
+                let mut with_required = map.clone();
+                for (key, text) in [("id", "i"), ("name", "n"), ("slug", "s"), ("label", "l"), ("authType", "NONE")] {
+                    with_required.entry(key).or_insert_with(|| json!(text));
+                }
+                texts.push(Value::Object(with_required).to_string());
+            }
+            for text in &texts {
+                check_agrees::<ActionSummary>(text)?;
+                check_agrees::<IntegrationSummary>(text)?;
+                check_agrees::<Vec<IntegrationSummary>>(&format!("[{text}, {text}]"))?;
+                check_agrees::<IntegrationRef>(text)?;
+                check_agrees::<Integration>(text)?;
+                check_agrees::<Icon>(text)?;
+                check_agrees::<AuthField>(text)?;
+                check_agrees::<OAuthClient>(text)?;
+                check_agrees::<InputField>(text)?;
+                check_agrees::<Action>(text)?;
+                check_agrees::<Deleted>(text)?;
+                check_agrees::<Trigger>(text)?;
+            }
+        }
 
         #[test]
         fn decoding_matches_the_serde_derive_with_flatten_on_any_json(value in any_json()) {

@@ -68,5 +68,13 @@ macro_rules! string_enum {
                 Ok($name::from(value.as_ref()))
             }
         }
+
+        /// Any string is a value (see [`Self::Unknown`]), written back as it came.
+        impl<'de> serde::Deserialize<'de> for $crate::models::check::Checked<$name> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <$crate::models::check::Checked<String>>::deserialize(deserializer)
+                    .map(|_| $crate::models::check::Checked::value())
+            }
+        }
     };
 }

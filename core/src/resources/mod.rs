@@ -13,8 +13,10 @@ pub use triggers::Triggers;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
+use crate::binding::JsonText;
 use crate::client::Client;
 use crate::error::Result;
+use crate::error_shaping::Answer;
 use crate::operation::{self, Operation};
 use crate::response::Response;
 use crate::transport::ApiRequest;
@@ -88,10 +90,37 @@ impl Client {
         self.transport.send(&request, &self.settings).await
     }
 
+    /// Sends `request` and reads a successful answer with `read` (see [`crate::transport::Transport::send_with`]).
+    pub(crate) async fn call_text(
+        &self,
+        request: ApiRequest,
+        read: impl Fn(Answer, u32, &str) -> Result<Response<JsonText>>,
+    ) -> Result<Response<JsonText>> {
+        self.transport.send_with(&request, &self.settings, read).await
+    }
+
+    /// `op` without a body, to its path (from the operation table) filled with `ids`, checked when validation is
+    /// on.
+    pub(crate) fn op_request(&self, op: Operation, ids: &[&str]) -> Result<ApiRequest> {
+        self.check_op_ids(op, ids)?;
+        Ok(ApiRequest::new(op, operation::http_method(op), operation::path(op, ids)))
+    }
+
+    /// `op` with a JSON body; the ids and the body are checked first when validation is on.
+    pub(crate) fn json_request(
+        &self,
+        op: Operation,
+        ids: &[&str],
+        body: &(impl serde::Serialize + Validate),
+    ) -> Result<ApiRequest> {
+        self.check_op_ids(op, ids)?;
+        self.check(body)?;
+        ApiRequest::json(op, operation::http_method(op), operation::path(op, ids), body)
+    }
+
     /// Sends `op` without a body to its path (from the operation table) filled with `ids`.
     pub(crate) async fn call_op<T: DeserializeOwned>(&self, op: Operation, ids: &[&str]) -> Result<Response<T>> {
-        self.check_op_ids(op, ids)?;
-        self.call(ApiRequest::new(op, operation::http_method(op), operation::path(op, ids))).await
+        self.call(self.op_request(op, ids)?).await
     }
 
     /// Sends `op` with a JSON body, checked first when validation is on.
@@ -101,8 +130,6 @@ impl Client {
         ids: &[&str],
         body: &(impl serde::Serialize + Validate),
     ) -> Result<Response<T>> {
-        self.check_op_ids(op, ids)?;
-        self.check(body)?;
-        self.call(ApiRequest::json(op, operation::http_method(op), operation::path(op, ids), body)?).await
+        self.call(self.json_request(op, ids, body)?).await
     }
 }
