@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use futures::FutureExt;
 use futures::future::{AbortHandle, abortable};
-use langdock::binding::Output;
+use langdock::Response;
+use langdock::binding::JsonText;
 use napi::Env;
 use napi::bindgen_prelude::PromiseRaw;
 
@@ -74,7 +75,7 @@ pub(crate) fn spawn<'env, F>(
     call: F,
 ) -> napi::Result<PromiseRaw<'env, Answer>>
 where
-    F: Future<Output = langdock::Result<Output>> + Send + 'static,
+    F: Future<Output = langdock::Result<Response<JsonText>>> + Send + 'static,
 {
     let (promise, settle) = waker.promise(env)?;
     let alive = Alive::new(Arc::clone(calls));

@@ -5,7 +5,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use langdock::binding::Output;
+use langdock::Response;
+use langdock::binding::JsonText;
 use napi::Env;
 use napi::bindgen_prelude::JsValue;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
@@ -121,7 +122,7 @@ impl NativeClient {
         self.run(env, options, call_id, move |client| async move {
             let body = body.map(|text| langdock::binding::from_json_text("body", &text)).transpose()?;
             let args = langdock::Arguments { ids, body, bytes };
-            langdock::binding::call(&client, &operation, args).await
+            langdock::binding::call_text(&client, &operation, args).await
         })
     }
 }
@@ -137,7 +138,7 @@ impl NativeClient {
     ) -> Promise<'env>
     where
         F: FnOnce(langdock::Client) -> Fut,
-        Fut: Future<Output = langdock::Result<Output>> + Send + 'static,
+        Fut: Future<Output = langdock::Result<Response<JsonText>>> + Send + 'static,
     {
         // A panic here, before the call has a Promise, still rejects one (with an `InternalError`).
         let planned = Rejection::catch_panic(|| {
