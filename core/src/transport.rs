@@ -152,17 +152,24 @@ impl Transport {
         request: &ApiRequest,
         settings: &CallSettings,
     ) -> Result<Response<T>> {
-        self.send_with(request, settings, decode).await
+        self.send_and_read(request, settings, decode).await
     }
 
     /// Sends `request` with retries and reads a successful answer with `read` (given the answer, the attempts
     /// made and the request id); an answer it cannot read is an error as [`unreadable_success`] shapes it.
-    pub(crate) async fn send_with<T>(
+    pub(crate) async fn send_and_read<T>(
         &self,
         request: &ApiRequest,
         settings: &CallSettings,
-        read: impl Fn(Answer, u32, &str) -> Result<Response<T>>,
+        read: impl FnOnce(Answer, u32, &str) -> Result<Response<T>>,
     ) -> Result<Response<T>> {
+        let (answer, attempts, request_id) = self.answered(request, settings).await?;
+        read(answer, attempts, &request_id).map_err(|error| unreadable_success(error, WriteSafety::of(request.op)))
+    }
+
+    /// Sends `request` with retries until it succeeds: the answer, the attempts made and the request id. Not
+    /// generic, so that the retry loop is compiled once, not once for every answer type.
+    async fn answered(&self, request: &ApiRequest, settings: &CallSettings) -> Result<(Answer, u32, String)> {
         let started = Instant::now();
         let deadline = started + settings.deadline;
         let request_id = uuid::Uuid::new_v4().to_string();
@@ -205,8 +212,7 @@ impl Transport {
                     }
                     if answer.status.is_success() {
                         self.budget.refund(spent);
-                        return read(answer, attempts, &request_id)
-                            .map_err(|error| unreadable_success(error, WriteSafety::of(request.op)));
+                        return Ok((answer, attempts, request_id));
                     }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
                 }

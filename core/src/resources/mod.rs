@@ -90,13 +90,14 @@ impl Client {
         self.transport.send(&request, &self.settings).await
     }
 
-    /// Sends `request` and reads a successful answer with `read` (see [`crate::transport::Transport::send_with`]).
+    /// Sends `request` and reads a successful answer with `read` (see
+    /// [`crate::transport::Transport::send_and_read`]).
     pub(crate) async fn call_text(
         &self,
         request: ApiRequest,
-        read: impl Fn(Answer, u32, &str) -> Result<Response<JsonText>>,
+        read: impl FnOnce(Answer, u32, &str) -> Result<Response<JsonText>>,
     ) -> Result<Response<JsonText>> {
-        self.transport.send_with(&request, &self.settings, read).await
+        self.transport.send_and_read(&request, &self.settings, read).await
     }
 
     /// `op` without a body, to its path (from the operation table) filled with `ids`, checked when validation is
