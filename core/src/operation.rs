@@ -221,7 +221,7 @@ macro_rules! operations {
         $(#[doc = $more:literal])*
         $variant:ident:
             $resource:ident :: $call:ident ( $($id:ident),* $(; body: $body:ident)? $(; bytes: $bytes:ident)? )
-            -> $answer:ident $(in $key:ident)?, $safety:ident $(, $custom:ident)?;
+            -> $answer:ident $(in $key:ident)?, $safety:ident $(, $kind:ident)?;
     )*) => {
         impl OperationSpec {
             /// Every operation's spec, in the table's order.
@@ -259,28 +259,29 @@ macro_rules! operations {
         pub(crate) async fn call_text(op: Operation, client: &Client, mut args: Arguments) -> Result<Response<JsonText>> {
             match op {
                 $(Operation::$variant => {
-                    operations!(@text [$($custom)?] op client args [$($id)*] [$($body)?] $answer [$($key)?])
+                    operations!(@text [$($kind)?] op client args [$($id)*] [$($body)?] $answer [$($key)?])
                 })*
                 other => Err(unknown_operation(other.name())),
             }
         }
 
-        $(operations!(@method [$($custom)?] $variant $resource $call [$($id)*] [$($body)?] $answer [$($key)?]
+        $(operations!(@method [$($kind)?] $variant $resource $call [$($id)*] [$($body)?] $answer [$($key)?]
             [$doc $($more)*]);)*
     };
-    // A `custom` operation's answer is its typed method's, serialized.
-    (@text [custom] $op:ident $client:ident $args:ident $($rest:tt)*) => {
-        call($op, $client, $args).await?.into_text().map_err(|e| {
-            crate::binding::panic_error(&format!("the model cannot be written as JSON: {e}"))
-        })
-    };
-    (@text [] $op:ident $client:ident $args:ident [$($id:ident)*] [$($body:ident)?] $answer:ident [$($key:ident)?]) => {{
+    (@text [large] $op:ident $client:ident $args:ident [$($id:ident)*] [$($body:ident)?] $answer:ident [$($key:ident)?]) => {{
         let mut index = 0..;
         $(let $id = $args.id(index.next().unwrap_or_default()).to_owned();)*
         $(let body: $body = $args.body()?;)?
         let request = operations!(@build $client $op [$($id)*] [$(body $body)?]);
         operations!(@read_text $client request $answer [$($key)?])
     }};
+    // Any other operation's answer is its typed method's, serialized (the check's code is kept to the operations
+    // whose answers can be large: it is code of its own for each answer and envelope).
+    (@text [$($kind:ident)?] $op:ident $client:ident $args:ident $($rest:tt)*) => {
+        call($op, $client, $args).await?.into_text().map_err(|e| {
+            crate::binding::panic_error(&format!("the model cannot be written as JSON: {e}"))
+        })
+    };
     (@build $client:ident $op:ident [$($id:ident)*] []) => { $client.op_request($op, &[$($id.as_str()),*])? };
     (@build $client:ident $op:ident [$($id:ident)*] [$value:ident $body:ident]) => {
         $client.json_request($op, &[$($id.as_str()),*], &$value)?
@@ -310,7 +311,7 @@ macro_rules! operations {
     // A `custom` operation's method is written by hand in `resources/`.
     (@method [custom] $($rest:tt)*) => {};
     // The typed method: check the ids (and the body), send, unwrap the answer's envelope.
-    (@method [] $variant:ident $resource:ident $call:ident [$($id:ident)*] [$($body:ident)?] $answer:ident
+    (@method [$($kind:ident)?] $variant:ident $resource:ident $call:ident [$($id:ident)*] [$($body:ident)?] $answer:ident
         [$($key:ident)?] [$($doc:literal)*]) => {
         impl crate::resources::$resource<'_> {
             $(#[doc = $doc])*
@@ -341,12 +342,14 @@ macro_rules! operations {
 // `Variant:` (the `langdock-wire` operation, which has its name, method and path); its typed method (`Resource::method(ids; body:
 // RequestModel)` or `(ids; bytes: parameter)`); the answer (an `Output` variant), `in` the key of the envelope the
 // API wraps it in; its write safety; and `custom` when its method is written by hand in `resources/` (creates that
-// recover from an ambiguous failure, deletes, uploads). The path's `{placeholders}` take the ids in order.
+// recover from an ambiguous failure, deletes, uploads), or `large` when its answer can be large (a binding that
+// parses JSON itself then gets the server's text when it says what the model's serialization would:
+// `binding::call_text`). The path's `{placeholders}` take the ids in order.
 operations! {
     /// Every integration of the workspace, Langdock-built and custom (unpaginated).
     /// Works with an `ASSISTANT_API` or `INTEGRATION_API` key.
     ListIntegrations:
-        Integrations::list() -> IntegrationList in integrations, Idempotent;
+        Integrations::list() -> IntegrationList in integrations, Idempotent, large;
     /// Creates an integration (auth type NONE, no actions, no triggers); an ambiguous failure is not retried.
     ///
     /// Names are not unique, so a create that failed ambiguously (timeout, reset, 5xx) is not
@@ -356,7 +359,7 @@ operations! {
         Integrations::create(; body: CreateIntegration) -> IntegrationRef in integration, CreateWithoutUniqueName;
     /// The whole integration: auth settings, actions (with code and input fields), triggers.
     GetIntegration:
-        Integrations::get(integration_id) -> Integration in integration, Idempotent;
+        Integrations::get(integration_id) -> Integration in integration, Idempotent, large;
     /// Changes the name, description, icon URL or color; only what is given changes.
     UpdateIntegration:
         Integrations::update(integration_id; body: UpdateIntegration) -> IntegrationRef in integration, Idempotent;

@@ -169,13 +169,12 @@ macro_rules! checked_by_decoding {
 checked_by_decoding!(super::SelectOption);
 
 /// The wire names of the properties a model's serialization writes even when they hold their default (a
-/// `null`, an empty list): computed once per model from `T::default()`, server-made fields included.
+/// `null`, an empty list): computed once per model from `T::default()`, server-made fields included. (Written as
+/// text and read back, with code a binding has anyway, rather than serialized to a `Value`.)
 pub(crate) fn written_by_default<T: Default + serde::Serialize>() -> Vec<String> {
-    let value = crate::binding::response_json(&T::default());
-    value
+    let text = crate::binding::JsonText::of(&T::default());
+    let object = text
         .ok()
-        .as_ref()
-        .and_then(serde_json::Value::as_object)
-        .map(|object| object.keys().cloned().collect())
-        .unwrap_or_default()
+        .and_then(|text| serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(text.as_bytes()).ok());
+    object.map(|object| object.into_iter().map(|(key, _)| key).collect()).unwrap_or_default()
 }
