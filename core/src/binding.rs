@@ -194,10 +194,12 @@ impl JsonText {
         &self.0
     }
 
-    /// `model` as [`response_json`] shows it, written straight to text.
-    pub(crate) fn of<T: Serialize + ?Sized>(model: &T) -> serde_json::Result<JsonText> {
+    /// `model` as [`response_json`] shows it, written straight to text. (A model that cannot be written, which
+    /// none of ours is, would be a bug: an internal error.)
+    pub(crate) fn of<T: Serialize + ?Sized>(model: &T) -> Result<JsonText> {
         let mut text = Vec::new();
-        with_read_only(|| serde_json::to_writer(&mut text, model))?;
+        with_read_only(|| serde_json::to_writer(&mut text, model))
+            .map_err(|e| panic_error(&format!("the model cannot be written as JSON: {e}")))?;
         Ok(JsonText(text.into()))
     }
 }
@@ -221,7 +223,7 @@ impl Output {
     /// The model as JSON text as the API spells it, server-made fields included (keys in the models' field
     /// order, as [`response_json`] has them), written straight from the model (no `serde_json::Value` on the
     /// way), with the same metadata.
-    pub fn into_text(self) -> serde_json::Result<Response<JsonText>> {
+    pub fn into_text(self) -> Result<Response<JsonText>> {
         each_output!(self, response => {
             let text = JsonText::of(response.data())?;
             Ok(response.map(|_| text))

@@ -128,8 +128,7 @@ where
         ));
     }
     let response = decode::<E>(answer, attempts, request_id)?.map(unwrap);
-    let text = JsonText::of(response.data())
-        .map_err(|e| crate::binding::panic_error(&format!("the model cannot be written as JSON: {e}")))?;
+    let text = JsonText::of(response.data())?;
     Ok(response.map(|_| text))
 }
 

@@ -242,9 +242,7 @@ macro_rules! operations {
         pub(crate) async fn call(op: Operation, client: &Client, mut args: Arguments) -> Result<Output> {
             match op {
                 $(Operation::$variant => {
-                    let mut index = 0..;
-                    $(let $id = args.id(index.next().unwrap_or_default()).to_owned();)*
-                    $(let body: $body = args.body()?;)?
+                    operations!(@args args [$($id)*] [$(body $body)?]);
                     crate::resources::$resource::new(client)
                         .$call($(&$id,)* $(operations!(@ref body $body),)? $(operations!(@bytes args $bytes),)?)
                         .await
@@ -269,28 +267,34 @@ macro_rules! operations {
             [$doc $($more)*]);)*
     };
     (@text [large] $op:ident $client:ident $args:ident [$($id:ident)*] [$($body:ident)?] $answer:ident [$($key:ident)?]) => {{
-        let mut index = 0..;
-        $(let $id = $args.id(index.next().unwrap_or_default()).to_owned();)*
-        $(let body: $body = $args.body()?;)?
+        operations!(@args $args [$($id)*] [$(body $body)?]);
         let request = operations!(@build $client $op [$($id)*] [$(body $body)?]);
         operations!(@read_text $client request $answer [$($key)?])
     }};
     // Any other operation's answer is its typed method's, serialized (the check's code is kept to the operations
     // whose answers can be large: it is code of its own for each answer and envelope).
     (@text [$($kind:ident)?] $op:ident $client:ident $args:ident $($rest:tt)*) => {
-        call($op, $client, $args).await?.into_text().map_err(|e| {
-            crate::binding::panic_error(&format!("the model cannot be written as JSON: {e}"))
-        })
+        call($op, $client, $args).await?.into_text()
+    };
+    // Binds each path id of `$args` to its name, and the body (decoded as its model) to `$value`.
+    (@args $args:ident [$($id:ident)*] [$($value:ident $body:ident)?]) => {
+        let mut index = 0..;
+        $(let $id = $args.id(index.next().unwrap_or_default()).to_owned();)*
+        $(let $value: $body = $args.body()?;)?
+    };
+    // The envelope the API wraps `$answer` in, under `$key`.
+    (@envelope $key:ident $answer:ident) => {
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            $key: answers::$answer,
+        }
     };
     (@build $client:ident $op:ident [$($id:ident)*] []) => { $client.op_request($op, &[$($id.as_str()),*])? };
     (@build $client:ident $op:ident [$($id:ident)*] [$value:ident $body:ident]) => {
         $client.json_request($op, &[$($id.as_str()),*], &$value)?
     };
     (@read_text $client:ident $request:ident $answer:ident [$key:ident]) => {{
-        #[derive(serde::Deserialize)]
-        struct Envelope {
-            $key: answers::$answer,
-        }
+        operations!(@envelope $key $answer);
         $client.call_text($request, |answer, attempts, request_id| {
             decode_text::<answers::$answer, Envelope>(answer, attempts, request_id, Some(stringify!($key)), |envelope| {
                 envelope.$key
@@ -322,10 +326,7 @@ macro_rules! operations {
         }
     };
     (@send $self:ident $op:ident [$($id:ident)*] [$($body:tt)*] $answer:ident [$key:ident]) => {{
-        #[derive(serde::Deserialize)]
-        struct Envelope {
-            $key: answers::$answer,
-        }
+        operations!(@envelope $key $answer);
         let response: crate::Response<Envelope> = operations!(@request $self $op [$($id)*] [$($body)*]).await?;
         Ok(response.map(|envelope| envelope.$key))
     }};

@@ -215,6 +215,20 @@ mod tests {
         Ok(())
     }
 
+    /// `value` as text and, when it is an object, with each model's required fields added too (so that deeper
+    /// fields are reached).
+    fn with_required_fields(value: &Value) -> Vec<String> {
+        let mut texts = vec![value.to_string()];
+        if let Value::Object(map) = value {
+            let mut with_required = map.clone();
+            for (key, text) in [("id", "i"), ("name", "n"), ("slug", "s"), ("label", "l"), ("authType", "NONE")] {
+                with_required.entry(key).or_insert_with(|| json!(text));
+            }
+            texts.push(Value::Object(with_required).to_string());
+        }
+        texts
+    }
+
     /// The texts a check is tried on, made from `text`: itself and, when it decodes as `T`, `T`'s serialization,
     /// and that serialization with each property removed, set to `null`, or spelled in snake case (an alias).
     fn near_serialized<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> Vec<String> {
@@ -269,15 +283,7 @@ mod tests {
 
         #[test]
         fn a_check_takes_a_text_as_serialized_exactly_when_it_is(value in any_json()) {
-            let mut texts = vec![value.to_string()];
-            if let Value::Object(map) = &value {
-                let mut with_required = map.clone();
-                for (key, text) in [("id", "i"), ("name", "n"), ("slug", "s"), ("label", "l"), ("authType", "NONE")] {
-                    with_required.entry(key).or_insert_with(|| json!(text));
-                }
-                texts.push(Value::Object(with_required).to_string());
-            }
-            for text in &texts {
+            for text in &with_required_fields(&value) {
                 check_agrees::<ActionSummary>(text)?;
                 check_agrees::<IntegrationSummary>(text)?;
                 check_agrees::<Vec<IntegrationSummary>>(&format!("[{text}, {text}]"))?;
@@ -295,17 +301,7 @@ mod tests {
 
         #[test]
         fn decoding_matches_the_serde_derive_with_flatten_on_any_json(value in any_json()) {
-            // The value, and the value as the body of each model's required fields, so that deeper
-            // fields are reached too.
-            let mut texts = vec![value.to_string()];
-            if let Value::Object(map) = &value {
-                let mut with_required = map.clone();
-                for (key, text) in [("id", "i"), ("name", "n"), ("slug", "s"), ("label", "l"), ("authType", "NONE")] {
-                    with_required.entry(key).or_insert_with(|| json!(text));
-                }
-                texts.push(Value::Object(with_required).to_string());
-            }
-            for text in &texts {
+            for text in &with_required_fields(&value) {
                 same_as_derived(text, ActionSummary::derived_from_str)?;
                 same_as_derived(text, IntegrationSummary::derived_from_str)?;
                 same_as_derived(text, IntegrationRef::derived_from_str)?;
