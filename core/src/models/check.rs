@@ -1,7 +1,8 @@
 //! Reading a model's JSON without building the model: whether it decodes, and whether the server's text already
 //! says what the model's serialization would (server-made fields included), so that a binding whose own parser
 //! builds the objects (Node's `JSON.parse`) can take the server's text as it is. On a list of 10,000
-//! integrations, decoding and serializing again cost 4.8 ms; this check costs a third of that and allocates nothing.
+//! integrations (1.9 MB), decoding the models, writing them again and dropping them cost about 5-6 ms; this check
+//! costs 2.2-2.4 ms and allocates nothing per item.
 //!
 //! The text is taken as it is when parsing it gives what parsing the serialization would, keys in any order:
 //! every known property under its wire name (not an alias), no property absent that serialization would write
