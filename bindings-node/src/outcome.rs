@@ -16,8 +16,8 @@ use napi::bindgen_prelude::{ToNapiValue, TypeName, ValueType};
 use napi::{check_status, sys};
 
 /// A successful call as the facade receives it: JSON text (UTF-8), made a string on the JavaScript thread. An
-/// all-ASCII text (known off that thread) is made a one-byte string by copying, not by decoding UTF-8: 5 µs
-/// rather than 27 µs for a 45 KB list.
+/// all-ASCII text (known off that thread) is made a one-byte string by copying, not by decoding UTF-8 (in Node,
+/// `Buffer#toString` of a 45 KB list takes 5 µs as Latin-1 and 27 µs as UTF-8).
 pub struct Answer {
     text: Vec<u8>,
     ascii: bool,
