@@ -154,20 +154,14 @@ impl<'de> Deserialize<'de> for Checked<serde_json::Value> {
     }
 }
 
-/// A model read by a derived `Deserialize` (which drops unknown properties): checked as the typed read would
-/// be, and always rewritten.
-macro_rules! checked_by_decoding {
-    ($($ty:ty),*) => {$(
-        impl<'de> Deserialize<'de> for Checked<$ty> {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rewritten();
-                <$ty>::deserialize(deserializer).map(|_| Checked::value())
-            }
-        }
-    )*};
+/// A select option is read by a derived `Deserialize`, which drops unknown properties: checked as the typed read
+/// would be, and always rewritten.
+impl<'de> Deserialize<'de> for Checked<super::SelectOption> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        rewritten();
+        super::SelectOption::deserialize(deserializer).map(|_| Checked::value())
+    }
 }
-
-checked_by_decoding!(super::SelectOption);
 
 /// The wire names of the properties a model's serialization writes even when they hold their default (a
 /// `null`, an empty list): computed once per model from `T::default()`, server-made fields included. (Written as

@@ -18,189 +18,165 @@ macro_rules! deserialize_with_extra {
             optional { $( $opt:ident : $opt_ty:ty = $opt_key:literal $(| $opt_alias:literal)* ),* $(,)? }
         }
     ) => {
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #[allow(non_camel_case_types)]
-                enum Key {
-                    $( $req, )*
-                    $( $opt, )*
-                    Other(String),
-                }
+        // The key type is shared by the typed read and the check (`models::check`), inside a block of their own
+        // so that every model has its own.
+        const _: () = {
+            /// A property's key: one of the model's fields, or another property (borrowed from the text when it
+            /// has no escapes).
+            #[allow(non_camel_case_types)]
+            enum Key<'de> {
+                $( $req, )*
+                $( $opt, )*
+                Other(std::borrow::Cow<'de, str>),
+            }
 
-                impl Key {
-                    fn of(name: &str) -> Option<Key> {
-                        match name {
-                            $( $req_key $(| $req_alias)* => Some(Key::$req), )*
-                            $( $opt_key $(| $opt_alias)* => Some(Key::$opt), )*
-                            _ => None,
+            /// A property's key, and whether it was spelled as an alias (the check notes that).
+            struct Named<'de>(Key<'de>, bool);
+
+            impl<'de> Named<'de> {
+                /// `name`'s key, with `other` made only for another property.
+                fn of(name: &str, other: impl FnOnce() -> std::borrow::Cow<'de, str>) -> Named<'de> {
+                    match name {
+                        $( $req_key => Named(Key::$req, false), )*
+                        $( $opt_key => Named(Key::$opt, false), )*
+                        $( $( $req_alias => Named(Key::$req, true), )* )*
+                        $( $( $opt_alias => Named(Key::$opt, true), )* )*
+                        _ => Named(Key::Other(other()), false),
+                    }
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for Named<'de> {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct KeyVisitor;
+
+                    impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+                        type Value = Named<'de>;
+
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str("field identifier")
+                        }
+
+                        fn visit_borrowed_str<E: serde::de::Error>(self, name: &'de str) -> Result<Named<'de>, E> {
+                            Ok(Named::of(name, || std::borrow::Cow::Borrowed(name)))
+                        }
+
+                        fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Named<'de>, E> {
+                            Ok(Named::of(name, || std::borrow::Cow::Owned(name.to_owned())))
                         }
                     }
+
+                    deserializer.deserialize_identifier(KeyVisitor)
                 }
+            }
 
-                struct KeyVisitor;
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    struct ModelVisitor;
 
-                impl serde::de::Visitor<'_> for KeyVisitor {
-                    type Value = Key;
+                    impl<'de> serde::de::Visitor<'de> for ModelVisitor {
+                        type Value = $name;
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("field identifier")
-                    }
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str(concat!("struct ", stringify!($name)))
+                        }
 
-                    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Key, E> {
-                        Ok(Key::of(name).unwrap_or_else(|| Key::Other(name.to_owned())))
-                    }
-
-                    fn visit_string<E: serde::de::Error>(self, name: String) -> Result<Key, E> {
-                        Ok(Key::of(&name).unwrap_or(Key::Other(name)))
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for Key {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        deserializer.deserialize_identifier(KeyVisitor)
-                    }
-                }
-
-                struct ModelVisitor;
-
-                impl<'de> serde::de::Visitor<'de> for ModelVisitor {
-                    type Value = $name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("struct ", stringify!($name)))
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        $( let mut $req: Option<$req_ty> = None; )*
-                        $( let mut $opt: Option<$opt_ty> = None; )*
-                        let mut extra = $crate::models::Extra::new();
-                        while let Some(key) = map.next_key::<Key>()? {
-                            match key {
-                                $( Key::$req => {
-                                    if $req.is_some() {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($req_key));
+                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                            $( let mut $req: Option<$req_ty> = None; )*
+                            $( let mut $opt: Option<$opt_ty> = None; )*
+                            let mut extra = $crate::models::Extra::new();
+                            while let Some(Named(key, _)) = map.next_key::<Named<'de>>()? {
+                                match key {
+                                    $( Key::$req => {
+                                        if $req.is_some() {
+                                            return Err(<A::Error as serde::de::Error>::duplicate_field($req_key));
+                                        }
+                                        $req = Some(map.next_value()?);
+                                    } )*
+                                    $( Key::$opt => {
+                                        if $opt.is_some() {
+                                            return Err(<A::Error as serde::de::Error>::duplicate_field($opt_key));
+                                        }
+                                        $opt = Some(map.next_value()?);
+                                    } )*
+                                    Key::Other(name) => {
+                                        let value = map.next_value::<serde_json::Value>()?;
+                                        extra.insert(name.into_owned(), value);
                                     }
-                                    $req = Some(map.next_value()?);
-                                } )*
-                                $( Key::$opt => {
-                                    if $opt.is_some() {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($opt_key));
-                                    }
-                                    $opt = Some(map.next_value()?);
-                                } )*
-                                Key::Other(name) => {
-                                    let value = map.next_value::<serde_json::Value>()?;
-                                    extra.insert(name, value);
                                 }
                             }
+                            $( let $req = $req.ok_or_else(|| <A::Error as serde::de::Error>::missing_field($req_key))?; )*
+                            Ok($name { $( $req, )* $( $opt: $opt.unwrap_or_default(), )* extra })
                         }
-                        $( let $req = $req.ok_or_else(|| <A::Error as serde::de::Error>::missing_field($req_key))?; )*
-                        Ok($name { $( $req, )* $( $opt: $opt.unwrap_or_default(), )* extra })
                     }
-                }
 
-                deserializer.deserialize_map(ModelVisitor)
+                    deserializer.deserialize_map(ModelVisitor)
+                }
             }
-        }
 
-        /// The model's JSON read as the `Deserialize` above reads it, into nothing (see `models::check`).
-        impl<'de> serde::Deserialize<'de> for $crate::models::check::Checked<$name> {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use $crate::models::check::{Checked, rewritten};
+            /// The model's JSON read as the `Deserialize` above reads it, into nothing (see `models::check`).
+            impl<'de> serde::Deserialize<'de> for $crate::models::check::Checked<$name> {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use $crate::models::check::{Checked, rewritten};
 
-                #[allow(non_camel_case_types)]
-                enum Key {
-                    $( $req, )*
-                    $( $opt, )*
-                    Other,
-                }
+                    /// Whether serialization writes this property when it holds its default.
+                    fn written(key: &str) -> bool {
+                        static WRITTEN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                        WRITTEN.get_or_init($crate::models::check::written_by_default::<$name>).iter().any(|k| k == key)
+                    }
 
-                /// A property's key, and whether it was an alias.
-                struct Named(Key, bool);
+                    struct ModelVisitor;
 
-                impl<'de> serde::Deserialize<'de> for Named {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        struct KeyVisitor;
+                    impl<'de> serde::de::Visitor<'de> for ModelVisitor {
+                        type Value = Checked<$name>;
 
-                        impl serde::de::Visitor<'_> for KeyVisitor {
-                            type Value = Named;
-
-                            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                                f.write_str("field identifier")
-                            }
-
-                            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Named, E> {
-                                Ok(match name {
-                                    $( $req_key => Named(Key::$req, false), )*
-                                    $( $opt_key => Named(Key::$opt, false), )*
-                                    $( $( $req_alias => Named(Key::$req, true), )* )*
-                                    $( $( $opt_alias => Named(Key::$opt, true), )* )*
-                                    _ => Named(Key::Other, false),
-                                })
-                            }
+                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                            f.write_str(concat!("struct ", stringify!($name)))
                         }
 
-                        deserializer.deserialize_identifier(KeyVisitor)
-                    }
-                }
-
-                /// Whether serialization writes this property when it holds its default.
-                fn written(key: &str) -> bool {
-                    static WRITTEN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                    WRITTEN.get_or_init($crate::models::check::written_by_default::<$name>).iter().any(|k| k == key)
-                }
-
-                struct ModelVisitor;
-
-                impl<'de> serde::de::Visitor<'de> for ModelVisitor {
-                    type Value = Checked<$name>;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(concat!("struct ", stringify!($name)))
-                    }
-
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                        $( let mut $req = false; )*
-                        $( let mut $opt = false; )*
-                        while let Some(Named(key, alias)) = map.next_key::<Named>()? {
-                            if alias {
+                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                            $( let mut $req = false; )*
+                            $( let mut $opt = false; )*
+                            while let Some(Named(key, alias)) = map.next_key::<Named<'de>>()? {
+                                if alias {
+                                    rewritten();
+                                }
+                                match key {
+                                    $( Key::$req => {
+                                        if std::mem::replace(&mut $req, true) {
+                                            return Err(<A::Error as serde::de::Error>::duplicate_field($req_key));
+                                        }
+                                        if map.next_value::<Checked<$req_ty>>()?.null && !written($req_key) {
+                                            rewritten();
+                                        }
+                                    } )*
+                                    $( Key::$opt => {
+                                        if std::mem::replace(&mut $opt, true) {
+                                            return Err(<A::Error as serde::de::Error>::duplicate_field($opt_key));
+                                        }
+                                        if map.next_value::<Checked<$opt_ty>>()?.null && !written($opt_key) {
+                                            rewritten();
+                                        }
+                                    } )*
+                                    Key::Other(_) => {
+                                        map.next_value::<Checked<serde_json::Value>>()?;
+                                    }
+                                }
+                            }
+                            $( if !$req {
+                                return Err(<A::Error as serde::de::Error>::missing_field($req_key));
+                            } )*
+                            $( if !$opt && written($opt_key) {
                                 rewritten();
-                            }
-                            match key {
-                                $( Key::$req => {
-                                    if std::mem::replace(&mut $req, true) {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($req_key));
-                                    }
-                                    if map.next_value::<Checked<$req_ty>>()?.null && !written($req_key) {
-                                        rewritten();
-                                    }
-                                } )*
-                                $( Key::$opt => {
-                                    if std::mem::replace(&mut $opt, true) {
-                                        return Err(<A::Error as serde::de::Error>::duplicate_field($opt_key));
-                                    }
-                                    if map.next_value::<Checked<$opt_ty>>()?.null && !written($opt_key) {
-                                        rewritten();
-                                    }
-                                } )*
-                                Key::Other => {
-                                    map.next_value::<Checked<serde_json::Value>>()?;
-                                }
-                            }
+                            } )*
+                            Ok(Checked::value())
                         }
-                        $( if !$req {
-                            return Err(<A::Error as serde::de::Error>::missing_field($req_key));
-                        } )*
-                        $( if !$opt && written($opt_key) {
-                            rewritten();
-                        } )*
-                        Ok(Checked::value())
                     }
-                }
 
-                deserializer.deserialize_map(ModelVisitor)
+                    deserializer.deserialize_map(ModelVisitor)
+                }
             }
-        }
+        };
 
         #[cfg(test)]
         impl $name {
