@@ -77,13 +77,26 @@ pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
     Outcome(outcome).into_pyobject(py)
 }
 
-/// A call as an asyncio awaitable; cancelling the awaiting task drops (cancels) the call.
+/// How asyncio calls made alone wait (see [`SpinPolicy`]); apart from [`SPIN`], since a blocking call is spun
+/// for whenever it is alone and an asyncio one only when its loop has nothing else to run.
+static ASYNC_SPIN: SpinPolicy = SpinPolicy::new();
+
+/// A call as an asyncio awaitable; cancelling the awaiting task drops (cancels) the call. A call made alone
+/// may be spun for on the loop thread first (see [`into_awaitable`]).
 pub fn awaitable(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
     let guard = InFlight::enter();
-    into_awaitable(py, async move {
-        let _guard = guard;
-        Ok(Outcome(guarded(call).await))
-    })
+    let turn = ASYNC_SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst));
+    let spin = turn.window();
+    into_awaitable(
+        py,
+        async move {
+            let _guard = guard;
+            let outcome = guarded(call).await;
+            turn.finish();
+            Ok(Outcome(outcome))
+        },
+        spin,
+    )
 }
 
 /// Per-call options.

@@ -32,8 +32,8 @@ fn deployment_base_url(deployment_url: &str) -> String {
 }
 
 /// Makes the next call panic at `site`: `"dispatch"` (while its arguments are converted, before it runs),
-/// `"call"` (in the call's future: on the caller's thread for a blocking call, in a runtime task for an
-/// asyncio call) or `"convert"` (while its answer becomes a Python object). For the tests of panic handling;
+/// `"call"` (in the call's future: on the caller's thread for a blocking call, in a runtime task or the loop's
+/// thread for an asyncio call) or `"convert"` (while its answer becomes a Python object). For the tests of panic handling;
 /// debug builds only.
 #[cfg(debug_assertions)]
 #[pyfunction]
@@ -43,6 +43,15 @@ fn _debug_panic_next(site: &str) -> PyResult<()> {
     }
     langdock::binding::debug::panic_next(site);
     Ok(())
+}
+
+/// Makes every call made alone be spun for, whatever the machine and the calls before (see
+/// `langdock::binding::debug::spin_always`), or stops that. For the tests of what a spun-for asyncio call does;
+/// debug builds only.
+#[cfg(debug_assertions)]
+#[pyfunction]
+fn _debug_spin_always(on: bool) {
+    langdock::binding::debug::spin_always(on);
 }
 
 #[pymodule]
@@ -64,5 +73,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sandbox::sandbox_run_async, m)?)?;
     #[cfg(debug_assertions)]
     m.add_function(wrap_pyfunction!(_debug_panic_next, m)?)?;
+    #[cfg(debug_assertions)]
+    m.add_function(wrap_pyfunction!(_debug_spin_always, m)?)?;
     Ok(())
 }

@@ -124,7 +124,11 @@ fn is_main_thread(py: Python<'_>) -> PyResult<bool> {
 /// calls wait in their loop's [`Bridge`], which takes the GIL and wakes the loop only when it goes from
 /// empty to not empty, so that many calls finishing together cost the loop one wake-up. Cancelling the
 /// future (the awaiting task was cancelled) aborts the task, which drops `fut` and cancels the request.
-pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+///
+/// With a `spin` window (a call made alone, see [`langdock::binding::SpinPolicy`]) and nothing else ready to run
+/// on the loop, the loop thread first polls `fut` itself, the GIL released, for up to that window: an answer
+/// in time comes back as [`Ready`], and no thread is woken to bring it. Only then does the call become a task.
+pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F, spin: Option<Duration>) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
@@ -132,6 +136,19 @@ where
     // The runtime first: building it (in a forked child) resets the count of tasks.
     let runtime = runtime();
     let running_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
+    let mut fut = Box::pin(fut);
+    if let Some(window) = spin
+        && nothing_else_ready(&running_loop)
+    {
+        let spun = py.detach(|| {
+            let _context = runtime.enter();
+            langdock::binding::spin_wait(&mut fut, window)
+        });
+        if let Some(answer) = spun {
+            let answer = answer.and_then(|value| value.into_py_any(py));
+            return Ok(Bound::new(py, Ready { answer: Some(answer), yielded: false })?.into_any());
+        }
+    }
     let bridge = Bridge::of(&running_loop)?;
     let future = running_loop.call_method0(intern!(py, "create_future"))?;
     let cancel = Bound::new(py, Cancel { task: OnceLock::new() })?;
@@ -147,6 +164,49 @@ where
     let _ = cancel.get().task.set(task.abort_handle());
     future.call_method1(intern!(py, "add_done_callback"), (cancel,))?;
     Ok(future)
+}
+
+/// Whether `event_loop` has no callback ready to run besides the one running (asyncio's own loops keep them in
+/// `_ready`; a loop without it, such as uvloop's, counts as busy, so its calls are never spun for).
+fn nothing_else_ready(event_loop: &Bound<'_, PyAny>) -> bool {
+    let py = event_loop.py();
+    event_loop.getattr(intern!(py, "_ready")).and_then(|ready| ready.len()).is_ok_and(|ready| ready == 0)
+}
+
+/// A call answered while the loop thread spun for it: awaiting it yields to the loop once (as
+/// `asyncio.sleep(0)` does), so that a task making such calls in a row still lets other tasks and the loop's
+/// I/O run, and then gives the answer, or raises the call's error.
+#[pyclass(module = "langdock._native")]
+pub struct Ready {
+    /// Taken when the awaiting task resumes.
+    answer: Option<PyResult<Py<PyAny>>>,
+    /// Whether the await has yielded to the loop.
+    yielded: bool,
+}
+
+#[pymethods]
+impl Ready {
+    fn __await__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    /// The first step yields `None` (back to the loop, which resumes the task on its next turn); the second
+    /// ends the await with the answer.
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        if !self.yielded {
+            self.yielded = true;
+            return Ok(Some(py.None()));
+        }
+        match self.answer.take() {
+            Some(Ok(value)) => Err(pyo3::exceptions::PyStopIteration::new_err((value,))),
+            Some(Err(error)) => Err(error),
+            None => Err(pyo3::exceptions::PyRuntimeError::new_err("this call's answer was already awaited")),
+        }
+    }
 }
 
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();

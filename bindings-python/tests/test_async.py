@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 import pytest
 
@@ -70,6 +70,64 @@ async def test_errors_are_raised_on_await(aclient: langdock.AsyncClient, emulato
     assert error.value.status == 404
     with pytest.raises(langdock.ValidationError):
         await aclient.integrations.create(name="")
+
+
+@pytest.fixture
+def spin_always() -> Iterator[None]:
+    """Every call made alone is spun for (on its loop's thread when the loop has nothing else ready), however
+    loaded the machine: the tests of that path do not depend on how fast the emulator answers."""
+    switch = getattr(_native, "_debug_spin_always", None)
+    if switch is None:
+        pytest.skip("a release build has no switch to spin for every call")
+    switch(True)
+    try:
+        yield
+    finally:
+        switch(False)
+
+
+@pytest.mark.asyncio
+async def test_a_call_spun_for_on_the_loop_answers_and_fails_as_any_other(
+    aclient: langdock.AsyncClient, emulator: Emulator, spin_always: None
+) -> None:
+    spun = aclient._live().call_async("list_integrations", [])
+    # Answered on the loop's thread while it waited: no task and no future of the loop were needed.
+    assert not isinstance(spun, asyncio.Future)
+    assert len(await spun) == 2
+    created = await aclient.integrations.create(name="Spun", description="d")
+    assert (await aclient.integrations.get(created.id)).name == "Spun"
+    emulator.inject("list_integrations", status=503, times=2)
+    assert (await aclient.integrations.list()).attempts == 3
+    with pytest.raises(langdock.NotFoundError) as error:
+        await aclient.integrations.get("00000000-0000-4000-8000-000000000000")
+    assert error.value.status == 404
+
+
+@pytest.mark.asyncio
+async def test_calls_spun_for_in_a_row_still_let_the_loop_run(aclient: langdock.AsyncClient, spin_always: None) -> None:
+    loop = asyncio.get_running_loop()
+    calls_done = 0
+    timer_saw: List[int] = []
+    loop.call_later(0, lambda: timer_saw.append(calls_done))
+    for _ in range(5):
+        await aclient.integrations.list()
+        calls_done += 1
+    # The first call is spun for (nothing else is ready); awaiting it yields to the loop once, whose next turn
+    # runs this task and then the timer, which is ready by then; so the second call is not spun for, and the
+    # timer runs while it waits. A spun-for call that did not yield would let the timer run only after all five.
+    assert timer_saw == [1]
+
+
+@pytest.mark.asyncio
+async def test_a_call_is_not_spun_for_while_other_tasks_are_ready(
+    aclient: langdock.AsyncClient, emulator: Emulator, spin_always: None
+) -> None:
+    emulator.inject("list_integrations", latency_ms=300, times=2)
+    calls = [asyncio.ensure_future(aclient.integrations.list()) for _ in range(2)]
+    # The first task's call starts while the second task is ready to run, so it is not spun for (which would
+    # hold the loop for 300 ms); the second starts while the first is in flight. Both are in flight together.
+    assert await settles(lambda: _native._in_flight() == 2)
+    assert [len(answer) for answer in await asyncio.gather(*calls)] == [2, 2]
 
 
 @pytest.mark.asyncio

@@ -15,7 +15,7 @@ STUB = Path(_native.__file__).with_name("_native.pyi")
 #: Stub-only helpers: base classes that give the model classes their shared members.
 STUB_ONLY = {"_Model", "_Returned"}
 #: Compiled into debug builds only (release wheels lack them).
-DEBUG_ONLY = {"_debug_panic_next"}
+DEBUG_ONLY = {"_debug_panic_next", "_debug_spin_always"}
 
 
 def stub_names() -> Dict[str, Set[str]]:

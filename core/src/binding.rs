@@ -339,7 +339,9 @@ impl<T> Completions<T> {
     }
 }
 
-/// When a blocking binding (Python's `Client`) should wait for a call by spinning before it sleeps, and how long.
+/// When a binding should wait for a call by spinning before it sleeps, and how long: a blocking caller (Python's
+/// `Client`), or an asyncio loop that has nothing else to run (Python's `AsyncClient`, which the loop's thread then
+/// polls the call itself; an answer within the window needs no thread woken to bring it).
 ///
 /// A thread that sleeps on a call costs a wake-up when the answer arrives: on a virtual machine whose other core is
 /// idle, tens of microseconds, as much as a call to a local server takes. A caller that spins instead sees the
@@ -366,7 +368,7 @@ impl SpinPolicy {
         SpinPolicy { typical_micros: AtomicU64::new(0) }
     }
 
-    /// Starts the wait of a blocking call; `in_flight` counts the calls of the process in flight, this one
+    /// Starts the wait of a call; `in_flight` counts the calls of the process in flight, this one
     /// included. Only a call made alone (`in_flight` 1) may spin, and only its duration is recorded.
     pub fn turn(&self, in_flight: usize) -> SpinTurn<'_> {
         SpinTurn { policy: (in_flight == 1).then_some(self), started: Instant::now() }
@@ -374,6 +376,10 @@ impl SpinPolicy {
 
     /// How long to spin for the next call made alone: [`SpinPolicy::WINDOW`], or `None` to sleep at once.
     fn window(&self) -> Option<Duration> {
+        #[cfg(debug_assertions)]
+        if debug::spins_always() {
+            return Some(debug::SPIN_ALWAYS_WINDOW);
+        }
         static CPUS: OnceLock<usize> = OnceLock::new();
         let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         Self::window_for(cpus, self.typical_micros.load(Ordering::Relaxed))
@@ -395,7 +401,7 @@ impl SpinPolicy {
     }
 }
 
-/// One blocking call's wait, from [`SpinPolicy::turn`].
+/// One call's wait, from [`SpinPolicy::turn`].
 #[derive(Debug)]
 #[must_use = "`finish` records how long the call took"]
 pub struct SpinTurn<'a> {
@@ -466,6 +472,8 @@ pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: Duration) -> Option<F::
 #[doc(hidden)]
 pub mod debug {
     use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
 
     static ARMED: Mutex<Option<String>> = Mutex::new(None);
 
@@ -482,6 +490,21 @@ pub mod debug {
             drop(armed);
             panic!("debug panic armed at {site:?} (langdock's own test of panic handling)");
         }
+    }
+
+    static SPIN_ALWAYS: AtomicBool = AtomicBool::new(false);
+
+    /// How long a call made alone is spun for while [`spin_always`] is on.
+    pub const SPIN_ALWAYS_WINDOW: Duration = Duration::from_secs(10);
+
+    /// Makes every call made alone be spun for (up to [`SPIN_ALWAYS_WINDOW`]) whatever the CPUs and the calls
+    /// before, so that the bindings' tests of what a spun-for call does hold on a slow or loaded machine.
+    pub fn spin_always(on: bool) {
+        SPIN_ALWAYS.store(on, Ordering::SeqCst);
+    }
+
+    pub(super) fn spins_always() -> bool {
+        SPIN_ALWAYS.load(Ordering::SeqCst)
     }
 }
 

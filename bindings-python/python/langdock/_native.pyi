@@ -46,6 +46,10 @@ def _debug_panic_next(site: str) -> None:
     converted), ``"call"`` (in the call itself) or ``"convert"`` (while its answer becomes a Python object), to
     test that a panic is an InternalError."""
 
+def _debug_spin_always(on: bool) -> None:
+    """Debug builds only: makes every call made alone be spun for (an asyncio one on its loop's thread, when
+    the loop has nothing else ready), whatever the machine and the calls before; ``False`` restores the policy."""
+
 class _Model:
     @property
     def extra(self) -> Dict[str, Any]:
