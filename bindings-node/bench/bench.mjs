@@ -28,8 +28,9 @@ const CLIENTS = ['langdock', 'fetch', 'axios', RUST_CORE];
 // A concurrent measurement makes up to 3,000 calls (1,000 for create) but starts none after this: the slow peers
 // make fewer calls, which bounds the bench's time without changing what calls per second means.
 const CONCURRENT_MS = 2500;
-// The shortest warm-up of a concurrent measurement: past a new client's start window (0.6 s after its first send,
-// core/src/pacing.rs), so that the measurement sees the client's steady state, as it sees open connections.
+// How long a concurrent measurement's warm-up waits after its first call before it opens 64 connections: past a new
+// client's start window (0.6 s after its first send, core/src/pacing.rs), so that the measurement sees the client's
+// steady state, and 64 open connections.
 const WARM_UP_MS = 700;
 // One call at a time: 200 calls after 20 (the Rust bench: 300 after 30), enough for a stable p50, and it keeps
 // `make bench` within 20 minutes now that the Rust core is measured in this run too.
@@ -294,9 +295,12 @@ async function child(clientName, workload, mode, policyName, first) {
     }
     result = { latencies, failed, seconds: (performance.now() - started) / 1000 };
   } else {
+    // Warm-up: one call, which starts a langdock client's start window; the rest of WARM_UP_MS; then 64 calls at
+    // once, so that 64 connections are open (inside the start window they would share a handful).
     const warmUntil = performance.now() + WARM_UP_MS;
-    await concurrently(IN_FLIGHT, 2_000_000); // warm-up: opens the connections of 64 calls in flight
+    await concurrently(1, 3_000_000);
     await sleep(Math.max(0, warmUntil - performance.now()));
+    await concurrently(IN_FLIGHT, 2_000_000);
     result = await concurrently(workload === 'create' ? 1000 : 3000, 0, CONCURRENT_MS);
   }
   if (workload === 'scaling') row.items = items;

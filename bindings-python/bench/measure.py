@@ -31,9 +31,9 @@ import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 IN_FLIGHT = 64
-# The shortest warm-up of a concurrent measurement, in seconds: past a new client's start window (0.6 s after its
-# first send, core/src/pacing.rs), so that the measurement sees the client's steady state, as it sees open
-# connections.
+# How long a concurrent measurement's warm-up waits after its first call before it opens 64 connections, in seconds:
+# past a new client's start window (0.6 s after its first send, core/src/pacing.rs), so that the measurement sees
+# the client's steady state, and 64 open connections.
 WARM_UP_SECONDS = 0.7
 # 200 after 20 (the Rust bench: 300 after 30): enough for a stable p50, and it keeps `make bench` within 20 minutes
 # now that the Rust core is measured in this run too.
@@ -392,21 +392,28 @@ def sequential(call: Call, warm_up: int = SEQUENTIAL_WARMUP, calls: int = SEQUEN
 
 
 def threads(call: Call, calls: int, warm_up: bool, budget: Optional[float] = None) -> Tuple[float, Tally]:
-    """64 threads take call numbers from one counter; with `warm_up`, each first makes one call (so that 64
-    connections are open) and all start together. No call starts after `budget` seconds."""
+    """64 threads take call numbers from one counter; with `warm_up`, one call first (which starts a langdock
+    client's start window), then after WARM_UP_SECONDS each thread makes one call (so that 64 connections are open:
+    inside the start window they would share a handful), and all start together. No call starts after `budget`
+    seconds."""
     tally = Tally()
     deadline = [float("inf")]
     counter = itertools.count()
     barrier = threading.Barrier(IN_FLIGHT + 1)
     warm_until = time.perf_counter() + WARM_UP_SECONDS
+    if warm_up:
+        try:
+            call(3_000_000)
+        except Exception:
+            pass
 
     def worker(index: int) -> None:
         if warm_up:
+            time.sleep(max(0.0, warm_until - time.perf_counter()))
             try:
                 call(2_000_000 + index)
             except Exception:
                 pass
-            time.sleep(max(0.0, warm_until - time.perf_counter()))
         barrier.wait()
         while True:
             n = next(counter)
@@ -452,12 +459,14 @@ async def sequential_async(
 
 
 async def tasks(call: Call, calls: int, warm_up: bool, budget: Optional[float] = None) -> Tuple[float, Tally]:
-    """64 tasks take call numbers from one counter; with `warm_up`, 64 calls at once first. No call starts
-    after `budget` seconds."""
+    """64 tasks take call numbers from one counter; with `warm_up`, one call first (which starts a langdock
+    client's start window), then after WARM_UP_SECONDS 64 calls at once (so that 64 connections are open: inside
+    the start window they would share a handful). No call starts after `budget` seconds."""
     if warm_up:
         warm_until = time.perf_counter() + WARM_UP_SECONDS
-        await asyncio.gather(*(call(2_000_000 + i) for i in range(IN_FLIGHT)), return_exceptions=True)
+        await asyncio.gather(call(3_000_000), return_exceptions=True)
         await asyncio.sleep(max(0.0, warm_until - time.perf_counter()))
+        await asyncio.gather(*(call(2_000_000 + i) for i in range(IN_FLIGHT)), return_exceptions=True)
     tally = Tally()
     counter = itertools.count()
 
