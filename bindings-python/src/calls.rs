@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use crate::convert::seconds;
 use crate::errors::to_py_err;
 use crate::outcome::Outcome;
-use crate::runtime::{block_on, into_awaitable, runtime};
+use crate::runtime::{block_on, into_awaitable, nothing_else_ready, running_loop, runtime};
 
 /// A core call, planned (its arguments converted) and not yet run.
 pub type Call = Pin<Box<dyn Future<Output = langdock::Result<Output>> + Send + 'static>>;
@@ -62,7 +62,7 @@ pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
         let _guard = guard;
         guarded(call).await
     });
-    let turn = SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst));
+    let turn = SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst) == 1);
     let spun = turn.window().and_then(|window| {
         py.detach(|| {
             let _context = runtime().enter();
@@ -85,10 +85,12 @@ static ASYNC_SPIN: SpinPolicy = SpinPolicy::new();
 /// may be spun for on the loop thread first (see [`into_awaitable`]).
 pub fn awaitable(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
     let guard = InFlight::enter();
-    let turn = ASYNC_SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst));
+    let running_loop = running_loop(py)?;
+    // Alone: no other call in flight, and no callback of the loop kept waiting while its thread spins.
+    let turn = ASYNC_SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst) == 1 && nothing_else_ready(&running_loop));
     let spin = turn.window();
     into_awaitable(
-        py,
+        &running_loop,
         async move {
             let _guard = guard;
             let outcome = guarded(call).await;

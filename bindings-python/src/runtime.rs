@@ -125,21 +125,24 @@ fn is_main_thread(py: Python<'_>) -> PyResult<bool> {
 /// empty to not empty, so that many calls finishing together cost the loop one wake-up. Cancelling the
 /// future (the awaiting task was cancelled) aborts the task, which drops `fut` and cancels the request.
 ///
-/// With a `spin` window (a call made alone, see [`langdock::binding::SpinPolicy`]) and nothing else ready to run
-/// on the loop, the loop thread first polls `fut` itself, the GIL released, for up to that window: an answer
-/// in time comes back as [`Ready`], and no thread is woken to bring it. Only then does the call become a task.
-pub fn into_awaitable<'py, F, T>(py: Python<'py>, fut: F, spin: Option<Duration>) -> PyResult<Bound<'py, PyAny>>
+/// With a `spin` window (a call made alone, see [`langdock::binding::SpinPolicy`]: the caller checked that the
+/// loop has nothing else ready to run), the loop thread first polls `fut` itself, the GIL released, for up to that
+/// window: an answer in time comes back as [`Ready`], and no thread is woken to bring it. Only then does the call
+/// become a task.
+pub fn into_awaitable<'py, F, T>(
+    running_loop: &Bound<'py, PyAny>,
+    fut: F,
+    spin: Option<Duration>,
+) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
+    let py = running_loop.py();
     // The runtime first: building it (in a forked child) resets the count of tasks.
     let runtime = runtime();
-    let running_loop = GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()?;
     let mut fut = Box::pin(fut);
-    if let Some(window) = spin
-        && nothing_else_ready(&running_loop)
-    {
+    if let Some(window) = spin {
         let spun = py.detach(|| {
             let _context = runtime.enter();
             langdock::binding::spin_wait(&mut fut, window)
@@ -149,7 +152,7 @@ where
             return Ok(Bound::new(py, Ready { answer: Some(answer), yielded: false })?.into_any());
         }
     }
-    let bridge = Bridge::of(&running_loop)?;
+    let bridge = Bridge::of(running_loop)?;
     let future = running_loop.call_method0(intern!(py, "create_future"))?;
     let cancel = Bound::new(py, Cancel { task: OnceLock::new() })?;
     let mut delivery = Delivery {
@@ -166,9 +169,14 @@ where
     Ok(future)
 }
 
+/// The running event loop; a `RuntimeError` outside one.
+pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()
+}
+
 /// Whether `event_loop` has no callback ready to run besides the one running (asyncio's own loops keep them in
 /// `_ready`; a loop without it, such as uvloop's, counts as busy, so its calls are never spun for).
-fn nothing_else_ready(event_loop: &Bound<'_, PyAny>) -> bool {
+pub fn nothing_else_ready(event_loop: &Bound<'_, PyAny>) -> bool {
     let py = event_loop.py();
     event_loop.getattr(intern!(py, "_ready")).and_then(|ready| ready.len()).is_ok_and(|ready| ready == 0)
 }

@@ -16,5 +16,6 @@ pub fn sandbox_run(py: Python<'_>, spec_json: String) -> PyResult<String> {
 /// `sandbox_run` as an asyncio awaitable: the event loop keeps running while the code runs.
 #[pyfunction]
 pub fn sandbox_run_async(py: Python<'_>, spec_json: String) -> PyResult<Bound<'_, PyAny>> {
-    runtime::into_awaitable(py, async move { Ok(langdock_sandbox::run_json(spec_json).await) }, None)
+    let fut = async move { Ok(langdock_sandbox::run_json(spec_json).await) };
+    runtime::into_awaitable(&runtime::running_loop(py)?, fut, None)
 }

@@ -348,30 +348,46 @@ impl<T> Completions<T> {
 /// answer at once. Spinning is worth it only for a call made alone (with others in flight, the CPU is better left to
 /// them), on more than one CPU (on one, the spinner would hold up the thread that brings the answer), and while calls
 /// made alone typically finish within [`SpinPolicy::WINDOW`]: a client of a remote service (milliseconds a call)
-/// stops spinning after a few calls, and starts again if its calls become fast.
+/// stops spinning after a few calls. Only calls spun for are timed (one that slept took a wake-up longer, so timing
+/// it would keep a fast server's calls looking too slow to spin for): a policy that stopped spinning still spins for
+/// every [`SpinPolicy::PROBE_EVERY`]th call made alone, and starts again when those become fast.
 #[derive(Debug, Default)]
 pub struct SpinPolicy {
-    /// A moving average of how long calls made alone took, in microseconds (0 before the first).
+    /// A moving average of how long calls spun for took, in microseconds (0 before the first).
     typical_micros: AtomicU64,
+    /// Calls made alone while calls typically took too long to spin for: every [`SpinPolicy::PROBE_EVERY`]th is
+    /// spun for anyway.
+    unspun: AtomicU64,
 }
 
 impl SpinPolicy {
-    /// The longest a caller spins before it sleeps.
-    pub const WINDOW: Duration = Duration::from_micros(200);
+    /// The longest a caller spins before it sleeps: long enough for a local server's larger answers (a list of
+    /// 45 KB takes 0.3-0.4 ms here; with 0.2 ms most of them were slept for after all), short enough that a probe
+    /// of a remote service costs little (0.4 ms of one CPU every [`SpinPolicy::PROBE_EVERY`] calls made alone).
+    pub const WINDOW: Duration = Duration::from_micros(400);
 
     /// Calls made alone that typically take longer than this are not waited for by spinning. Twice the window, so
     /// that calls that finish within the window only because they were spun for stay spun for.
     const TYPICAL_LIMIT_MICROS: u64 = 2 * Self::WINDOW.as_micros() as u64;
 
+    /// How often a policy that stopped spinning spins for a call made alone all the same, to time it.
+    pub const PROBE_EVERY: u64 = 8;
+
     /// A policy that spins until it has seen slow calls.
     pub const fn new() -> SpinPolicy {
-        SpinPolicy { typical_micros: AtomicU64::new(0) }
+        SpinPolicy { typical_micros: AtomicU64::new(0), unspun: AtomicU64::new(0) }
     }
 
-    /// Starts the wait of a call; `in_flight` counts the calls of the process in flight, this one
-    /// included. Only a call made alone (`in_flight` 1) may spin, and only its duration is recorded.
-    pub fn turn(&self, in_flight: usize) -> SpinTurn<'_> {
-        SpinTurn { policy: (in_flight == 1).then_some(self), started: Instant::now() }
+    /// Starts the wait of a call. Only a call made `alone` may be spun for: no other call of the process is in
+    /// flight, and nothing else waits for the thread that would spin (an asyncio loop with other callbacks ready
+    /// to run is not alone).
+    pub fn turn(&self, alone: bool) -> SpinTurn<'_> {
+        self.turn_spinning(if alone { self.window() } else { None })
+    }
+
+    /// A call's wait that spins for `window`, if any.
+    fn turn_spinning(&self, window: Option<Duration>) -> SpinTurn<'_> {
+        SpinTurn { spun_by: window.map(|_| self), window, started: Instant::now() }
     }
 
     /// How long to spin for the next call made alone: [`SpinPolicy::WINDOW`], or `None` to sleep at once.
@@ -381,16 +397,23 @@ impl SpinPolicy {
             return Some(debug::SPIN_ALWAYS_WINDOW);
         }
         static CPUS: OnceLock<usize> = OnceLock::new();
-        let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        Self::window_for(cpus, self.typical_micros.load(Ordering::Relaxed))
+        self.window_on(*CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get())))
     }
 
-    /// [`SpinPolicy::window`] on `cpus` CPUs, when calls made alone typically take `typical_micros`.
+    /// [`SpinPolicy::window`] on `cpus` CPUs: the rule of [`SpinPolicy::window_for`], or a probe.
+    fn window_on(&self, cpus: usize) -> Option<Duration> {
+        Self::window_for(cpus, self.typical_micros.load(Ordering::Relaxed)).or_else(|| {
+            let unspun = self.unspun.fetch_add(1, Ordering::Relaxed) + 1;
+            (cpus > 1 && unspun.is_multiple_of(Self::PROBE_EVERY)).then_some(Self::WINDOW)
+        })
+    }
+
+    /// Whether calls are spun for on `cpus` CPUs, probes aside, when calls spun for typically take `typical_micros`.
     fn window_for(cpus: usize, typical_micros: u64) -> Option<Duration> {
         (cpus > 1 && typical_micros <= Self::TYPICAL_LIMIT_MICROS).then_some(Self::WINDOW)
     }
 
-    /// Records how long a call made alone took, spun for or not.
+    /// Records how long a call spun for took, answered within the window or not.
     fn record(&self, took: Duration) {
         // At most a second, so that one very slow call does not keep spinning off for hundreds of calls.
         let took = took.as_micros().min(1_000_000) as u64;
@@ -405,20 +428,23 @@ impl SpinPolicy {
 #[derive(Debug)]
 #[must_use = "`finish` records how long the call took"]
 pub struct SpinTurn<'a> {
-    /// The policy, for a call made alone; `None` for one made beside others (it neither spins nor counts).
-    policy: Option<&'a SpinPolicy>,
+    /// The policy, for a call to spin for; `None` for one that sleeps at once (it is not timed).
+    spun_by: Option<&'a SpinPolicy>,
+    window: Option<Duration>,
     started: Instant,
 }
 
 impl SpinTurn<'_> {
-    /// How long to spin (with [`spin_wait`]) before sleeping: `None` to sleep at once.
+    /// How long to spin (with [`spin_wait`]) before sleeping: `None` to sleep at once. A caller given a window
+    /// spins for it.
     pub fn window(&self) -> Option<Duration> {
-        self.policy.and_then(SpinPolicy::window)
+        self.window
     }
 
-    /// The call is over, answered or failed: its duration counts towards the next calls' decisions.
+    /// The call is over, answered or failed: if it was spun for, its duration counts towards the next calls'
+    /// decisions.
     pub fn finish(self) {
-        if let Some(policy) = self.policy {
+        if let Some(policy) = self.spun_by {
             policy.record(self.started.elapsed());
         }
     }
@@ -674,12 +700,51 @@ mod tests {
     #[test]
     fn a_new_spin_policy_spins_on_several_cpus_and_stops_after_slow_calls() {
         let policy = SpinPolicy::new();
-        let several_cpus = std::thread::available_parallelism().unwrap().get() > 1;
-        assert_eq!(policy.window(), several_cpus.then_some(SpinPolicy::WINDOW));
+        assert_eq!(policy.window_on(2), Some(SpinPolicy::WINDOW));
+        assert_eq!(policy.window_on(1), None);
         for _ in 0..3 {
             policy.record(Duration::from_millis(40));
         }
-        assert_eq!(policy.window(), None, "a remote service's calls are not spun for");
+        assert_eq!(policy.window_on(2), None, "a remote service's calls are not spun for");
+    }
+
+    #[test]
+    fn a_policy_that_stopped_spinning_spins_for_one_call_in_eight_to_time_it() {
+        let policy = SpinPolicy::new();
+        policy.record(Duration::from_millis(40));
+        let probes: Vec<bool> = (0..4 * SpinPolicy::PROBE_EVERY).map(|_| policy.window_on(2).is_some()).collect();
+        let expected: Vec<bool> =
+            (1..=4 * SpinPolicy::PROBE_EVERY).map(|n| n.is_multiple_of(SpinPolicy::PROBE_EVERY)).collect();
+        assert_eq!(probes, expected);
+        assert!((0..4 * SpinPolicy::PROBE_EVERY).all(|_| policy.window_on(1).is_none()), "never on one CPU");
+    }
+
+    #[test]
+    fn calls_that_slept_do_not_count_so_a_fast_server_is_spun_for_again_after_slow_ones() {
+        // A server whose calls take less than the window when spun for, and more than the limit when the caller
+        // sleeps (a wake-up more, on a loaded machine): had the calls that slept counted, the policy would never
+        // have spun again.
+        let (spun, slept) =
+            (SpinPolicy::WINDOW - Duration::from_micros(50), 2 * SpinPolicy::WINDOW + Duration::from_micros(150));
+        let policy = SpinPolicy::new();
+        for _ in 0..50 {
+            policy.record(slept);
+        }
+        assert!(!spins_on_two_cpus(&policy));
+        let mut calls = 0;
+        while !spins_on_two_cpus(&policy) {
+            if policy.window_on(2).is_some() {
+                policy.record(spun);
+            }
+            calls += 1;
+            assert!(calls < 200, "still not spinning after {calls} calls");
+        }
+        let asleep = SpinPolicy::new();
+        asleep.record(Duration::from_millis(40));
+        let typical = asleep.typical_micros.load(Ordering::Relaxed);
+        asleep.turn(true).finish();
+        asleep.turn(true).finish();
+        assert_eq!(asleep.typical_micros.load(Ordering::Relaxed), typical, "calls that were not spun for not timed");
     }
 
     /// Whether `policy` would spin on two CPUs (whatever this machine has).
@@ -692,13 +757,13 @@ mod tests {
         let policy = SpinPolicy::new();
         policy.record(Duration::from_millis(50));
         assert!(!spins_on_two_cpus(&policy));
-        let mut calls = 0;
+        let mut probes = 0;
         while !spins_on_two_cpus(&policy) {
             policy.record(Duration::from_micros(120));
-            calls += 1;
-            assert!(calls < 100, "still not spinning after {calls} fast calls");
+            probes += 1;
+            assert!(probes < 100, "still not spinning after {probes} fast probes");
         }
-        assert!(calls > 10, "one fast call is not enough to forget a slow period ({calls})");
+        assert!(probes > 10, "one fast call is not enough to forget a slow period ({probes})");
     }
 
     #[test]
@@ -740,12 +805,13 @@ mod tests {
     #[test]
     fn only_a_call_made_alone_may_spin_and_only_its_duration_counts() {
         let policy = SpinPolicy::new();
-        let beside_others = policy.turn(2);
+        let beside_others = policy.turn(false);
         assert_eq!(beside_others.window(), None);
         beside_others.finish();
         assert_eq!(policy.typical_micros.load(Ordering::Relaxed), 0, "not recorded");
-        let alone = policy.turn(1);
-        assert_eq!(alone.window(), policy.window());
+        // Alone, on two CPUs, whatever this machine has.
+        let alone = policy.turn_spinning(policy.window_on(2));
+        assert_eq!(alone.window(), Some(SpinPolicy::WINDOW));
         alone.finish();
         assert!(policy.typical_micros.load(Ordering::Relaxed) > 0, "recorded");
     }
