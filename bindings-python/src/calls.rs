@@ -5,13 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use langdock::binding::{Output, SpinPolicy, spin_wait};
+use langdock::binding::{Output, SpinPolicy};
 use pyo3::prelude::*;
 
 use crate::convert::seconds;
 use crate::errors::to_py_err;
 use crate::outcome::Outcome;
-use crate::runtime::{block_on, into_awaitable, nothing_else_ready, running_loop, runtime};
+use crate::runtime::{block_on, into_awaitable, nothing_else_ready, running_loop, spin_for};
 
 /// A core call, planned (its arguments converted) and not yet run.
 pub type Call = Pin<Box<dyn Future<Output = langdock::Result<Output>> + Send + 'static>>;
@@ -63,12 +63,7 @@ pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
         guarded(call).await
     });
     let turn = SPIN.turn(IN_FLIGHT.load(Ordering::SeqCst) == 1);
-    let spun = turn.window().and_then(|window| {
-        py.detach(|| {
-            let _context = runtime().enter();
-            spin_wait(&mut call, window)
-        })
-    });
+    let spun = turn.window().and_then(|window| spin_for(py, &mut call, window));
     let outcome = match spun {
         Some(outcome) => outcome,
         None => block_on(py, call)?,

@@ -32,9 +32,9 @@ fn deployment_base_url(deployment_url: &str) -> String {
 }
 
 /// Makes the next call panic at `site`: `"dispatch"` (while its arguments are converted, before it runs),
-/// `"call"` (in the call's future: on the caller's thread for a blocking call, in a runtime task or the loop's
-/// thread for an asyncio call) or `"convert"` (while its answer becomes a Python object). For the tests of panic handling;
-/// debug builds only.
+/// `"call"` (in the call's future: on the caller's thread for a blocking call, in a runtime task or the
+/// loop's thread for an asyncio call) or `"convert"` (while its answer becomes a Python object). For the
+/// tests of panic handling; debug builds only.
 #[cfg(debug_assertions)]
 #[pyfunction]
 fn _debug_panic_next(site: &str) -> PyResult<()> {

@@ -78,6 +78,18 @@ pub fn runtime() -> &'static Runtime {
 /// How often a blocking wait in the main thread looks for a pending signal (Ctrl-C).
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
+/// Polls `fut` on this thread, the GIL released, until it is ready or `window` has passed (see
+/// [`langdock::binding::spin_wait`]): its output, or `None` with `fut` still pending.
+pub fn spin_for<F: Future + Unpin + Send>(py: Python<'_>, fut: &mut F, window: Duration) -> Option<F::Output>
+where
+    F::Output: Send,
+{
+    py.detach(|| {
+        let _context = runtime().enter();
+        langdock::binding::spin_wait(fut, window)
+    })
+}
+
 /// Runs `fut` to completion with the GIL released. In the main thread, a signal handler that raises
 /// (KeyboardInterrupt) drops the future, which cancels the request, and the exception propagates. Other
 /// threads wait without a timer: Python runs signal handlers in the main thread only.
@@ -142,15 +154,9 @@ where
     // The runtime first: building it (in a forked child) resets the count of tasks.
     let runtime = runtime();
     let mut fut = Box::pin(fut);
-    if let Some(window) = spin {
-        let spun = py.detach(|| {
-            let _context = runtime.enter();
-            langdock::binding::spin_wait(&mut fut, window)
-        });
-        if let Some(answer) = spun {
-            let answer = answer.and_then(|value| value.into_py_any(py));
-            return Ok(Bound::new(py, Ready { answer: Some(answer), yielded: false })?.into_any());
-        }
+    if let Some(answer) = spin.and_then(|window| spin_for(py, &mut fut, window)) {
+        let answer = answer.and_then(|value| value.into_py_any(py));
+        return Ok(Bound::new(py, Ready { answer: Some(answer), yielded: false })?.into_any());
     }
     let bridge = Bridge::of(running_loop)?;
     let future = running_loop.call_method0(intern!(py, "create_future"))?;

@@ -492,8 +492,9 @@ pub fn spin_wait<F: Future + Unpin>(fut: &mut F, window: Duration) -> Option<F::
     }
 }
 
-/// A way to make the next call panic, so that the bindings' tests can check what a panic becomes. Compiled
-/// into debug builds only: release builds (the published wheels and addons) have no such switch.
+/// Switches for the bindings' tests: make the next call panic (to check what a panic becomes), or spin for every
+/// call made alone (to check what a spun-for call does on any machine). Compiled into debug builds only: release
+/// builds (the published wheels and addons) have no such switches.
 #[cfg(debug_assertions)]
 #[doc(hidden)]
 pub mod debug {
