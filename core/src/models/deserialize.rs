@@ -12,6 +12,16 @@
 /// `Default` when absent; each field lists its wire name first, then its aliases; every other
 /// property lands in the model's `extra`.
 macro_rules! deserialize_with_extra {
+    // One field's value in the check, required or optional alike: a second occurrence is the typed read's error;
+    // a `null` where serialization leaves the field out is a rewrite.
+    (@check_field $map:ident, $seen:ident, $key:literal, $ty:ty) => {{
+        if std::mem::replace(&mut $seen, true) {
+            return Err(serde::de::Error::duplicate_field($key));
+        }
+        if $map.next_value::<Checked<$ty>>()?.null && !written($key) {
+            rewritten();
+        }
+    }};
     (
         $name:ident {
             required { $( $req:ident : $req_ty:ty = $req_key:literal $(| $req_alias:literal)* ),* $(,)? }
@@ -142,22 +152,8 @@ macro_rules! deserialize_with_extra {
                                     rewritten();
                                 }
                                 match key {
-                                    $( Key::$req => {
-                                        if std::mem::replace(&mut $req, true) {
-                                            return Err(<A::Error as serde::de::Error>::duplicate_field($req_key));
-                                        }
-                                        if map.next_value::<Checked<$req_ty>>()?.null && !written($req_key) {
-                                            rewritten();
-                                        }
-                                    } )*
-                                    $( Key::$opt => {
-                                        if std::mem::replace(&mut $opt, true) {
-                                            return Err(<A::Error as serde::de::Error>::duplicate_field($opt_key));
-                                        }
-                                        if map.next_value::<Checked<$opt_ty>>()?.null && !written($opt_key) {
-                                            rewritten();
-                                        }
-                                    } )*
+                                    $( Key::$req => deserialize_with_extra!(@check_field map, $req, $req_key, $req_ty), )*
+                                    $( Key::$opt => deserialize_with_extra!(@check_field map, $opt, $opt_key, $opt_ty), )*
                                     Key::Other(_) => {
                                         map.next_value::<Checked<serde_json::Value>>()?;
                                     }
