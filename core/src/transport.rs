@@ -314,10 +314,13 @@ impl Transport {
                     redirect_refused,
                 });
             }
-            // Sized once from the announced length (at most the cap, checked above): a large list is not
-            // copied again and again as the buffer grows. Memory the server announced but never sent is
-            // reserved, not touched.
-            let mut body = Vec::with_capacity(response.content_length().unwrap_or(0) as usize);
+            // An announced length (at most the cap, checked above) is one the HTTP layer holds the body to: read
+            // whole, an answer that arrived in one piece is kept as it came, not copied.
+            if response.content_length().is_some() {
+                let body = response.bytes().await?;
+                return Ok(Answer { status, headers, body, oversized: None, redirect_refused });
+            }
+            let mut body = Vec::new();
             let mut oversized = None;
             while let Some(chunk) = response.chunk().await? {
                 if body.len() + chunk.len() > MAX_RESPONSE_BYTES {

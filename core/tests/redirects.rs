@@ -99,3 +99,63 @@ async fn an_answer_announcing_more_than_64_mib_is_refused_without_reading_its_bo
     assert_eq!(error.body(), Some(""), "nothing of the body was kept");
     server.await.unwrap();
 }
+
+/// Serves one connection from a bare HTTP/1.1 server: reads the request's head, then writes `parts` one at a
+/// time, each waiting until the client has had the previous one (so that the body arrives in pieces).
+async fn answer_in_parts(parts: Vec<Vec<u8>>) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let read = socket.read(&mut buffer).await.unwrap();
+            assert!(read > 0, "the client hung up before its request was complete");
+            request.extend_from_slice(&buffer[..read]);
+        }
+        socket.set_nodelay(true).unwrap();
+        for part in parts {
+            socket.write_all(&part).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    (base_url, server)
+}
+
+/// A list whose body comes in pieces: with a `Content-Length`, and chunked without one. Both are read whole.
+#[tokio::test]
+async fn an_answer_in_pieces_is_read_whole_with_or_without_a_length() {
+    let body =
+        br#"{"integrations":[{"id":"4c0a7e51-1d5b-4b52-9f0e-5a1d00000001","name":"Split","description":"in pieces"}]}"#;
+    let (first, second) = body.split_at(40);
+    let announced = vec![
+        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len())
+            .into_bytes(),
+        first.to_vec(),
+        second.to_vec(),
+    ];
+    let chunk =
+        |bytes: &[u8]| [format!("{:x}\r\n", bytes.len()).into_bytes(), bytes.to_vec(), b"\r\n".to_vec()].concat();
+    let chunked = vec![
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_vec(),
+        chunk(first),
+        chunk(second),
+        b"0\r\n\r\n".to_vec(),
+    ];
+    for (framing, parts) in [("content-length", announced), ("chunked", chunked)] {
+        let (base_url, server) = answer_in_parts(parts).await;
+        let client = langdock::Client::builder()
+            .api_key("sk-ld-test")
+            .base_url(base_url)
+            .no_proxy()
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let list = client.integrations().list().await.unwrap_or_else(|e| panic!("{framing}: {e}"));
+        let names: Vec<&str> = list.iter().map(|summary| summary.name.as_str()).collect();
+        assert_eq!(names, ["Split"], "{framing}");
+        server.await.unwrap();
+    }
+}
