@@ -1,7 +1,8 @@
 //! The emulated workspace: integrations with their auth, actions and triggers. Plain data, serializable as is
 //! (this is also the persisted form, secrets included); what the API shows of it lives in `views`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Deref;
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ pub(crate) struct Integration {
     pub auth_test_code: Option<String>,
     pub auth_fields: Vec<AuthField>,
     pub oauth_client: Option<OAuthClient>,
-    pub actions: Vec<Action>,
+    pub actions: Actions,
     pub triggers: Vec<Trigger>,
     #[serde(default)]
     pub icon: Option<Icon>,
@@ -49,7 +50,7 @@ impl Integration {
             auth_test_code: None,
             auth_fields: Vec::new(),
             oauth_client: None,
-            actions: Vec::new(),
+            actions: Actions::default(),
             triggers: Vec::new(),
             icon: None,
             color: None,
@@ -107,6 +108,93 @@ pub(crate) struct Action {
     pub code: Option<String>,
     pub requires_confirmation: bool,
     pub input_fields: Vec<InputField>,
+}
+
+/// An integration's actions in their order, with their names and slugs indexed: create and update check a name
+/// against every other action, which would make a bulk job of thousands of creates on one integration
+/// quadratic (at 20,000 actions a create cost the emulator 120 µs, against 40 µs on a fresh integration).
+/// Reads go through `Deref` to the list; changes go through the methods below, which keep the index.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(from = "Vec<Action>", into = "Vec<Action>")]
+pub(crate) struct Actions {
+    list: Vec<Action>,
+    /// Each action's name, with the id of the action that has it.
+    names: HashMap<String, Uuid>,
+    slugs: HashSet<String>,
+}
+
+impl Actions {
+    /// Whether an action other than `except` has this name.
+    pub fn name_taken(&self, name: &str, except: Option<Uuid>) -> bool {
+        self.names.get(name).is_some_and(|&owner| Some(owner) != except)
+    }
+
+    /// Whether an action has this slug.
+    pub fn slug_taken(&self, slug: &str) -> bool {
+        self.slugs.contains(slug)
+    }
+
+    /// Appends `action`.
+    pub fn push(&mut self, action: Action) {
+        self.names.insert(action.name.clone(), action.id);
+        self.slugs.insert(action.slug.clone());
+        self.list.push(action);
+    }
+
+    /// Removes the action at `position` (later ones move up).
+    pub fn remove(&mut self, position: usize) -> Action {
+        let action = self.list.remove(position);
+        if self.names.get(&action.name) == Some(&action.id) {
+            self.names.remove(&action.name);
+        }
+        self.slugs.remove(&action.slug);
+        action
+    }
+
+    /// Renames the action at `position`, if there is one.
+    pub fn rename(&mut self, position: usize, name: String) {
+        let Some(action) = self.list.get_mut(position) else { return };
+        if self.names.get(&action.name) == Some(&action.id) {
+            self.names.remove(&action.name);
+        }
+        self.names.insert(name.clone(), action.id);
+        action.name = name;
+    }
+
+    /// The action at `position`, for changing anything but its name (see [`Actions::rename`]) and slug.
+    pub fn get_mut(&mut self, position: usize) -> Option<&mut Action> {
+        self.list.get_mut(position)
+    }
+}
+
+impl Deref for Actions {
+    type Target = [Action];
+
+    fn deref(&self) -> &[Action] {
+        &self.list
+    }
+}
+
+impl PartialEq for Actions {
+    fn eq(&self, other: &Actions) -> bool {
+        self.list == other.list
+    }
+}
+
+impl From<Vec<Action>> for Actions {
+    fn from(list: Vec<Action>) -> Actions {
+        let mut actions = Actions::default();
+        for action in list {
+            actions.push(action);
+        }
+        actions
+    }
+}
+
+impl From<Actions> for Vec<Action> {
+    fn from(actions: Actions) -> Vec<Action> {
+        actions.list
+    }
 }
 
 /// A polling trigger; `polling_code` and `input_fields` are stored although GET never shows them.
@@ -182,9 +270,9 @@ impl Store {
 }
 
 /// Makes a slug as API.md section 2 decides: lower-case ASCII letters and digits, every run of other characters
-/// becomes one `_`, trimmed of `_`; a clash with `taken` gets `_2`, `_3`, … A name with no letter or digit
+/// becomes one `_`, trimmed of `_`; a slug `is_taken` gets `_2`, `_3`, … A name with no letter or digit
 /// falls back to `fallback` so that code can still address it.
-pub(crate) fn make_slug<'a>(name: &str, fallback: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
+pub(crate) fn make_slug(name: &str, fallback: &str, is_taken: impl Fn(&str) -> bool) -> String {
     let mut base = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
@@ -195,7 +283,6 @@ pub(crate) fn make_slug<'a>(name: &str, fallback: &str, taken: impl Iterator<Ite
     }
     let trimmed = base.trim_matches('_');
     let base = if trimmed.is_empty() { fallback } else { trimmed };
-    let is_taken = |candidate: &str| taken.clone().any(|t| t == candidate);
     if !is_taken(base) {
         return base.to_owned();
     }
@@ -208,17 +295,51 @@ mod tests {
 
     #[test]
     fn slug_lowercases_and_collapses_runs_of_other_characters() {
-        let none = std::iter::empty::<&str>();
-        assert_eq!(make_slug("Send  E-Mail!", "x", none.clone()), "send_e_mail");
-        assert_eq!(make_slug("  __Hello__ ", "x", none.clone()), "hello");
-        assert_eq!(make_slug("Größe 2", "x", none.clone()), "gr_e_2");
+        let none = |_: &str| false;
+        assert_eq!(make_slug("Send  E-Mail!", "x", none), "send_e_mail");
+        assert_eq!(make_slug("  __Hello__ ", "x", none), "hello");
+        assert_eq!(make_slug("Größe 2", "x", none), "gr_e_2");
         assert_eq!(make_slug("!!!", "action", none), "action");
+    }
+
+    fn action(name: &str, slug: &str) -> Action {
+        Action {
+            id: Uuid::new_v4(),
+            name: name.to_owned(),
+            slug: slug.to_owned(),
+            description: String::new(),
+            code: None,
+            requires_confirmation: true,
+            input_fields: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_actions_index_follows_every_change() {
+        let mut actions = Actions::from(vec![action("Send", "send"), action("Read", "read")]);
+        let send = actions[0].id;
+        assert!(actions.name_taken("Send", None) && actions.slug_taken("send"));
+        assert!(!actions.name_taken("Send", Some(send)), "an action's own name is no clash");
+        actions.rename(0, "Post".to_owned());
+        assert!(!actions.name_taken("Send", None) && actions.name_taken("Post", None));
+        assert!(actions.slug_taken("send"), "a rename keeps the slug");
+        actions.push(action("Send", "send_2"));
+        let removed = actions.remove(0);
+        assert_eq!(removed.name, "Post");
+        assert!(!actions.name_taken("Post", None) && !actions.slug_taken("send"));
+        assert!(actions.name_taken("Send", None) && actions.slug_taken("send_2"));
+        let names: Vec<&str> = actions.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Read", "Send"]);
+        // The persisted form is the list; loading it rebuilds the index.
+        let loaded: Actions = serde_json::from_value(serde_json::to_value(&actions).unwrap()).unwrap();
+        assert_eq!(loaded, actions);
+        assert!(loaded.name_taken("Read", None) && loaded.slug_taken("send_2"));
     }
 
     #[test]
     fn slug_clash_gets_a_counter() {
         let taken = ["send", "send_2"];
-        assert_eq!(make_slug("Send", "x", taken.iter().copied()), "send_3");
-        assert_eq!(make_slug("send!", "x", ["other"].iter().copied()), "send");
+        assert_eq!(make_slug("Send", "x", |slug| taken.contains(&slug)), "send_3");
+        assert_eq!(make_slug("send!", "x", |slug| slug == "other"), "send");
     }
 }

@@ -356,7 +356,7 @@ fn input_fields(obj: &Obj<'_>, owner: FieldOwner) -> Result<Option<Vec<InputFiel
     let mut fields: Vec<InputField> = Vec::with_capacity(items.len());
     for item in items {
         let mut field = input_field(&item, owner)?;
-        field.slug = crate::state::make_slug(&field.label, "field", fields.iter().map(|f| f.slug.as_str()));
+        field.slug = crate::state::make_slug(&field.label, "field", |slug| fields.iter().any(|f| f.slug == slug));
         fields.push(field);
     }
     Ok(Some(fields))

@@ -23,11 +23,11 @@ pub(super) fn create(app: &App, integration_id: Uuid, body: &Value) -> Result<Re
     let spec = validate::action_spec(body)?;
     let mut store = app.store();
     let integration = writable(&mut store, integration_id)?;
-    if integration.actions.iter().any(|a| a.name == spec.name) {
+    if integration.actions.name_taken(&spec.name, None) {
         return Err(duplicate(&spec.name));
     }
     check_context_actions(integration, spec.input_fields.as_deref())?;
-    let slug = make_slug(&spec.name, "action", integration.actions.iter().map(|a| a.slug.as_str()));
+    let slug = make_slug(&spec.name, "action", |slug| integration.actions.slug_taken(slug));
     let action = Action {
         id: Uuid::new_v4(),
         name: spec.name,
@@ -49,14 +49,14 @@ pub(super) fn update(app: &App, integration_id: Uuid, id: Uuid, body: &Value) ->
     let mut store = app.store();
     let integration = writable(&mut store, integration_id)?;
     let position = integration.actions.iter().position(|a| a.id == id).ok_or_else(|| not_found(integration, id))?;
-    if integration.actions.iter().any(|a| a.id != id && a.name == spec.name) {
+    if integration.actions.name_taken(&spec.name, Some(id)) {
         return Err(duplicate(&spec.name));
     }
     check_context_actions(integration, spec.input_fields.as_deref())?;
+    integration.actions.rename(position, spec.name);
     let Some(action) = integration.actions.get_mut(position) else {
         return Err(ApiError::not_found(format!("action {id} not found")));
     };
-    action.name = spec.name;
     action.description = spec.description.unwrap_or_default();
     action.input_fields = spec.input_fields.unwrap_or_default();
     if let Some(code) = spec.code {

@@ -26,7 +26,7 @@ pub(super) fn create(app: &App, integration_id: Uuid, body: &Value) -> Result<Re
     if integration.triggers.iter().any(|t| t.name == spec.name) {
         return Err(duplicate(&spec.name));
     }
-    let slug = make_slug(&spec.name, "trigger", integration.triggers.iter().map(|t| t.slug.as_str()));
+    let slug = make_slug(&spec.name, "trigger", |slug| integration.triggers.iter().any(|t| t.slug == slug));
     let trigger = Trigger {
         id: Uuid::new_v4(),
         name: spec.name,
