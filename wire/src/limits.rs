@@ -40,11 +40,17 @@ pub const ICON_BYTES: usize = 20 * 1024 * 1024;
 
 /// The length JavaScript's `string.length` reports, which every limit above counts: UTF-16 code units.
 pub fn utf16_len(text: &str) -> usize {
-    // Counted on the bytes, not by decoding: every character is one unit, except those of four UTF-8 bytes (outside
-    // the BMP), which are two. So count the bytes that start a character (all but continuation bytes, 0x80-0xBF),
-    // plus those that start a four-byte one (0xF0 and up). The compiler vectorises this loop: a 5,000-character
-    // action code takes 0.2 µs, against 5 µs decoded (every create and update checks its code's length).
-    text.bytes().map(|b| usize::from((b as i8) >= -0x40) + usize::from(b >= 0xF0)).sum()
+    // Counted on the bytes, not by decoding (every create and update checks its action code, often thousands of
+    // characters): an ASCII text is its length; otherwise every character is one unit, except those of four UTF-8
+    // bytes (outside the BMP), which are two. So count the bytes that start a character (all but continuation
+    // bytes, 0x80-0xBF), plus those that start a four-byte one (0xF0 and up). Counted into a `u8` per 127 bytes
+    // (at most 254), which the compiler vectorises; a `usize` count it does not. 5,000 characters: 0.05 µs in
+    // ASCII, 0.3 µs otherwise, against 2-3 µs decoded.
+    if text.is_ascii() {
+        return text.len();
+    }
+    let units = |chunk: &[u8]| chunk.iter().fold(0u8, |n, &b| n + u8::from((b as i8) >= -0x40) + u8::from(b >= 0xF0));
+    text.as_bytes().chunks(127).map(|chunk| usize::from(units(chunk))).sum()
 }
 
 #[cfg(test)]
@@ -63,7 +69,7 @@ mod tests {
         // One, two, three and four UTF-8 bytes per character, mixed, at every length up to a few vector widths.
         let alphabet =
             ['a', 'é', '€', '😀', '\u{7f}', '\u{80}', '\u{7ff}', '\u{800}', '\u{ffff}', '\u{10000}', '\u{10ffff}'];
-        for length in 0..80 {
+        for length in 0..400 {
             let text: String = (0..length).map(|i| alphabet[(i * 7 + length) % alphabet.len()]).collect();
             assert_eq!(utf16_len(&text), text.encode_utf16().count(), "{text:?}");
         }
