@@ -9,7 +9,7 @@
 //
 // The Rust core is one more client of the concurrent get, list and create measurements (`rust-core`): the Rust
 // bench's child (`core/examples/bench.rs --child`, path in BENCH_RUST_CHILD, set by `make bench-node`) run in the
-// same place of the same repetition, with the same calls and time cap, so that the binding tax compares figures
+// same place of the same repetition, with the same warm-up and window, so that the binding tax compares figures
 // measured side by side. Without BENCH_RUST_CHILD there are no `rust-core` rows.
 //
 // BENCH_ONLY=bulk,scaling,get,list,create,retry,import runs a subset; BENCH_REPEATS (default 3) the repetitions.
@@ -25,9 +25,12 @@ const BULK_CALLS = 1000;
 const BULK_PER_MINUTE = 3000;
 const RUST_CORE = 'rust-core';
 const CLIENTS = ['langdock', 'fetch', 'axios', RUST_CORE];
-// A concurrent measurement makes up to 3,000 calls (1,000 for create) but starts none after this: the slow peers
-// make fewer calls, which bounds the bench's time without changing what calls per second means.
-const CONCURRENT_MS = 2500;
+// A concurrent measurement (get, list, create, retry), after its warm-up: 64 calls in flight throughout, SETTLE_MS
+// unmeasured (V8 runs its first thousands of calls before its JIT: the figures should be of the steady state, the
+// peers' as much as langdock's), then CONCURRENT_MS in which the calls that end count. The same in the three
+// benches; the Rust core's child gets this window as BENCH_CONCURRENT_SECONDS.
+const SETTLE_MS = 300;
+const CONCURRENT_MS = 1000;
 // How long a concurrent measurement's warm-up waits after its first call before it opens 64 connections: past a new
 // client's start window (0.6 s after its first send, core/src/pacing.rs), so that the measurement sees the client's
 // steady state, and 64 open connections.
@@ -243,29 +246,54 @@ async function child(clientName, workload, mode, policyName, first) {
     }
   };
   /** Makes `calls` calls with IN_FLIGHT in flight; returns the latencies (ms), failures and seconds. */
-  const concurrently = async (calls, offset, budgetMs = Infinity) => {
+  const concurrently = async (calls, offset) => {
     const latencies = new Float64Array(calls);
     let next = 0;
     let failed = 0;
     const started = performance.now();
-    const deadline = started + budgetMs;
     const worker = async () => {
-      // The deadline is checked before a call number is taken, so that `next` counts the calls made.
-      for (let n; performance.now() <= deadline && (n = next++) < calls; ) {
+      for (let n; (n = next++) < calls; ) {
         const at = performance.now();
-        try {
-          const model = await call(offset + n);
-          if (model == null || typeof model !== 'object') throw new Error('no model decoded');
-        } catch (error) {
-          failed++;
-          if (failed <= 3) process.stderr.write(`  ${clientName} ${workload}: ${error?.message ?? error}\n`);
-        }
+        if (!(await succeeds(offset + n))) failed++;
         latencies[n] = performance.now() - at;
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    const seconds = (performance.now() - started) / 1000;
-    return { latencies: latencies.subarray(0, Math.min(next, calls)), failed, seconds };
+    return { latencies, failed, seconds: (performance.now() - started) / 1000 };
+  };
+  /**
+   * Keeps IN_FLIGHT calls in flight for SETTLE_MS and then CONCURRENT_MS; returns the latencies (ms) and failures
+   * of the calls that ended in that window, and its length in seconds.
+   */
+  const steadily = async () => {
+    const latencies = [];
+    let next = 0;
+    let failed = 0;
+    const opens = performance.now() + SETTLE_MS;
+    const closes = opens + CONCURRENT_MS;
+    const worker = async () => {
+      for (let at = performance.now(); at < closes; at = performance.now()) {
+        const ok = await succeeds(next++);
+        const ended = performance.now();
+        if (ended < opens || ended >= closes) continue;
+        if (!ok) failed++;
+        latencies.push(ended - at);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    return { latencies, failed, seconds: CONCURRENT_MS / 1000 };
+  };
+  let reported = 0;
+  /** Whether call `n` answered with a model (the first few failures are printed). */
+  const succeeds = async (n) => {
+    try {
+      const model = await call(n);
+      if (model == null || typeof model !== 'object') throw new Error('no model decoded');
+      return true;
+    } catch (error) {
+      if (++reported <= 3) process.stderr.write(`  ${clientName} ${workload}: ${error?.message ?? error}\n`);
+      return false;
+    }
   };
 
   const row = {
@@ -301,7 +329,7 @@ async function child(clientName, workload, mode, policyName, first) {
     await concurrently(1, 3_000_000);
     await sleep(Math.max(0, warmUntil - performance.now()));
     await concurrently(IN_FLIGHT, 2_000_000);
-    result = await concurrently(workload === 'create' ? 1000 : 3000, 0, CONCURRENT_MS);
+    result = await steadily();
   }
   if (workload === 'scaling') row.items = items;
   const sorted = Array.from(result.latencies).sort((a, b) => a - b);
@@ -322,7 +350,7 @@ async function child(clientName, workload, mode, policyName, first) {
 
 /**
  * The Rust core's measurement of `[workload, 'concurrent', policy, target]`, by the Rust bench's child with the
- * same calls and time cap as a Node client's, recorded as Node's `rust-core` row; null without BENCH_RUST_CHILD.
+ * same warm-up and window as a Node client's, recorded as Node's `rust-core` row; null without BENCH_RUST_CHILD.
  */
 function runRustCore(args) {
   const child = process.env.BENCH_RUST_CHILD;

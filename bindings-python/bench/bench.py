@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional
 HERE = Path(__file__).resolve().parent
 MEASURE = HERE / "measure.py"
 sys.path.insert(0, str(HERE))
-from measure import CONCURRENT_SECONDS  # noqa: E402  (the time cap the Rust child is given too)
+from measure import CONCURRENT_SECONDS  # noqa: E402  (the window the Rust child is given too)
 
 SYNC_CLIENTS = ["langdock", "requests", "httpx"]
 ASYNC_CLIENTS = ["langdock-async", "httpx-async", "aiohttp"]
@@ -108,7 +108,7 @@ def run_child(args: List[str]) -> Optional[Dict[str, Any]]:
 
 def rust_core(args: List[str]) -> Optional[Dict[str, Any]]:
     """The Rust core's measurement of `WORKLOAD MODE POLICY TARGET` (concurrent get, list, create), with the
-    same calls and time cap as measure.py's, recorded as this language's `rust-core` row."""
+    same warm-up and window as measure.py's, recorded as this language's `rust-core` row."""
     child = os.environ.get("BENCH_RUST_CHILD")
     if not child:
         return None

@@ -9,9 +9,8 @@ WORKLOAD: get, list, create, retry, bulk, scaling. MODE: sequential, concurrent.
 typical, stainless; `-` otherwise. For `scaling` (sequential only), INTEGRATION_ID is the number of integrations
 the seeded workspace holds.
 
-A concurrent measurement makes up to 3,000 calls (1,000 for `create`) but starts no new call after
-CONCURRENT_SECONDS: the slow peers then make fewer calls, which bounds the bench's time without changing what
-calls per second means.
+A concurrent measurement keeps 64 calls in flight for SETTLE_SECONDS and then CONCURRENT_SECONDS, and counts the
+calls that end in that window: every client, fast or slow, is measured over the same time, in its steady state.
 
 Every client makes the same calls and decodes the JSON into usable objects: the peers into dicts (`.json()`),
 langdock into its typed models. The peers are configured as a careful user would: one session, a connection
@@ -38,7 +37,13 @@ WARM_UP_SECONDS = 0.7
 # 200 after 20 (the Rust bench: 300 after 30): enough for a stable p50, and it keeps `make bench` within 20 minutes
 # now that the Rust core is measured in this run too.
 SEQUENTIAL_CALLS, SEQUENTIAL_WARMUP = 200, 20
-CONCURRENT_SECONDS = 2.5
+# A concurrent measurement (get, list, create, retry), after its warm-up: 64 calls in flight throughout,
+# SETTLE_SECONDS unmeasured (CPython's 64 threads take a while to all be running, V8 runs its first thousands of
+# calls before its JIT: the figures should be of the steady state, the peers' as much as langdock's), then
+# CONCURRENT_SECONDS in which the calls that end count. The same in the three benches; the Rust core's child
+# gets this window as BENCH_CONCURRENT_SECONDS.
+SETTLE_SECONDS = 0.3
+CONCURRENT_SECONDS = 1.0
 BULK_CALLS = 1000
 # (retries, first wait, longest wait) in seconds.
 RETRY_WORKLOAD = (5, 0.01, 0.1)  # the `retry` workload: both sides, 10 ms doubling to 100 ms
@@ -391,15 +396,31 @@ def sequential(call: Call, warm_up: int = SEQUENTIAL_WARMUP, calls: int = SEQUEN
     return time.perf_counter() - started, tally
 
 
-def threads(call: Call, calls: int, warm_up: bool, budget: Optional[float] = None) -> Tuple[float, Tally]:
-    """64 threads take call numbers from one counter; with `warm_up`, one call first (which starts a langdock
-    client's start window), then after WARM_UP_SECONDS each thread makes one call (so that 64 connections are open:
-    inside the start window they would share a handful), and all start together. No call starts after `budget`
-    seconds."""
+class Window:
+    """When a concurrent measurement counts: the calls that end between `opens` and `closes` (set when the
+    calls start); none starts after `closes`."""
+
+    def __init__(self) -> None:
+        self.opens = self.closes = float("inf")
+
+    def start(self) -> None:
+        self.opens = time.perf_counter() + SETTLE_SECONDS
+        self.closes = self.opens + CONCURRENT_SECONDS
+
+    def counts(self, ended: float) -> bool:
+        return self.opens <= ended < self.closes
+
+
+def threads(call: Call, calls: Optional[int], warm_up: bool) -> Tuple[float, Tally]:
+    """64 threads take call numbers from one counter: `calls` of them, or (None) the calls that end in a Window.
+    With `warm_up`, one call first (which starts a langdock client's start window), then after WARM_UP_SECONDS
+    each thread makes one call (so that 64 connections are open: inside the start window they would share a
+    handful), and all start together."""
     tally = Tally()
-    deadline = [float("inf")]
     counter = itertools.count()
-    barrier = threading.Barrier(IN_FLIGHT + 1)
+    window = Window()
+    # The window starts as the threads are released (the barrier's action runs before any of them goes on).
+    barrier = threading.Barrier(IN_FLIGHT + 1, action=window.start if calls is None else None)
     warm_until = time.perf_counter() + WARM_UP_SECONDS
     if warm_up:
         try:
@@ -417,25 +438,29 @@ def threads(call: Call, calls: int, warm_up: bool, budget: Optional[float] = Non
         barrier.wait()
         while True:
             n = next(counter)
-            if n >= calls or time.perf_counter() > deadline[0]:
-                return
             at = time.perf_counter()
+            if (calls is not None and n >= calls) or at >= window.closes:
+                return
+            failure: Optional[BaseException] = None
             try:
                 call(n)
             except Exception as error:
-                tally.fail(error)
-            tally.latencies.append((time.perf_counter() - at) * 1000)
+                failure = error
+            ended = time.perf_counter()
+            if calls is None and not window.counts(ended):
+                continue
+            if failure is not None:
+                tally.fail(failure)
+            tally.latencies.append((ended - at) * 1000)
 
     workers = [threading.Thread(target=worker, args=(i,)) for i in range(IN_FLIGHT)]
     for thread in workers:
         thread.start()
     barrier.wait()
     started = time.perf_counter()
-    if budget is not None:
-        deadline[0] = started + budget
     for thread in workers:
         thread.join()
-    return time.perf_counter() - started, tally
+    return (CONCURRENT_SECONDS if calls is None else time.perf_counter() - started), tally
 
 
 async def sequential_async(
@@ -458,10 +483,11 @@ async def sequential_async(
     return time.perf_counter() - started, tally
 
 
-async def tasks(call: Call, calls: int, warm_up: bool, budget: Optional[float] = None) -> Tuple[float, Tally]:
-    """64 tasks take call numbers from one counter; with `warm_up`, one call first (which starts a langdock
-    client's start window), then after WARM_UP_SECONDS 64 calls at once (so that 64 connections are open: inside
-    the start window they would share a handful). No call starts after `budget` seconds."""
+async def tasks(call: Call, calls: Optional[int], warm_up: bool) -> Tuple[float, Tally]:
+    """64 tasks take call numbers from one counter: `calls` of them, or (None) the calls that end in a Window. With
+    `warm_up`, one call
+    first (which starts a langdock client's start window), then after WARM_UP_SECONDS 64 calls at once (so that
+    64 connections are open: inside the start window they would share a handful)."""
     if warm_up:
         warm_until = time.perf_counter() + WARM_UP_SECONDS
         await asyncio.gather(call(3_000_000), return_exceptions=True)
@@ -469,26 +495,31 @@ async def tasks(call: Call, calls: int, warm_up: bool, budget: Optional[float] =
         await asyncio.gather(*(call(2_000_000 + i) for i in range(IN_FLIGHT)), return_exceptions=True)
     tally = Tally()
     counter = itertools.count()
-
-    deadline = float("inf")
+    window = Window()
 
     async def worker() -> None:
         while True:
             n = next(counter)
-            if n >= calls or time.perf_counter() > deadline:
-                return
             at = time.perf_counter()
+            if (calls is not None and n >= calls) or at >= window.closes:
+                return
+            failure: Optional[BaseException] = None
             try:
                 await call(n)
             except Exception as error:
-                tally.fail(error)
-            tally.latencies.append((time.perf_counter() - at) * 1000)
+                failure = error
+            ended = time.perf_counter()
+            if calls is None and not window.counts(ended):
+                continue
+            if failure is not None:
+                tally.fail(failure)
+            tally.latencies.append((ended - at) * 1000)
 
+    if calls is None:
+        window.start()
     started = time.perf_counter()
-    if budget is not None:
-        deadline = started + budget
     await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
-    return time.perf_counter() - started, tally
+    return (CONCURRENT_SECONDS if calls is None else time.perf_counter() - started), tally
 
 
 def scaling_calls(items: int) -> Tuple[int, int]:
@@ -526,7 +557,7 @@ def main() -> int:
     client, workload, mode, policy, target = sys.argv[1:6]
     call = MAKERS[client](client, workload, policy, target)
     items = int(target) if workload == "scaling" else None
-    budget: Optional[float] = None
+    calls: Optional[int] = None  # None: a concurrent measurement's Window
     sequential_warm_up = SEQUENTIAL_WARMUP
     if workload == "bulk":
         calls, warm_up = BULK_CALLS, False
@@ -545,18 +576,17 @@ def main() -> int:
     elif mode == "sequential":
         calls, warm_up = SEQUENTIAL_CALLS, True
     else:
-        calls, warm_up, budget = (1000 if workload == "create" else 3000), True, CONCURRENT_SECONDS
-    if client in ASYNC:
-        if mode == "sequential":
-            runner = sequential_async(call, sequential_warm_up, calls)
+        warm_up = True
+    if mode == "sequential":
+        assert calls is not None
+        if client in ASYNC:
+            seconds, tally = asyncio.run(sequential_async(call, sequential_warm_up, calls))
         else:
-            runner = tasks(call, calls, warm_up, budget)
-        seconds, tally = asyncio.run(runner)
-    elif mode == "sequential":
-        seconds, tally = sequential(call, sequential_warm_up, calls)
+            seconds, tally = sequential(call, sequential_warm_up, calls)
+    elif client in ASYNC:
+        seconds, tally = asyncio.run(tasks(call, calls, warm_up))
     else:
-        seconds, tally = threads(call, calls, warm_up, budget)
-    calls = len(tally.latencies)
+        seconds, tally = threads(call, calls, warm_up)
     if tally.first_failure is not None:
         print(f"{client} {workload}: {tally.failed} failed, the first: {tally.first_failure!r}", file=sys.stderr)
     row = {
@@ -564,9 +594,9 @@ def main() -> int:
         "client": client,
         "workload": workload,
         "mode": mode,
-        "calls": calls,
+        "calls": len(tally.latencies),
         "seconds": seconds,
-        "rps": calls / seconds,
+        "rps": len(tally.latencies) / seconds,
         "p50_ms": percentile(tally.latencies, 0.5),
         "p99_ms": percentile(tally.latencies, 0.99),
         "peak_rss_mb": peak_rss_mb(),

@@ -10,8 +10,7 @@
 //!
 //! The Python and Node benches run `bench --child langdock <get|list|create> concurrent - <id>` themselves, as
 //! their `rust-core` client (the binding tax, measured side by side); they set `BENCH_CONCURRENT_SECONDS` to
-//! their own time cap, so that the child starts no call after it, as their clients do (`make bench-rust` sets
-//! the same cap for this bench's own measurements).
+//! their own window, so that the child measures as their clients do.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -27,6 +26,13 @@ const IN_FLIGHT: usize = 64;
 /// client's start window (0.6 s after its first send, core/src/pacing.rs), so that the measurement sees the client's
 /// steady state, and 64 open connections.
 const WARM_UP: Duration = Duration::from_millis(700);
+/// After the warm-up, how long a concurrent measurement keeps 64 calls in flight before its window opens: V8 and
+/// CPython run their first thousands of calls slower (before the JIT, with 64 threads still waking), and the peers'
+/// figures as much as langdock's should be of the steady state. The same in the three benches.
+const SETTLE: Duration = Duration::from_millis(300);
+/// A concurrent measurement's window: the calls that end inside it count (the Python and Node benches pass their
+/// own, the same, as `BENCH_CONCURRENT_SECONDS`).
+const WINDOW: Duration = Duration::from_secs(1);
 /// Sizes of the `scaling` workload: integrations in the workspace `list` reads.
 const SCALING_SIZES: [usize; 3] = [100, 1_000, 10_000];
 /// Runs of the bulk job by langdock (its goal is judged over 3); the peers run once, as they fail the same way
@@ -366,9 +372,12 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         row["p99_ms"] = json!(percentile(&latencies, 0.99));
         row["failed"] = json!(failed);
     } else {
-        let calls: u64 = if workload == "create" { 1000 } else { 3000 };
-        // No call starts after this many seconds (unset: none); the Python and Node benches cap theirs.
-        let budget = std::env::var("BENCH_CONCURRENT_SECONDS").ok().and_then(|s| s.parse::<f64>().ok());
+        // The window measured: the caller's (the Python and Node benches pass theirs, so that the Rust core's
+        // figure is taken as their clients' are), or the default.
+        let window = std::env::var("BENCH_CONCURRENT_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .map_or(WINDOW, Duration::from_secs_f64);
         // Warm-up (as the Python and Node benches do): one call, which starts a langdock client's start window;
         // the rest of WARM_UP; then 64 calls at once, so that 64 connections are open. Inside the start window
         // the 64 would share a handful of connections, and the measurement would open the rest.
@@ -385,11 +394,12 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         for task in warm_up {
             task.await.unwrap();
         }
+        // Then 64 in flight throughout: SETTLE unmeasured, and the window, in which the calls that end count.
         let next = Arc::new(AtomicU64::new(0));
         let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
         let failed = Arc::new(AtomicU64::new(0));
-        let started = Instant::now();
-        let deadline = budget.map(|seconds| started + Duration::from_secs_f64(seconds));
+        let opens = Instant::now() + SETTLE;
+        let closes = opens + window;
         let tasks: Vec<_> = (0..IN_FLIGHT)
             .map(|_| {
                 let (next, latencies, failed, raw, langdock, first, client, workload) = (
@@ -404,20 +414,17 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
                 );
                 tokio::spawn(async move {
                     loop {
-                        // The deadline is checked before a call number is taken (as in Node), so that the
-                        // latencies count the calls made.
-                        if deadline.is_some_and(|deadline| Instant::now() > deadline) {
+                        let at = Instant::now();
+                        if at >= closes {
                             break;
                         }
                         let n = next.fetch_add(1, Ordering::Relaxed);
-                        if n >= calls {
-                            break;
+                        let ok = call(&client, &workload, n, &first, &langdock, &raw).await;
+                        let ended = Instant::now();
+                        if (opens..closes).contains(&ended) {
+                            failed.fetch_add(u64::from(!ok), Ordering::Relaxed);
+                            latencies.lock().unwrap().push((ended - at).as_secs_f64() * 1000.0);
                         }
-                        let at = Instant::now();
-                        if !call(&client, &workload, n, &first, &langdock, &raw).await {
-                            failed.fetch_add(1, Ordering::Relaxed);
-                        }
-                        latencies.lock().unwrap().push(at.elapsed().as_secs_f64() * 1000.0);
                     }
                 })
             })
@@ -425,10 +432,9 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         for task in tasks {
             task.await.unwrap();
         }
-        let seconds = started.elapsed().as_secs_f64();
+        let seconds = window.as_secs_f64();
         let mut latencies = latencies.lock().unwrap().clone();
         latencies.sort_by(f64::total_cmp);
-        // The calls made: fewer than `calls` when the time cap stopped them.
         let calls = latencies.len();
         row["calls"] = json!(calls);
         row["seconds"] = json!(seconds);

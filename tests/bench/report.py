@@ -325,7 +325,7 @@ class Report:
             return
         self.add("## Binding tax: each binding's throughput as a share of the Rust core's (64 in flight)", "",
                  "Side by side: the Rust core is measured in the binding's own run (`rust-core`, interleaved with the "
-                 "other clients in every repetition, same calls and time cap); each share is the median of the "
+                 "other clients in every repetition, same warm-up and window); each share is the median of the "
                  "per-repetition ratios, with their range. A share marked † falls back to the Rust bench's rows, "
                  "measured at another time.", "",
                  "| binding | " + " | ".join(TAX_WORKLOADS) + " |", "| --- |" + " --- |" * len(TAX_WORKLOADS))
