@@ -41,7 +41,8 @@ const MAYBE_CREATED_HINT: &str =
     " - the integration may have been created: list your integrations before creating it again";
 
 /// What kind of failure a transport error is, for the retry policy.
-pub(crate) fn classify(error: &reqwest::Error) -> Failure {
+pub(crate) fn classify(error: &NoAnswer) -> Failure {
+    let NoAnswer::Http(error) = error else { return Failure::Timeout };
     if refused_certificate(error).is_some() {
         Failure::Certificate
     } else if error.is_connect() {
@@ -50,6 +51,26 @@ pub(crate) fn classify(error: &reqwest::Error) -> Failure {
         Failure::Timeout
     } else {
         Failure::Interrupted
+    }
+}
+
+/// Why an attempt has no answer: the HTTP layer's error, or the attempt's time ran out. The transport keeps the
+/// attempt's timeout itself, around the request and the reading of its body: reqwest's own per-request timeout
+/// cost 16% of the Rust client's throughput on a 45 KB list at 64 in flight (it is polled on every frame of the body).
+#[derive(Debug)]
+pub(crate) enum NoAnswer {
+    /// The HTTP layer failed (connect, TLS, a broken connection, a request it could not build).
+    Http(reqwest::Error),
+    /// The attempt's timeout passed first.
+    TimedOut(tokio::time::error::Elapsed),
+}
+
+impl std::fmt::Display for NoAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoAnswer::Http(error) => error.fmt(f),
+            NoAnswer::TimedOut(elapsed) => elapsed.fmt(f),
+        }
     }
 }
 
@@ -240,8 +261,16 @@ pub(crate) fn status_error(answer: Answer, retry_after_cap: Duration, reason: Gi
 }
 
 /// The error of an attempt that got no answer; `target` is the request line (`GET /get`).
-pub(crate) fn connection_error(error: reqwest::Error, target: &str, timeout: Duration) -> Error {
-    let (kind, message) = match classify(&error) {
+pub(crate) fn connection_error(error: NoAnswer, target: &str, timeout: Duration) -> Error {
+    let failure = classify(&error);
+    let error = match error {
+        NoAnswer::TimedOut(elapsed) => {
+            return Error::new(ErrorKind::Timeout, format!("{target} timed out after {:.1} s", timeout.as_secs_f64()))
+                .with_source(elapsed);
+        }
+        NoAnswer::Http(error) => error,
+    };
+    let (kind, message) = match failure {
         Failure::Connect => (ErrorKind::Connection, format!("could not connect for {target}: {}", root_cause(&error))),
         Failure::Timeout => (ErrorKind::Timeout, format!("{target} timed out after {:.1} s", timeout.as_secs_f64())),
         Failure::Certificate => {

@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 use crate::api_key::ApiKey;
 use crate::error::{Error, ErrorKind, Result};
 use crate::error_shaping::{
-    Answer, MAX_RESPONSE_BYTES, REQUEST_ID, classify, connection_error, deadline_error, decode, given_up, status_error,
-    unreadable_success,
+    Answer, MAX_RESPONSE_BYTES, NoAnswer, REQUEST_ID, classify, connection_error, deadline_error, decode, given_up,
+    status_error, unreadable_success,
 };
 use crate::operation::{Operation, WriteSafety};
 use crate::pacing::Pacer;
@@ -195,7 +195,10 @@ impl Transport {
             let attempt_timeout = settings.timeout.min(remaining);
             tracing::debug!(op, attempt = attempts, method = %request.method, path = %request.path, "sending");
             let sent_at = Instant::now();
-            let outcome = self.attempt(request, &url, attempt_timeout, &request_id).await;
+            let outcome = match tokio::time::timeout(attempt_timeout, self.attempt(request, &url, &request_id)).await {
+                Ok(outcome) => outcome.map_err(NoAnswer::Http),
+                Err(elapsed) => Err(NoAnswer::TimedOut(elapsed)),
+            };
             drop(permit);
             let elapsed_ms = sent_at.elapsed().as_millis() as u64;
 
@@ -216,7 +219,7 @@ impl Transport {
                     }
                     (Failure::Status { status: answer.status.as_u16(), retry_after }, Ok(answer))
                 }
-                Err(error) if error.is_builder() => {
+                Err(NoAnswer::Http(error)) if error.is_builder() => {
                     return Err(Error::new(ErrorKind::Connection, format!("cannot build the request: {error}"))
                         .with_source(error)
                         .with_attempts(attempts));
@@ -266,17 +269,15 @@ impl Transport {
         }
     }
 
-    /// One attempt: the request, and the same-origin redirects [`redirect::next_hop`] allows, all
-    /// within `timeout`. Redirects are followed here, not by reqwest, so that the key never leaves
-    /// the configured origin and a refused redirect can say where it pointed.
+    /// One attempt: the request, and the same-origin redirects [`redirect::next_hop`] allows (the caller
+    /// keeps the attempt's timeout over all of it). Redirects are followed here, not by reqwest, so that the key
+    /// never leaves the configured origin and a refused redirect can say where it pointed.
     async fn attempt(
         &self,
         request: &ApiRequest,
         url: &Url,
-        timeout: Duration,
         request_id: &str,
     ) -> std::result::Result<Answer, reqwest::Error> {
-        let until = Instant::now() + timeout;
         let mut url = url.clone();
         let mut method = request.method.clone();
         let mut hops = 0;
@@ -284,7 +285,6 @@ impl Transport {
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
-                .timeout(until.saturating_duration_since(Instant::now()))
                 .headers(self.default_headers.clone())
                 .header(REQUEST_ID, request_id);
             if let Some(body) = &request.body {
