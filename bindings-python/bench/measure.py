@@ -377,6 +377,15 @@ class Tally:
         if self.first_failure is None:
             self.first_failure = error
 
+    def record(self, at: float, failure: Optional[BaseException], window: Optional[Window]) -> None:
+        """Counts a call that started at `at` and ended now, unless it ended outside `window`."""
+        ended = time.perf_counter()
+        if window is not None and not window.counts(ended):
+            return
+        if failure is not None:
+            self.fail(failure)
+        self.latencies.append((ended - at) * 1000)
+
 
 def sequential(call: Call, warm_up: int = SEQUENTIAL_WARMUP, calls: int = SEQUENTIAL_CALLS) -> Tuple[float, Tally]:
     for n in range(warm_up):
@@ -446,12 +455,7 @@ def threads(call: Call, calls: Optional[int], warm_up: bool) -> Tuple[float, Tal
                 call(n)
             except Exception as error:
                 failure = error
-            ended = time.perf_counter()
-            if calls is None and not window.counts(ended):
-                continue
-            if failure is not None:
-                tally.fail(failure)
-            tally.latencies.append((ended - at) * 1000)
+            tally.record(at, failure, window if calls is None else None)
 
     workers = [threading.Thread(target=worker, args=(i,)) for i in range(IN_FLIGHT)]
     for thread in workers:
@@ -508,12 +512,7 @@ async def tasks(call: Call, calls: Optional[int], warm_up: bool) -> Tuple[float,
                 await call(n)
             except Exception as error:
                 failure = error
-            ended = time.perf_counter()
-            if calls is None and not window.counts(ended):
-                continue
-            if failure is not None:
-                tally.fail(failure)
-            tally.latencies.append((ended - at) * 1000)
+            tally.record(at, failure, window if calls is None else None)
 
     if calls is None:
         window.start()

@@ -69,22 +69,14 @@ async fn a_refused_redirect_on_an_integration_create_is_not_maybe_created() {
 /// would wait for it until its timeout; refusing from the header answers at once.
 #[tokio::test]
 async fn an_answer_announcing_more_than_64_mib_is_refused_without_reading_its_body() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base_url = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 4096];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let read = socket.read(&mut buffer).await.unwrap();
-            assert!(read > 0, "the client hung up before its request was complete");
-            request.extend_from_slice(&buffer[..read]);
-        }
+    let (base_url, server) = bare_server(|mut socket| async move {
         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 104857600\r\n\r\n{";
         socket.write_all(head.as_bytes()).await.unwrap();
         // Hold the connection until the client drops it.
+        let mut buffer = [0u8; 4096];
         while socket.read(&mut buffer).await.is_ok_and(|read| read > 0) {}
-    });
+    })
+    .await;
     let client = langdock::Client::builder()
         .api_key("sk-ld-test")
         .base_url(base_url)
@@ -100,9 +92,12 @@ async fn an_answer_announcing_more_than_64_mib_is_refused_without_reading_its_bo
     server.await.unwrap();
 }
 
-/// Serves one connection from a bare HTTP/1.1 server: reads the request's head, then writes `parts` one at a
-/// time, each waiting until the client has had the previous one (so that the body arrives in pieces).
-async fn answer_in_parts(parts: Vec<Vec<u8>>) -> (String, tokio::task::JoinHandle<()>) {
+/// A bare HTTP/1.1 server for one connection: reads the request's head, then leaves the socket to `serve`.
+async fn bare_server<F, Fut>(serve: F) -> (String, tokio::task::JoinHandle<()>)
+where
+    F: FnOnce(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move {
@@ -114,14 +109,23 @@ async fn answer_in_parts(parts: Vec<Vec<u8>>) -> (String, tokio::task::JoinHandl
             assert!(read > 0, "the client hung up before its request was complete");
             request.extend_from_slice(&buffer[..read]);
         }
+        serve(socket).await;
+    });
+    (base_url, server)
+}
+
+/// Answers with `parts`, written one at a time with a pause between them, so that the body usually arrives in
+/// pieces (what the test checks holds either way).
+async fn answer_in_parts(parts: Vec<Vec<u8>>) -> (String, tokio::task::JoinHandle<()>) {
+    bare_server(|mut socket| async move {
         socket.set_nodelay(true).unwrap();
         for part in parts {
             socket.write_all(&part).await.unwrap();
             socket.flush().await.unwrap();
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-    });
-    (base_url, server)
+    })
+    .await
 }
 
 /// A list whose body comes in pieces: with a `Content-Length`, and chunked without one. Both are read whole.
