@@ -144,9 +144,7 @@ impl Actions {
     /// Removes the action at `position` (later ones move up).
     pub fn remove(&mut self, position: usize) -> Action {
         let action = self.list.remove(position);
-        if self.names.get(&action.name) == Some(&action.id) {
-            self.names.remove(&action.name);
-        }
+        forget_name(&mut self.names, &action);
         self.slugs.remove(&action.slug);
         action
     }
@@ -154,9 +152,7 @@ impl Actions {
     /// Renames the action at `position`, if there is one.
     pub fn rename(&mut self, position: usize, name: String) {
         let Some(action) = self.list.get_mut(position) else { return };
-        if self.names.get(&action.name) == Some(&action.id) {
-            self.names.remove(&action.name);
-        }
+        forget_name(&mut self.names, action);
         self.names.insert(name.clone(), action.id);
         action.name = name;
     }
@@ -164,6 +160,13 @@ impl Actions {
     /// The action at `position`, for changing anything but its name (see [`Actions::rename`]) and slug.
     pub fn get_mut(&mut self, position: usize) -> Option<&mut Action> {
         self.list.get_mut(position)
+    }
+}
+
+/// Drops `action`'s name from the index, unless another action holds it (a persisted state with a duplicate).
+fn forget_name(names: &mut HashMap<String, Uuid>, action: &Action) {
+    if names.get(&action.name) == Some(&action.id) {
+        names.remove(&action.name);
     }
 }
 
