@@ -62,12 +62,12 @@ pub struct NativeClient {
 impl NativeClient {
     fn from_settings(py: Python<'_>, settings: Settings) -> PyResult<NativeClient> {
         let client = catch_panic(py, || settings.build().map_err(|e| to_py_err(py, e)))?;
-        Ok(NativeClient { settings, client: Mutex::new((std::process::id(), client)) })
+        Ok(NativeClient { settings, client: Mutex::new((langdock::binding::process_id(), client)) })
     }
 
     /// The client for this process, with per-call options applied.
     fn client(&self, py: Python<'_>, options: &Options) -> PyResult<langdock::Client> {
-        let pid = std::process::id();
+        let pid = langdock::binding::process_id();
         let mut slot = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.0 != pid {
             *slot = (pid, catch_panic(py, || self.settings.build().map_err(|e| to_py_err(py, e)))?);
@@ -145,7 +145,7 @@ impl NativeClient {
             max_retries: extra.max_retries.or(settings.options.max_retries),
         };
         let client = self.client(py, &Options(extra))?;
-        Ok(NativeClient { settings, client: Mutex::new((std::process::id(), client)) })
+        Ok(NativeClient { settings, client: Mutex::new((langdock::binding::process_id(), client)) })
     }
 
     /// The base URL calls go to.

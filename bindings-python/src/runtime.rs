@@ -55,7 +55,7 @@ pub fn _drain_tasks(py: Python<'_>, timeout: f64) {
 
 /// The runtime of this process, built on first use and again in a forked child.
 pub fn runtime() -> &'static Runtime {
-    let pid = std::process::id();
+    let pid = langdock::binding::process_id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     match *slot {
         Some((owner, runtime)) if owner == pid => runtime,
@@ -118,7 +118,7 @@ thread_local! {
 }
 
 fn is_main_thread(py: Python<'_>) -> PyResult<bool> {
-    let pid = std::process::id();
+    let pid = langdock::binding::process_id();
     if let Some((owner, main)) = MAIN_THREAD.get()
         && owner == pid
     {

@@ -24,6 +24,12 @@ use crate::operation::{Arguments, Operation};
 use crate::response::Response;
 use crate::settings::{Face, Number};
 
+/// This process's id, as `std::process::id()` says it, read from the kernel once per process (a forked child
+/// reads its own): for a binding's checks that it runs in the process that built its client and runtime.
+pub fn process_id() -> u32 {
+    crate::process::id()
+}
+
 /// The log level when `LANGDOCK_LOG` is unset, empty or not a level.
 pub const DEFAULT_LOG_LEVEL: LevelFilter = LevelFilter::WARN;
 

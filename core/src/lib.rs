@@ -50,6 +50,7 @@ pub mod http_client;
 pub mod models;
 mod operation;
 pub mod pacing;
+mod process;
 #[cfg(test)]
 mod properties;
 mod redirect;

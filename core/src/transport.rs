@@ -336,10 +336,10 @@ impl Transport {
 }
 
 /// A request id: a random (version 4) UUID from the thread's fast generator, mixed with the process id. It costs
-/// no system call (`Uuid::new_v4` asks the kernel for every id: 0.4 µs here, once per call), and a forked child,
-/// which inherits its parent's generator, still makes ids of its own.
+/// no system call (`Uuid::new_v4` asks the kernel for every id: 0.4 µs here, once per call; the process id is
+/// read once per process), and a forked child, which inherits its parent's generator, still makes ids of its own.
 fn new_request_id() -> String {
-    let random = fastrand::u128(..) ^ (u128::from(std::process::id()) << 64);
+    let random = fastrand::u128(..) ^ (u128::from(crate::process::id()) << 64);
     uuid::Builder::from_random_bytes(random.to_le_bytes()).into_uuid().to_string()
 }
 
