@@ -25,7 +25,7 @@ function withMeta(text) {
 let lastCallId = 0;
 
 /**
- * Runs the native call `operation` with its path ids, its body (JSON text) or upload, and per-call options; an
+ * Runs the native call `operation` with its path ids, its body (an object) or upload, and per-call options; an
  * AbortSignal cancels the Rust future through `cancel`.
  */
 async function call(client, operation, ids, body, image, options) {
@@ -71,12 +71,14 @@ function checkId(name, value) {
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
 }
 
-/** A body must be an object; it crosses to the core as JSON text. */
-function bodyJson(name, value) {
+/**
+ * A body must be an object. The native side reads it as `JSON.stringify` would write it (a `toJSON` method, a
+ * class instance or a cycle is left to `JSON.stringify` itself), without writing and parsing JSON text.
+ */
+function checkBody(name, value) {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object, got ${describe(value)}`);
   }
-  return JSON.stringify(value);
 }
 
 /** An upload must be a Uint8Array (a Buffer is one). */
@@ -84,4 +86,4 @@ function checkBytes(name, value) {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
 }
 
-module.exports = { call, checkId, bodyJson, checkBytes, kNative, kClient };
+module.exports = { call, checkId, checkBody, checkBytes, kNative, kClient };

@@ -2,7 +2,7 @@
 'use strict';
 // The resources of a `Langdock` client, each method one native call by its operation name.
 
-const { call, checkBytes, checkId, bodyJson, kClient } = require('./call.js');
+const { call, checkBody, checkBytes, checkId, kClient } = require('./call.js');
 
 /** `client.integrations`: list, create, get, update, updateAuth, icon, setIcon. */
 class Integrations {
@@ -15,8 +15,8 @@ class Integrations {
   }
   /** Creates an integration (auth type NONE, no actions, no triggers); an ambiguous failure is not retried. */
   async create(body, options) {
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'create_integration', [], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'create_integration', [], body, undefined, options);
   }
   /** The whole integration: auth settings, actions (with code and input fields), triggers. */
   async get(integrationId, options) {
@@ -26,14 +26,14 @@ class Integrations {
   /** Changes the name, description, icon URL or color; only what is given changes. */
   async update(integrationId, body, options) {
     checkId('integrationId', integrationId);
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'update_integration', [integrationId], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'update_integration', [integrationId], body, undefined, options);
   }
   /** Sets how users authenticate; changing the auth type disconnects every user of the integration. */
   async updateAuth(integrationId, body, options) {
     checkId('integrationId', integrationId);
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'update_auth', [integrationId], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'update_auth', [integrationId], body, undefined, options);
   }
   /** The integration's icon URL (none when it has no icon). */
   async icon(integrationId, options) {
@@ -56,15 +56,15 @@ class Actions {
   /** Adds an action to an integration; safe to retry (a 409 after an ambiguous failure resolves to it). */
   async create(integrationId, body, options) {
     checkId('integrationId', integrationId);
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'create_action', [integrationId], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'create_action', [integrationId], body, undefined, options);
   }
   /** Replaces an action: an omitted description is cleared, omitted input fields are removed. */
   async update(integrationId, actionId, body, options) {
     checkId('integrationId', integrationId);
     checkId('actionId', actionId);
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'update_action', [integrationId, actionId], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'update_action', [integrationId, actionId], body, undefined, options);
   }
   /** Deletes an action, permanently. */
   async delete(integrationId, actionId, options) {
@@ -82,15 +82,15 @@ class Triggers {
   /** Adds a polling trigger to an integration; safe to retry, as action creates are. */
   async create(integrationId, body, options) {
     checkId('integrationId', integrationId);
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'create_trigger', [integrationId], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'create_trigger', [integrationId], body, undefined, options);
   }
   /** Replaces a trigger; the API never returns polling code or input fields, so send all you want to keep. */
   async update(integrationId, triggerId, body, options) {
     checkId('integrationId', integrationId);
     checkId('triggerId', triggerId);
-    const json = bodyJson('body', body);
-    return call(this[kClient], 'update_trigger', [integrationId, triggerId], json, undefined, options);
+    checkBody('body', body);
+    return call(this[kClient], 'update_trigger', [integrationId, triggerId], body, undefined, options);
   }
   /** Deletes a trigger, permanently. */
   async delete(integrationId, triggerId, options) {

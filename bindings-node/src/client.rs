@@ -9,9 +9,10 @@ use langdock::Response;
 use langdock::binding::JsonText;
 use napi::Env;
 use napi::bindgen_prelude::JsValue;
-use napi::bindgen_prelude::{PromiseRaw, Uint8Array};
+use napi::bindgen_prelude::{PromiseRaw, Uint8Array, Unknown};
 use napi_derive::napi;
 
+use crate::body::{self, Body};
 use crate::calls::{self, Calls};
 use crate::errors::Rejection;
 use crate::logging;
@@ -102,9 +103,10 @@ impl NativeClient {
         env.create_error(error).map(|object| object.to_unknown())
     }
 
-    /// Makes the call named `operation` (e.g. `"get_integration"`): `ids` are its path ids in order, `body` the
-    /// JSON text of its body (the facade's `JSON.stringify`), `image` the bytes of an upload. The facade checks the
-    /// arguments' types first, so that a wrong one is a `TypeError` naming the parameter.
+    /// Makes the call named `operation` (e.g. `"get_integration"`): `ids` are its path ids in order, `body` its
+    /// body (an object, read as `JSON.stringify` would write it: see [`crate::body`]), `image` the bytes of an
+    /// upload. The facade checks the arguments' types first, so that a wrong one is a `TypeError` naming the
+    /// parameter.
     #[napi(ts_return_type = "Promise<string>", catch_unwind)]
     // The arguments are napi's positional parameters; the facade is the only caller.
     #[allow(clippy::too_many_arguments)]
@@ -113,14 +115,19 @@ impl NativeClient {
         env: &'env Env,
         operation: String,
         ids: Vec<String>,
-        body: Option<String>,
+        body: Option<Unknown<'_>>,
         image: Option<Uint8Array>,
         options: Option<CallOptions>,
         call_id: Option<u32>,
     ) -> Promise<'env> {
+        let body = body.map(|body| body::to_json(env, body)).transpose()?;
         let bytes = image.map(|image| image.to_vec());
         self.run(env, options, call_id, move |client| async move {
-            let body = body.map(|text| langdock::binding::from_json_text("body", &text)).transpose()?;
+            let body = match body {
+                Some(Body::Json(value)) => Some(value),
+                Some(Body::Text(Some(text))) => Some(langdock::binding::from_json_text("body", &text)?),
+                Some(Body::Text(None)) | None => None,
+            };
             let args = langdock::Arguments { ids, body, bytes };
             langdock::binding::call_text(&client, &operation, args).await
         })

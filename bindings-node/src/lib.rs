@@ -7,6 +7,7 @@
 //! - [`calls`]: how a core future becomes a Promise that an `AbortSignal` can cancel;
 //! - [`wake`]: one event-loop wake-up settles every call that finished meanwhile;
 //! - [`options`]: client and per-call options from JavaScript;
+//! - [`body`]: a call's body from JavaScript to JSON;
 //! - [`outcome`]: successful answers to JavaScript;
 //! - [`errors`]: the one place where errors become JavaScript error objects;
 //! - [`emulator`]: `NativeEmulator`, the in-process emulator behind `langdock/testing`;
@@ -16,6 +17,7 @@
 
 #![deny(missing_docs)]
 
+mod body;
 mod calls;
 mod client;
 #[cfg(debug_assertions)]

@@ -4,7 +4,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, newIntegration } = require('../testlib/harness.js');
+const { setup, journalOf, newIntegration } = require('../testlib/harness.js');
 
 const env = setup();
 test.before(() => env.start());
@@ -49,4 +49,81 @@ test('a body property that is undefined is left out, as JSON leaves it out', asy
   const client = env.client();
   const created = await client.integrations.create({ name: 'Weather', description: undefined });
   assert.equal(created.name, 'Weather');
+});
+
+// The native side reads a body from the objects instead of parsing `JSON.stringify`'s text (src/body.rs). What is
+// sent must be what `JSON.stringify` would have written, whichever way the body was read.
+
+/** The body the emulator received for a create of `body` as an action of a fresh integration. */
+async function sentBody(client, body) {
+  const id = await newIntegration(client);
+  env.emulator.clearJournal();
+  await client.actions.create(id, body);
+  const [entry] = journalOf(env.emulator, 'create_action');
+  return entry.body;
+}
+
+test('a plain body is sent as JSON.stringify writes it: undefined and functions left out or null, numbers as JSON', async () => {
+  const client = env.client();
+  const body = {
+    name: 'Plain – Grüße 🌦 "quoted" \\ back',
+    description: undefined,
+    code: 'return data.input.city;\n'.repeat(300),
+    requiresConfirmation: false,
+    inputFields: [
+      { label: 'City', type: 'TEXT', required: true, placeholder: undefined, helper() {} },
+      { label: 'Unit', type: 'SELECT', options: [{ label: 'Celsius', value: 'c' }], allowMultiSelect: false },
+    ],
+    [Symbol('hidden')]: 'not a JSON key',
+    // Kept as an unknown property: numbers as JSON writes them (whole ones whole, non-finite ones null).
+    extra: [1, undefined, 2.5, NaN, 3.0, -0, Infinity, 2 ** 60, 1e21, -7, () => 1],
+    meta: { gone: undefined, kept: null, nested: [[{ deep: true }]] },
+  };
+  const expected = JSON.parse(JSON.stringify(body));
+  const sent = await sentBody(client, body);
+  assert.deepEqual(sent, await sentBody(client, expected));
+  // (The journal hands a whole number past 2^53 over as a BigInt.)
+  const numbers = sent.extra.map((n) => (typeof n === 'bigint' ? Number(n) : n));
+  assert.deepEqual(numbers, [1, null, 2.5, null, 3, 0, null, 2 ** 60, 1e21, -7, null]);
+  assert.ok(!('description' in sent), 'an undefined property is left out');
+  const bare = await sentBody(client, Object.assign(Object.create(null), { name: 'No prototype', code: 'return 2;' }));
+  assert.deepEqual([bare.name, bare.code], ['No prototype', 'return 2;']);
+});
+
+test('a body JSON.stringify treats specially is sent as it writes it: toJSON, class instances, boxed values', async () => {
+  const client = env.client();
+  class Named {
+    constructor(name) {
+      this.name = name;
+    }
+  }
+  const bodies = [
+    { name: 'Dated', description: new Date(0) },
+    { name: 'Custom', description: { toJSON: () => 'from toJSON' } },
+    new Named('An instance'),
+    { name: new String('Boxed'), requiresConfirmation: new Boolean(false) },
+    { name: 'Holes', inputFields: [{ label: 'A' }, undefined, { label: 'B' }].filter(Boolean) },
+  ];
+  for (const body of bodies) {
+    const expected = JSON.parse(JSON.stringify(body));
+    assert.deepEqual(await sentBody(client, body), await sentBody(client, expected), JSON.stringify(body));
+  }
+  assert.equal((await sentBody(client, bodies[0])).description, '1970-01-01T00:00:00.000Z');
+});
+
+test('a body JSON.stringify refuses is refused as it refuses it, and nothing is sent', async () => {
+  const client = env.client();
+  const id = await newIntegration(client);
+  const cyclic = { name: 'Cycle' };
+  cyclic.self = cyclic;
+  env.emulator.clearJournal();
+  await assert.rejects(client.actions.create(id, cyclic), typeError(/circular/i));
+  await assert.rejects(client.actions.create(id, { name: 'Big', code: 10n }), typeError(/BigInt/));
+  // UTF-8 has no lone surrogate: the core refuses the body, as it refused JSON.stringify's escaped one.
+  await assert.rejects(client.actions.create(id, { name: 'Lone \ud800 surrogate' }), (error) => {
+    assert.equal(error.constructor.name, 'ValidationError');
+    assert.match(error.message, /body/);
+    return true;
+  });
+  assert.deepEqual(env.emulator.journal(), [], 'no request was sent');
 });

@@ -64,8 +64,8 @@ fn js_method(spec: &OperationSpec) -> String {
     let (body, bytes) = match spec.payload {
         Payload::None => ("undefined".to_owned(), "undefined".to_owned()),
         Payload::Json(_) => {
-            checks.push_str("    const json = bodyJson('body', body);\n");
-            ("json".to_owned(), "undefined".to_owned())
+            checks.push_str("    checkBody('body', body);\n");
+            ("body".to_owned(), "undefined".to_owned())
         }
         Payload::Bytes(name) => {
             let name = camel_case(name);
@@ -103,7 +103,7 @@ fn ts_method(spec: &OperationSpec) -> String {
 pub fn write(out: &mut Output) {
     let mut js = String::from(
         "'use strict';\n// The resources of a `Langdock` client, each method one native call by its operation name.\n\n\
-         const { call, checkBytes, checkId, bodyJson, kClient } = require('./call.js');\n",
+         const { call, checkBody, checkBytes, checkId, kClient } = require('./call.js');\n",
     );
     let mut ts = String::new();
     let mut models: Vec<String> = vec!["RequestOptions".into(), "WithMeta".into()];
