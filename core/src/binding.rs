@@ -129,8 +129,8 @@ pub fn from_json<T: DeserializeOwned>(what: &str, value: serde_json::Value) -> R
     })
 }
 
-/// [`from_json`] for JSON text (what Node's facade sends: `JSON.stringify` of the body): text that is not
-/// JSON is a validation error naming `what`, too.
+/// [`from_json`] for JSON text (Node's binding has `JSON.stringify` write a body that is not plain data): text
+/// that is not JSON is a validation error naming `what`, too.
 pub fn from_json_text<T: DeserializeOwned>(what: &str, text: &str) -> Result<T> {
     let value = serde_json::from_str(text).map_err(|e| {
         Error::validation(vec![Violation { path: what.to_owned(), message: format!("is not JSON: {e}") }])
