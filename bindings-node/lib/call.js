@@ -8,18 +8,36 @@ const kNative = Symbol('langdock.native');
 const kClient = Symbol('langdock.client');
 
 /**
- * The model of an answer, with `attempts`, `requestId` and `httpStatus` as read-only, non-enumerable properties.
- * The core sends it as JSON text, `[attempts, requestId, status, model]` (JSON.parse builds the model much faster
- * than napi would, and the metadata needs no object of its own); one `defineProperty` per property costs less
- * than one `defineProperties`.
+ * The model of a parsed answer, with `attempts`, `requestId` and `httpStatus` as read-only, non-enumerable
+ * properties. The core sends it as JSON text, `[attempts, requestId, status, model]` (JSON.parse builds the model
+ * much faster than napi would, and the metadata needs no object of its own); one `defineProperty` per property
+ * costs less than one `defineProperties`.
  */
-function withMeta(text) {
-  const answer = JSON.parse(text);
+function withMeta(answer) {
   const data = answer[3];
   Object.defineProperty(data, 'attempts', { value: answer[0] });
   Object.defineProperty(data, 'requestId', { value: answer[1] });
   Object.defineProperty(data, 'httpStatus', { value: answer[2] });
   return data;
+}
+
+/**
+ * The parsed answer of a call: its JSON text, or `[text, check]` for a large answer handed over while the core
+ * still checks it (the check runs meanwhile, see `src/calls.rs`): parsed, then the check's verdict taken, which is
+ * null when the text stands, else the text to parse instead; it throws the call's error when the answer is not
+ * the model (the text may then not even be JSON).
+ */
+function parsed(nativeClient, settled) {
+  if (typeof settled === 'string') return JSON.parse(settled);
+  const [text, check] = settled;
+  let answer;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = undefined;
+  }
+  const replaced = nativeClient.verdict(check);
+  return replaced === null ? answer : JSON.parse(replaced);
 }
 
 let lastCallId = 0;
@@ -50,7 +68,7 @@ async function call(client, operation, ids, body, image, options) {
       onAbort = () => nativeClient.cancel(callId);
       signal.addEventListener('abort', onAbort, { once: true });
     }
-    return withMeta(await promise);
+    return withMeta(parsed(nativeClient, await promise));
   } catch (error) {
     throw fromNative(error, signal?.aborted ? signal.reason : undefined);
   } finally {

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use langdock::Response;
-use langdock::binding::JsonText;
+use langdock::binding::{Check, JsonText};
 use napi::Env;
 use napi::bindgen_prelude::JsValue;
 use napi::bindgen_prelude::{PromiseRaw, Uint8Array, Unknown};
@@ -90,6 +90,14 @@ impl NativeClient {
         self.waker.queued()
     }
 
+    /// The verdict of the check numbered `check` of a large answer handed over before its check ended (see
+    /// `calls::Verdicts`), waiting for it: null when the text stands, else the answer to parse instead; the
+    /// call's error when the answer is not the model.
+    #[napi(ts_return_type = "string | null", catch_unwind)]
+    pub fn verdict(&self, env: &Env, check: u32) -> napi::Result<Option<Answer>> {
+        self.calls.verdicts.take(check).map_err(|failure| failure.into_napi(env))
+    }
+
     /// Cancels the call started with this id (its Promise rejects with an `APIUserAbortError`).
     #[napi(catch_unwind)]
     pub fn cancel(&self, call_id: u32) {
@@ -129,7 +137,7 @@ impl NativeClient {
                 Some(Body::Text(None)) | None => None,
             };
             let args = langdock::Arguments { ids, body, bytes };
-            langdock::binding::call_text(&client, &operation, args).await
+            langdock::binding::call_text_deferred(&client, &operation, args).await
         })
     }
 }
@@ -145,7 +153,7 @@ impl NativeClient {
     ) -> Promise<'env>
     where
         F: FnOnce(langdock::Client) -> Fut,
-        Fut: Future<Output = langdock::Result<Response<JsonText>>> + Send + 'static,
+        Fut: Future<Output = langdock::Result<(Response<JsonText>, Option<Check>)>> + Send + 'static,
     {
         // A panic here, before the call has a Promise, still rejects one (with an `InternalError`).
         let planned = Rejection::catch_panic(|| {

@@ -4,6 +4,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const langdock = require('langdock');
 const { setup, journalOf } = require('../testlib/harness.js');
 
 const env = setup();
@@ -178,4 +179,71 @@ test('client: the base URL and the retry budget are readable; the key is never s
   assert.equal(client.pacedRate, null);
   const shown = `${client} ${require('node:util').inspect(client)} ${JSON.stringify(client)}`;
   assert.equal(shown.includes(env.emulator.apiKey), false, shown);
+});
+
+// A large answer (256 KiB or more) reaches JavaScript while the core still checks it (src/calls.rs): it is parsed
+// meanwhile, and the check's verdict decides, so that it reads exactly as a small answer does.
+
+/** A list body of `count` items made by `item`, and the same list as text of at least 256 KiB. */
+function listOf(item, minBytes = 0) {
+  const items = [];
+  let size = 0;
+  while (size < minBytes || items.length < 2) {
+    const text = item(items.length);
+    items.push(text);
+    size += text.length + 1;
+  }
+  return `{"integrations":[${items.join(',')}]}`;
+}
+
+const LARGE = 256 * 1024;
+const asSerialized = (n) =>
+  `{"name":"Future ${n}","id":"i${n}","description":null,"authType":"PASSKEY","buildByLangdock":false,` +
+  `"actions":[{"name":"A","id":"a${n}","description":"x"}],"tier":{"level":2.5}}`;
+const aliased = (n) => `{"id":"i${n}","auth_type":"NONE"}`;
+
+async function listAnswering(client, body) {
+  env.emulator.inject({ operation: 'list_integrations', body });
+  return client.integrations.list();
+}
+
+test('a large list reads as a small one: the text as served, or as the model says it, with its metadata', async () => {
+  const client = env.client();
+  for (const item of [asSerialized, aliased]) {
+    const small = await listAnswering(client, listOf(item));
+    const large = await listAnswering(client, listOf(item, LARGE));
+    assert.ok(large.length > 1000, `${large.length} items`);
+    assert.deepEqual(large.slice(0, 2), [...small]);
+    assert.equal(large.length, JSON.parse(listOf(item, LARGE)).integrations.length);
+    assert.deepEqual([large.attempts, large.httpStatus], [1, 200]);
+    assert.match(large.requestId, /^[0-9a-f-]{36}$/);
+  }
+  assert.equal((await listAnswering(client, listOf(aliased, LARGE)))[1].authType, 'NONE', 'the alias is read');
+  // Several at once: each takes its own check's verdict.
+  const bodies = Array.from({ length: 8 }, (_, i) => listOf((n) => asSerialized(n + i), LARGE));
+  for (const body of bodies) env.emulator.inject({ operation: 'list_integrations', body });
+  const lists = await Promise.all(bodies.map(() => client.integrations.list()));
+  assert.deepEqual(new Set(lists.map((list) => list[0].id)).size, 8);
+});
+
+test('a large answer that is not the model fails as a small one does, JSON or not', async () => {
+  const client = env.client();
+  const failure = async (body) => {
+    const error = await listAnswering(client, body).then(
+      () => assert.fail('no error'),
+      (error) => error,
+    );
+    assert.ok(error instanceof langdock.APIError, `${error?.constructor?.name}: ${error?.message}`);
+    return error;
+  };
+  const wrongType = (n) => `{"id":${n}}`;
+  const small = await failure(listOf(wrongType));
+  const large = await failure(listOf(wrongType, LARGE));
+  assert.equal(large.constructor, small.constructor);
+  assert.match(large.message, /^unexpected answer to a successful call \(HTTP 200\): the body is not the expected JSON/);
+  const notJson = await failure(`{"integrations":[${'{"id":"i1"} '.repeat(LARGE / 10)}]}`);
+  assert.match(notJson.message, /the body is not the expected JSON/);
+  assert.ok(!(notJson instanceof SyntaxError));
+  // The client still works.
+  assert.ok((await client.integrations.list()).length >= 2);
 });

@@ -288,10 +288,52 @@ pub async fn call(client: &Client, operation: &str, args: Arguments) -> Result<O
 /// when it already is what the model's serialization would be (so that a large list is checked, not decoded and
 /// written again), else the model decoded and serialized. Decoding errors are [`call`]'s.
 pub async fn call_text(client: &Client, operation: &str, args: Arguments) -> Result<Response<JsonText>> {
+    let (text, check) = call_text_deferred(client, operation, args).await?;
+    match check.map(Check::run).transpose()?.flatten() {
+        Some(replaced) => Ok(text.map(|_| replaced)),
+        None => Ok(text),
+    }
+}
+
+/// [`call_text`], but an answer of [`DEFERRED_CHECK_BYTES`] or more comes with its check still to run: the
+/// server's text, and the [`Check`] that says whether it stands. A binding can then parse the text and run the
+/// check at the same time (on a list of 10,000 integrations, Node's `JSON.parse` takes about 9 ms and the check
+/// about 2.3 ms, which a call made alone otherwise waits for first).
+pub async fn call_text_deferred(
+    client: &Client,
+    operation: &str,
+    args: Arguments,
+) -> Result<(Response<JsonText>, Option<Check>)> {
     let Ok(op) = operation.parse::<Operation>() else {
         return Err(crate::operation::unknown_operation(operation));
     };
-    crate::operation::call_text(op, client, args).await
+    let mut check = None;
+    let text = crate::operation::call_text(op, client, args).await?.map(|(text, deferred)| {
+        check = deferred;
+        text
+    });
+    Ok((text, check))
+}
+
+/// The size from which [`call_text_deferred`] hands an answer's text over before its check: where the check
+/// (about 1.2 µs a KB) starts to be a noticeable part of a call's time.
+pub const DEFERRED_CHECK_BYTES: usize = 256 * 1024;
+
+/// The check of an answer's text that [`call_text_deferred`] handed over first.
+pub struct Check(pub(crate) Box<dyn FnOnce() -> Result<Option<JsonText>> + Send>);
+
+impl Check {
+    /// Runs the check: `Ok(None)` when the text stands; `Ok(Some(text))` when the model's serialization says
+    /// it otherwise (use that text instead); the error of a typed call when the answer does not decode.
+    pub fn run(self) -> Result<Option<JsonText>> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Check")
+    }
 }
 
 /// Finished calls waiting for a binding's event loop (Python's asyncio loop, Node's libuv loop), and the one

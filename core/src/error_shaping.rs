@@ -10,7 +10,7 @@ use reqwest::header::{self, HeaderMap};
 use rustls::CertificateError;
 use serde::de::DeserializeOwned;
 
-use crate::binding::JsonText;
+use crate::binding::{Check, DEFERRED_CHECK_BYTES, JsonText};
 use crate::error::{Error, ErrorKind, Result};
 use crate::models::check::Checked;
 use crate::operation::{Operation, WriteSafety};
@@ -131,25 +131,43 @@ pub(crate) fn decode<T: DeserializeOwned>(answer: Answer, attempts: u32, request
 /// Reads a 2xx answer as `T`'s JSON text, for a binding that parses JSON itself. That is the server's text when
 /// it already says what `T`'s serialization would (see [`crate::models::check`]), found in the envelope
 /// `{"key":...}` when the API wraps `T` in one; otherwise the answer is decoded as `E` (`T` or its envelope) and
-/// `unwrap`ped as a typed call does, with the same errors, and `T` serialized.
+/// `unwrap`ped as a typed call does, with the same errors, and `T` serialized. From [`DEFERRED_CHECK_BYTES`] on,
+/// the server's text comes with the check still to run (see [`crate::binding::call_text_deferred`]).
 pub(crate) fn decode_text<T, E>(
     answer: Answer,
     attempts: u32,
     request_id: &str,
-    key: Option<&str>,
+    key: Option<&'static str>,
     unwrap: fn(E) -> T,
-) -> Result<Response<JsonText>>
+) -> Result<Response<(JsonText, Option<Check>)>>
 where
-    T: serde::Serialize,
+    T: serde::Serialize + 'static,
     Checked<T>: DeserializeOwned,
-    E: DeserializeOwned,
+    E: DeserializeOwned + 'static,
 {
+    if answer.oversized.is_none()
+        && answer.body.len() >= DEFERRED_CHECK_BYTES
+        && let Some((range, _)) = envelope_range(&answer.body, key)
+    {
+        let status = answer.status.as_u16();
+        let answered_id = request_id_of(&answer.headers, request_id);
+        let text = JsonText(answer.body.slice(range));
+        let sent_id = request_id.to_owned();
+        let check = Check(Box::new(move || {
+            if serialized_range::<T>(&answer.body, key).is_some() {
+                return Ok(None);
+            }
+            let response = decode::<E>(answer, attempts, &sent_id)?.map(unwrap);
+            JsonText::of(response.data()).map(Some)
+        }));
+        return Ok(Response::new((text, Some(check)), status, attempts, Some(answered_id)));
+    }
     if answer.oversized.is_none()
         && let Some(range) = serialized_range::<T>(&answer.body, key)
     {
         let request_id = request_id_of(&answer.headers, request_id);
         return Ok(Response::new(
-            JsonText(answer.body.slice(range)),
+            (JsonText(answer.body.slice(range)), None),
             answer.status.as_u16(),
             attempts,
             Some(request_id),
@@ -157,7 +175,7 @@ where
     }
     let response = decode::<E>(answer, attempts, request_id)?.map(unwrap);
     let text = JsonText::of(response.data())?;
-    Ok(response.map(|_| text))
+    Ok(response.map(|_| (text, None)))
 }
 
 /// Where in `body` `T`'s JSON is, when it is what `T`'s serialization would be: the whole body, or the value of
@@ -166,16 +184,20 @@ fn serialized_range<T>(body: &[u8], key: Option<&str>) -> Option<std::ops::Range
 where
     Checked<T>: DeserializeOwned,
 {
+    let (range, text) = envelope_range(body, key)?;
+    crate::models::check::as_serialized::<T>(text).then_some(range)
+}
+
+/// Where in `body` the model's JSON is, unchecked, and that text: the whole body, or the value of a compact
+/// envelope `{"key":...}`; `None` when the body is not UTF-8 or not such an envelope.
+fn envelope_range<'a>(body: &'a [u8], key: Option<&str>) -> Option<(std::ops::Range<usize>, &'a str)> {
     let text = std::str::from_utf8(body).ok()?;
-    let range = match key {
-        None => 0..text.len(),
-        Some(key) => {
-            let value = text.strip_prefix("{\"")?.strip_prefix(key)?.strip_prefix("\":")?.strip_suffix('}')?;
-            let start = text.len() - 1 - value.len();
-            start..start + value.len()
-        }
+    let value = match key {
+        None => text,
+        Some(key) => text.strip_prefix("{\"")?.strip_prefix(key)?.strip_prefix("\":")?.strip_suffix('}')?,
     };
-    crate::models::check::as_serialized::<T>(&text[range.clone()]).then_some(range)
+    let start = text.len() - value.len() - usize::from(key.is_some());
+    Some((start..start + value.len(), value))
 }
 
 /// Shapes the error of a 2xx answer whose body could not be read. A create answered 2xx took effect:

@@ -6,7 +6,7 @@
 //!
 //! Adding an endpoint: one entry in the table, then `make generate`.
 
-use crate::binding::{JsonText, Output};
+use crate::binding::{Check, JsonText, Output};
 use crate::client::Client;
 use crate::error::{Error, Result, Violation};
 use crate::error_shaping::decode_text;
@@ -252,9 +252,14 @@ macro_rules! operations {
             }
         }
 
-        /// Makes the call `op` with arguments given as data, answering JSON text; see [`crate::binding::call_text`].
+        /// Makes the call `op` with arguments given as data, answering JSON text and the check still to run, if
+        /// any; see [`crate::binding::call_text_deferred`].
         #[allow(unused_mut, unused_variables)]
-        pub(crate) async fn call_text(op: Operation, client: &Client, mut args: Arguments) -> Result<Response<JsonText>> {
+        pub(crate) async fn call_text(
+            op: Operation,
+            client: &Client,
+            mut args: Arguments,
+        ) -> Result<Response<(JsonText, Option<Check>)>> {
             match op {
                 $(Operation::$variant => {
                     operations!(@text [$($kind)?] op client args [$($id)*] [$($body)?] $answer [$($key)?])
@@ -274,7 +279,7 @@ macro_rules! operations {
     // Any other operation's answer is its typed method's, serialized (the check's code is kept to the operations
     // whose answers can be large: it is code of its own for each answer and envelope).
     (@text [$($kind:ident)?] $op:ident $client:ident $args:ident $($rest:tt)*) => {
-        call($op, $client, $args).await?.into_text()
+        Ok(call($op, $client, $args).await?.into_text()?.map(|text| (text, None)))
     };
     // Binds each path id of `$args` to its name, and the body (decoded as its model) to `$value`.
     (@args $args:ident [$($id:ident)*] [$($value:ident $body:ident)?]) => {

@@ -469,3 +469,59 @@ async fn a_text_answer_that_cannot_be_read_is_the_typed_call_s_error() {
         assert_eq!((text.kind(), text.status(), text.body()), (ErrorKind::Api, Some(200), Some(body)));
     }
 }
+
+#[tokio::test]
+async fn a_large_text_answer_comes_before_its_check_which_says_whether_it_stands() {
+    use langdock::binding::{DEFERRED_CHECK_BYTES, call, call_text_deferred};
+    let h = common::start().await;
+    let list = |item: &dyn Fn(usize) -> String| {
+        let mut items = Vec::new();
+        while items.iter().map(|item: &String| item.len() + 1).sum::<usize>() < DEFERRED_CHECK_BYTES {
+            items.push(item(items.len()));
+        }
+        format!("[{}]", items.join(","))
+    };
+    let list_text = async |body: &str| {
+        h.inject(json!({"operation": "list_integrations", "body": format!(r#"{{"integrations":{body}}}"#)}));
+        call_text_deferred(&h.client, "list_integrations", Default::default()).await.unwrap()
+    };
+    let typed = async |body: &str| {
+        h.inject(json!({"operation": "list_integrations", "body": format!(r#"{{"integrations":{body}}}"#)}));
+        call(&h.client, "list_integrations", Default::default()).await
+    };
+    let json =
+        |text: &langdock::binding::JsonText| serde_json::from_slice::<serde_json::Value>(text.as_bytes()).unwrap();
+
+    // As serialization would write it: the server's text, and a check that lets it stand.
+    let as_serialized = list(&|n| {
+        format!(
+            r#"{{"name":"Future {n}","id":"i{n}","tier":{{"level":2.5}},"description":null,"authType":"PASSKEY","buildByLangdock":false,"actions":[{{"name":"A","id":"a{n}","description":"x"}}]}}"#
+        )
+    });
+    let (text, check) = list_text(&as_serialized).await;
+    assert_eq!(std::str::from_utf8(text.as_bytes()).unwrap(), as_serialized);
+    assert_eq!((text.status(), text.attempts()), (200, 1));
+    assert!(check.expect("a large answer's check is deferred").run().unwrap().is_none(), "the text stands");
+
+    // With an alias: the check gives the text serialization writes, as the typed call has it.
+    let aliased = list(&|n| format!(r#"{{"id":"i{n}","auth_type":"NONE"}}"#));
+    let (_, check) = list_text(&aliased).await;
+    let replaced = check.unwrap().run().unwrap().expect("the text is replaced");
+    let expected = typed(&aliased).await.unwrap().into_text().unwrap();
+    assert_eq!(json(&replaced), json(expected.data()));
+
+    // Not the model at all: the check fails as the typed call does.
+    let wrong = list(&|n| format!(r#"{{"id":{n}}}"#));
+    let (_, check) = list_text(&wrong).await;
+    let error = check.unwrap().run().unwrap_err();
+    let expected = typed(&wrong).await.unwrap_err();
+    assert_eq!(
+        (error.kind(), error.message(), error.status()),
+        (expected.kind(), expected.message(), expected.status())
+    );
+    assert_eq!(error.request_id().is_some(), expected.request_id().is_some());
+
+    // A small answer is checked before it is handed over.
+    let (_, check) = call_text_deferred(&h.client, "list_integrations", Default::default()).await.unwrap();
+    assert!(check.is_none());
+}

@@ -13,7 +13,7 @@ pub use triggers::Triggers;
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
-use crate::binding::JsonText;
+use crate::binding::{Check, JsonText};
 use crate::client::Client;
 use crate::error::Result;
 use crate::error_shaping::Answer;
@@ -95,8 +95,8 @@ impl Client {
     pub(crate) async fn call_text(
         &self,
         request: ApiRequest,
-        read: impl FnOnce(Answer, u32, &str) -> Result<Response<JsonText>>,
-    ) -> Result<Response<JsonText>> {
+        read: impl FnOnce(Answer, u32, &str) -> Result<Response<(JsonText, Option<Check>)>>,
+    ) -> Result<Response<(JsonText, Option<Check>)>> {
         self.transport.send_and_read(&request, &self.settings, read).await
     }
 
