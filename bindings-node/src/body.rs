@@ -34,7 +34,7 @@ pub(crate) fn to_json(env: &Env, body: Unknown<'_>) -> napi::Result<Body> {
         Ok(Some(value)) => Ok(Body::Json(value)),
         Ok(None) => Ok(Body::Json(Value::Null)),
         Err(Stop::Napi(error)) => Err(error),
-        Err(Stop::NotPlain) => reader.stringify(body.raw()).map(Body::Text),
+        Err(Stop::NotPlain) => reader.stringify(body.raw()),
     }
 }
 
@@ -42,8 +42,8 @@ pub(crate) fn to_json(env: &Env, body: Unknown<'_>) -> napi::Result<Body> {
 pub(crate) enum Body {
     /// Read from the objects.
     Json(Value),
-    /// Written by `JSON.stringify` (`None` when it wrote nothing, as for a `toJSON` that returns `undefined`).
-    Text(Option<String>),
+    /// Written by `JSON.stringify`.
+    Text(String),
 }
 
 /// Why the direct path stopped.
@@ -62,19 +62,22 @@ impl From<napi::Error> for Stop {
 
 struct Reader {
     env: sys::napi_env,
+    global: sys::napi_value,
     object_prototype: sys::napi_value,
     to_json: sys::napi_value,
 }
 
 impl Reader {
     fn new(env: sys::napi_env) -> napi::Result<Reader> {
-        let global = global(env)?;
+        let mut global = ptr::null_mut();
+        // SAFETY: Node-API calls on the JavaScript thread (every function here runs there: `to_json`'s caller).
+        check_status!(unsafe { sys::napi_get_global(env, &mut global) })?;
         let object = named(env, global, c"Object")?;
         let object_prototype = named(env, object, c"prototype")?;
         let mut to_json = ptr::null_mut();
-        // SAFETY: Node-API calls on the JavaScript thread (every function here runs there: `to_json`'s caller).
+        // SAFETY: as above.
         check_status!(unsafe { sys::napi_create_string_utf8(env, c"toJSON".as_ptr(), 6, &mut to_json) })?;
-        Ok(Reader { env, object_prototype, to_json })
+        Ok(Reader { env, global, object_prototype, to_json })
     }
 
     /// `value` as JSON; `None` for what objects leave out and arrays write as `null`.
@@ -186,10 +189,11 @@ impl Reader {
         Ok(same)
     }
 
-    /// `JSON.stringify(value)`; a `TypeError` it throws stays pending (the error returned says so).
-    fn stringify(&self, value: sys::napi_value) -> napi::Result<Option<String>> {
+    /// `JSON.stringify(value)` (null when it writes nothing, as for a `toJSON` that returns `undefined`); a
+    /// `TypeError` it throws stays pending (the error returned says so).
+    fn stringify(&self, value: sys::napi_value) -> napi::Result<Body> {
         let env = self.env;
-        let json = named(env, global(env)?, c"JSON")?;
+        let json = named(env, self.global, c"JSON")?;
         let stringify = named(env, json, c"stringify")?;
         let mut text = ptr::null_mut();
         // SAFETY: see `Reader::new`; one argument.
@@ -202,10 +206,10 @@ impl Reader {
         // SAFETY: see `Reader::new`.
         check_status!(unsafe { sys::napi_typeof(env, text, &mut kind) })?;
         if kind != ValueType::napi_string {
-            return Ok(None);
+            return Ok(Body::Json(Value::Null));
         }
         // SAFETY: a string.
-        unsafe { String::from_napi_value(env, text) }.map(Some)
+        unsafe { String::from_napi_value(env, text) }.map(Body::Text)
     }
 }
 
@@ -218,13 +222,6 @@ fn number(n: f64) -> Value {
     } else {
         Number::from_f64(n).map_or(Value::Null, Value::Number)
     }
-}
-
-fn global(env: sys::napi_env) -> napi::Result<sys::napi_value> {
-    let mut global = ptr::null_mut();
-    // SAFETY: see `Reader::new`.
-    check_status!(unsafe { sys::napi_get_global(env, &mut global) })?;
-    Ok(global)
 }
 
 fn named(env: sys::napi_env, object: sys::napi_value, name: &std::ffi::CStr) -> napi::Result<sys::napi_value> {

@@ -133,8 +133,8 @@ impl NativeClient {
         self.run(env, options, call_id, move |client| async move {
             let body = match body {
                 Some(Body::Json(value)) => Some(value),
-                Some(Body::Text(Some(text))) => Some(langdock::binding::from_json_text("body", &text)?),
-                Some(Body::Text(None)) | None => None,
+                Some(Body::Text(text)) => Some(langdock::binding::from_json_text("body", &text)?),
+                None => None,
             };
             let args = langdock::Arguments { ids, body, bytes };
             langdock::binding::call_text_deferred(&client, &operation, args).await

@@ -145,33 +145,25 @@ where
     Checked<T>: DeserializeOwned,
     E: DeserializeOwned + 'static,
 {
+    let deferred = answer.body.len() >= DEFERRED_CHECK_BYTES;
     if answer.oversized.is_none()
-        && answer.body.len() >= DEFERRED_CHECK_BYTES
-        && let Some((range, _)) = envelope_range(&answer.body, key)
+        && let Some((range, text)) = envelope_range(&answer.body, key)
+        && (deferred || crate::models::check::as_serialized::<T>(text))
     {
         let status = answer.status.as_u16();
         let answered_id = request_id_of(&answer.headers, request_id);
-        let text = JsonText(answer.body.slice(range));
-        let sent_id = request_id.to_owned();
-        let check = Check(Box::new(move || {
-            if serialized_range::<T>(&answer.body, key).is_some() {
-                return Ok(None);
-            }
-            let response = decode::<E>(answer, attempts, &sent_id)?.map(unwrap);
-            JsonText::of(response.data()).map(Some)
-        }));
-        return Ok(Response::new((text, Some(check)), status, attempts, Some(answered_id)));
-    }
-    if answer.oversized.is_none()
-        && let Some(range) = serialized_range::<T>(&answer.body, key)
-    {
-        let request_id = request_id_of(&answer.headers, request_id);
-        return Ok(Response::new(
-            (JsonText(answer.body.slice(range)), None),
-            answer.status.as_u16(),
-            attempts,
-            Some(request_id),
-        ));
+        let json = JsonText(answer.body.slice(range));
+        let check = deferred.then(|| {
+            let sent_id = request_id.to_owned();
+            Check(Box::new(move || {
+                if serialized_range::<T>(&answer.body, key).is_some() {
+                    return Ok(None);
+                }
+                let response = decode::<E>(answer, attempts, &sent_id)?.map(unwrap);
+                JsonText::of(response.data()).map(Some)
+            }))
+        });
+        return Ok(Response::new((json, check), status, attempts, Some(answered_id)));
     }
     let response = decode::<E>(answer, attempts, request_id)?.map(unwrap);
     let text = JsonText::of(response.data())?;
