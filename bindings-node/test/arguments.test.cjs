@@ -90,6 +90,28 @@ test('a plain body is sent as JSON.stringify writes it: undefined and functions 
   assert.deepEqual([bare.name, bare.code], ['No prototype', 'return 2;']);
 });
 
+test('strings of every UTF-8 width are sent whole, read in one pass or measured first (past 16,384 units)', async () => {
+  const client = env.client();
+  // 1, 2, 3 and 4 bytes a character (the emoji is two UTF-16 units), a NUL and characters JSON escapes: 10 units.
+  const mixed = 'aé€🌦\u0000"\\\n\t';
+  assert.equal(mixed.length, 10);
+  const cases = [
+    '',
+    mixed,
+    mixed.repeat(500),
+    mixed.repeat(1638), // 16,380 units: one pass
+    mixed.repeat(1639), // 16,390 units: measured first
+    '€'.repeat(16 * 1024), // three bytes a unit, the most a one-pass buffer holds
+    '€'.repeat(16 * 1024 + 1),
+    '🌦'.repeat(20_000),
+  ];
+  for (const code of cases) {
+    const sent = await sentBody(client, { name: `Widths ${code.length}`, code });
+    assert.equal(sent.code.length, code.length, `${code.length} units`);
+    assert.ok(sent.code === code, `the code of ${code.length} units arrives as it was`);
+  }
+});
+
 test('a body JSON.stringify treats specially is sent as it writes it: toJSON, class instances, boxed values', async () => {
   const client = env.client();
   class Named {
