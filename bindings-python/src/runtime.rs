@@ -63,6 +63,7 @@ pub fn runtime() -> &'static Runtime {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("langdock")
+                .on_thread_start(|| RUNTIME_THREAD.set(true))
                 .enable_all()
                 .build()
                 .unwrap_or_else(|e| panic!("cannot start the langdock runtime: {e}"));
@@ -108,6 +109,30 @@ pub fn block_on<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) ->
                 }
             }
         })
+    })
+}
+
+thread_local! {
+    /// Whether this thread is one of the runtime's (see [`attach_keeping_state`]).
+    static RUNTIME_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether this runtime thread keeps its Python thread state between attaches.
+    static STATE_KEPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `Python::attach`, but a runtime thread keeps the Python thread state it gets. CPython makes a thread state
+/// for each attach of a thread it did not start and deletes it at the end, and with it maps and unmaps the
+/// state's 16 KB frame stack; each unmap interrupts every core to flush its TLB. That was once per wake-up of an
+/// event loop (the runtime's threads made 16 KB maps at about 100 a second under strace, each unmapped at once).
+/// One GIL-state level taken and never released keeps the state: later attaches find it.
+fn attach_keeping_state<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
+    Python::attach(|py| {
+        if RUNTIME_THREAD.get() && !STATE_KEPT.get() {
+            // SAFETY: the GIL is held; the level taken here is never released, so that the count of this
+            // thread's GIL-state levels stays above zero after `attach` releases its own.
+            unsafe { pyo3::ffi::PyGILState_Ensure() };
+            STATE_KEPT.set(true);
+        }
+        f(py)
     })
 }
 
@@ -292,7 +317,7 @@ impl Bridge {
     /// Queues a finished call; the first one since the last drain schedules the next drain on the loop.
     fn push(&self, this: &Py<Bridge>, item: Finished) {
         if self.finished.push(item) {
-            Python::attach(|py| {
+            attach_keeping_state(|py| {
                 let scheduled = self.event_loop.bind(py).call0().and_then(|event_loop| {
                     event_loop.call_method1(intern!(py, "call_soon_threadsafe"), (this.bind(py),))
                 });
