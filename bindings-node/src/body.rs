@@ -222,7 +222,8 @@ const SPARE_BYTES: usize = 256;
 
 /// A string's text as UTF-8 (lone surrogates made U+FFFD by Node-API). napi's `String` conversion measures the
 /// UTF-8 length (a pass over the string) and zeroes a buffer before Node-API writes it: for a body with a 5,000
-/// character `code`, that was a tenth of the JavaScript thread's time a create. Here a string of up to
+/// character `code`, reading strings so took an eighth of the JavaScript thread's samples of a create (with glibc's
+/// arena lock, which the runtime's threads freeing such buffers contend for). Here a string of up to
 /// [`ONE_PASS_UNITS`] is written at once into an uninitialized buffer sized by its UTF-16 length, which V8 knows.
 ///
 /// # Safety
