@@ -108,8 +108,8 @@ impl<S: Subscriber> Layer<S> for ToPython {
         let mut fields = Fields::default();
         event.record(&mut fields);
         let level = python_level(metadata.level());
-        // Not during interpreter shutdown: then the event is dropped.
-        Python::try_attach(|py| {
+        // Not during interpreter shutdown: then the event is dropped. (A runtime thread keeps its thread state.)
+        crate::runtime::try_attach_keeping_state(|py| {
             let sent = (|| -> PyResult<()> {
                 let logger = LOGGER.get_or_try_init(py, || {
                     py.import("logging")?.call_method1("getLogger", ("langdock",)).map(Bound::unbind)

@@ -127,14 +127,28 @@ thread_local! {
 /// runtime's attaches as usual.
 fn attach_keeping_state<R>(f: impl FnOnce(Python<'_>) -> R) -> R {
     Python::attach(|py| {
-        if RUNTIME_THREAD.get() && !STATE_KEPT.get() {
-            // SAFETY: the GIL is held; the level taken here is never released, so that the count of this
-            // thread's GIL-state levels stays above zero after `attach` releases its own.
-            unsafe { pyo3::ffi::PyGILState_Ensure() };
-            STATE_KEPT.set(true);
-        }
+        keep_state(py);
         f(py)
     })
+}
+
+/// [`Python::try_attach`] (nothing during the interpreter's shutdown), a runtime thread keeping its Python thread
+/// state as in [`attach_keeping_state`].
+pub fn try_attach_keeping_state<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R> {
+    Python::try_attach(|py| {
+        keep_state(py);
+        f(py)
+    })
+}
+
+/// On a runtime thread's first attach, takes the GIL-state level that keeps its thread state.
+fn keep_state(_attached: Python<'_>) {
+    if RUNTIME_THREAD.get() && !STATE_KEPT.get() {
+        // SAFETY: the GIL is held (`_attached`); the level taken here is never released, so that the count of
+        // this thread's GIL-state levels stays above zero after the attach releases its own.
+        unsafe { pyo3::ffi::PyGILState_Ensure() };
+        STATE_KEPT.set(true);
+    }
 }
 
 thread_local! {
