@@ -54,9 +54,8 @@ pub fn _in_flight() -> usize {
 static SPIN: SpinPolicy = SpinPolicy::new();
 
 /// Runs a call to its end, the GIL released while it waits. The caller's thread polls the call (so that decoding
-/// the answer happens here, not on the runtime's two workers) and the runtime's workers drive its exchange (as a
-/// task of its own while other calls run: the core's `Transport::send_and_read`). It spins for the answer first
-/// when [`SPIN`] says so (see [`SpinPolicy::turn`]).
+/// the answer happens here, not on the runtime's two workers) and the runtime's workers drive its connection. It
+/// spins for the answer first when [`SPIN`] says so (see [`SpinPolicy::turn`]).
 pub fn blocking(py: Python<'_>, call: Call) -> PyResult<Bound<'_, PyAny>> {
     let guard = InFlight::enter();
     let mut call = Box::pin(async move {

@@ -3,11 +3,6 @@
 //! Policy (what retries and how long to wait) lives in [`crate::retry`]; this module applies it. What an answer or
 //! a failure turns into (the error a caller sees) is [`crate::error_shaping`]'s.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -96,8 +91,6 @@ pub(crate) struct Transport {
     default_headers: HeaderMap,
     budget: RetryBudget,
     pacer: Option<Pacer>,
-    /// Exchanges running (see [`Transport::send_and_read`]).
-    exchanges: AtomicUsize,
 }
 
 impl Transport {
@@ -134,7 +127,6 @@ impl Transport {
             default_headers,
             budget: RetryBudget::default(),
             pacer: adaptive_pacing.then(Pacer::new),
-            exchanges: AtomicUsize::new(0),
         })
     }
 
@@ -156,8 +148,8 @@ impl Transport {
 
     /// Sends `request` with retries and decodes the answer as `T`.
     pub(crate) async fn send<T: DeserializeOwned>(
-        self: &Arc<Self>,
-        request: ApiRequest,
+        &self,
+        request: &ApiRequest,
         settings: &CallSettings,
     ) -> Result<Response<T>> {
         self.send_and_read(request, settings, decode).await
@@ -165,32 +157,14 @@ impl Transport {
 
     /// Sends `request` with retries and reads a successful answer with `read` (given the answer, the attempts
     /// made and the request id); an answer it cannot read is an error as [`unreadable_success`] shapes it.
-    ///
-    /// A call polled outside the runtime's tasks (by a thread blocking on it: Python's blocking calls, a
-    /// `block_on` in Rust) while other calls run has its exchange run as a task of its own, and only reads the
-    /// answer itself. Polled in place, each step of the exchange crossed threads (the request to its connection's
-    /// task on a worker, the answer back), with a wake-up each; as a task, the exchange stays on the workers beside
-    /// its connection and the blocked thread is woken once. Python's blocking get and create at 64 in flight: 1.9-2.3
-    /// context switches a call instead of 2.6-3.5. Reading stays with the caller, so that decoding a large answer
-    /// does not hold up a worker (decoded on the workers, a list of 40 KB lost 10%). A call made alone stays in
-    /// place: the workers are parked then, and the task would add a hop (12% slower, one `get` at a time in Rust).
     pub(crate) async fn send_and_read<T>(
-        self: &Arc<Self>,
-        request: ApiRequest,
+        &self,
+        request: &ApiRequest,
         settings: &CallSettings,
         read: impl FnOnce(Answer, u32, &str) -> Result<Response<T>>,
     ) -> Result<Response<T>> {
-        let op = request.op;
-        let others = self.exchanges.fetch_add(1, Ordering::Relaxed) > 0;
-        let _running = Running(&self.exchanges);
-        let (answer, attempts, request_id) = if others && outside_tasks() {
-            let (transport, settings) = (Arc::clone(self), settings.clone());
-            let exchange = AbortOnDrop(tokio::spawn(async move { transport.answered(&request, &settings).await }));
-            exchange.await?
-        } else {
-            self.answered(&request, settings).await?
-        };
-        read(answer, attempts, &request_id).map_err(|error| unreadable_success(error, WriteSafety::of(op)))
+        let (answer, attempts, request_id) = self.answered(request, settings).await?;
+        read(answer, attempts, &request_id).map_err(|error| unreadable_success(error, WriteSafety::of(request.op)))
     }
 
     /// Sends `request` with retries until it succeeds: the answer, the attempts made and the request id. Not
@@ -367,48 +341,6 @@ impl Transport {
 fn new_request_id() -> String {
     let random = fastrand::u128(..) ^ (u128::from(crate::process::id()) << 64);
     uuid::Builder::from_random_bytes(random.to_le_bytes()).into_uuid().to_string()
-}
-
-/// Whether the current future is polled outside any task of a multi-thread runtime: by a thread blocking on it
-/// (`Runtime::block_on`, Python's blocking calls), whose exchange is then better run as a task (see
-/// [`Transport::send_and_read`]). A current-thread runtime runs a spawned task on the same thread, so there it
-/// would only add a task.
-fn outside_tasks() -> bool {
-    tokio::task::try_id().is_none()
-        && tokio::runtime::Handle::try_current()
-            .is_ok_and(|runtime| runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
-}
-
-/// Counts an exchange while it runs.
-struct Running<'a>(&'a AtomicUsize);
-
-impl Drop for Running<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// A spawned exchange, cancelled when the call that waits for it is dropped (as the exchange itself would be,
-/// polled in place): a dropped call must not leave its request running.
-struct AbortOnDrop(tokio::task::JoinHandle<Result<(Answer, u32, String)>>);
-
-impl Future for AbortOnDrop {
-    type Output = Result<(Answer, u32, String)>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
-            Ok(answered) => answered,
-            // The exchange's panic is the caller's, as it would have been polled in place.
-            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-            Err(_) => Err(Error::new(ErrorKind::Connection, "the call was cancelled: its runtime shut down")),
-        })
-    }
-}
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 //! Calls polled by threads that block on them (`Runtime::block_on`, as Python's blocking calls are), outside the
-//! runtime's tasks: while other calls run, such a call's exchange runs as a task of its own (see
-//! `Transport::send_and_read`). Its answer must still be its own, and dropping the call must still cancel it.
+//! runtime's tasks, several at a time: each answer is its caller's own, and dropping a call cancels it.
 
 mod common;
 

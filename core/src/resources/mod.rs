@@ -87,7 +87,7 @@ impl Client {
     }
 
     pub(crate) async fn call<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<Response<T>> {
-        self.transport.send(request, &self.settings).await
+        self.transport.send(&request, &self.settings).await
     }
 
     /// Sends `request` and reads a successful answer with `read` (see
@@ -97,7 +97,7 @@ impl Client {
         request: ApiRequest,
         read: impl FnOnce(Answer, u32, &str) -> Result<Response<(JsonText, Option<Check>)>>,
     ) -> Result<Response<(JsonText, Option<Check>)>> {
-        self.transport.send_and_read(request, &self.settings, read).await
+        self.transport.send_and_read(&request, &self.settings, read).await
     }
 
     /// `op` without a body, to its path (from the operation table) filled with `ids`, checked when validation is
