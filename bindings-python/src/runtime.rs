@@ -63,7 +63,7 @@ pub fn runtime() -> &'static Runtime {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .thread_name("langdock")
-                .on_thread_start(|| RUNTIME_THREAD.set(true))
+                .on_thread_start(|| THREAD_ROLE.set(ThreadRole::Runtime))
                 .enable_all()
                 .build()
                 .unwrap_or_else(|e| panic!("cannot start the langdock runtime: {e}"));
@@ -112,11 +112,20 @@ pub fn block_on<T: Send>(py: Python<'_>, fut: impl Future<Output = T> + Send) ->
     })
 }
 
+/// What a thread is to [`keep_state`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ThreadRole {
+    /// Not one of the runtime's threads: it attaches as usual.
+    Foreign,
+    /// A runtime thread that has not attached yet.
+    Runtime,
+    /// A runtime thread that keeps its Python thread state between attaches.
+    RuntimeKept,
+}
+
 thread_local! {
-    /// Whether this thread is one of the runtime's (see [`attach_keeping_state`]).
-    static RUNTIME_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// Whether this runtime thread keeps its Python thread state between attaches.
-    static STATE_KEPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What this thread is (see [`attach_keeping_state`]); the runtime marks its threads as they start.
+    static THREAD_ROLE: std::cell::Cell<ThreadRole> = const { std::cell::Cell::new(ThreadRole::Foreign) };
 }
 
 /// `Python::attach`, but a runtime thread keeps the Python thread state it gets. CPython makes a thread state
@@ -143,11 +152,11 @@ pub fn try_attach_keeping_state<R>(f: impl FnOnce(Python<'_>) -> R) -> Option<R>
 
 /// On a runtime thread's first attach, takes the GIL-state level that keeps its thread state.
 fn keep_state(_attached: Python<'_>) {
-    if RUNTIME_THREAD.get() && !STATE_KEPT.get() {
+    if THREAD_ROLE.get() == ThreadRole::Runtime {
         // SAFETY: the GIL is held (`_attached`); the level taken here is never released, so that the count of
         // this thread's GIL-state levels stays above zero after the attach releases its own.
         unsafe { pyo3::ffi::PyGILState_Ensure() };
-        STATE_KEPT.set(true);
+        THREAD_ROLE.set(ThreadRole::RuntimeKept);
     }
 }
 
