@@ -10,7 +10,9 @@ alone.
 
 The Rust core is one more client of the concurrent get, list and create measurements (`rust-core`): the Rust
 bench's child (`core/examples/bench.rs --child`) run in the same place of the same repetition, with the same calls
-and time cap, so that the binding tax compares figures measured side by side.
+and time cap, so that the binding tax compares figures measured side by side. So is `rust-core-threads`: the same
+child with 64 threads that each block on one call at a time, as the blocking client's callers do, which shows how
+much of the blocking client's tax is that way of waiting rather than Python.
 
 Environment: BENCH_OUT (the JSON lines file), BENCH_ONLY (comma-separated workloads to run, e.g. `bulk` or
 `scaling,import`), BENCH_REPEATS (default 3), BENCH_CLIENTS (comma-separated subset of the clients),
@@ -36,9 +38,12 @@ from measure import CONCURRENT_SECONDS  # noqa: E402  (the window the Rust child
 
 SYNC_CLIENTS = ["langdock", "requests", "httpx"]
 ASYNC_CLIENTS = ["langdock-async", "httpx-async", "aiohttp"]
-#: The Rust core, measured by the Rust bench's child on the concurrent get, list and create only.
+#: The Rust core, measured by the Rust bench's child on the concurrent get, list and create only: its calls as
+#: tasks, and (`RUST_CORE_THREADS`) from 64 threads that each block on a call, as `langdock.Client`'s callers do.
 RUST_CORE = "rust-core"
-CLIENTS = SYNC_CLIENTS + ASYNC_CLIENTS + [RUST_CORE]
+RUST_CORE_THREADS = "rust-core-threads"
+RUST_CHILD_MODES = {RUST_CORE: "concurrent", RUST_CORE_THREADS: "threads"}
+CLIENTS = SYNC_CLIENTS + ASYNC_CLIENTS + [RUST_CORE, RUST_CORE_THREADS]
 WORKLOADS = [
     ("get", "sequential"),
     ("get", "concurrent"),
@@ -100,20 +105,23 @@ class Out:
 
 
 def run_child(args: List[str]) -> Optional[Dict[str, Any]]:
-    """One measurement by measure.py (or, for `rust-core`, by the Rust bench's child) in a process of its own."""
-    if args[0] == RUST_CORE:
-        return rust_core(args[1:])
+    """One measurement by measure.py (or, for the Rust core, by the Rust bench's child) in a process of its own."""
+    if args[0] in RUST_CHILD_MODES:
+        return rust_core(args[0], args[1:])
     return run_command([sys.executable, str(MEASURE), *args])
 
 
-def rust_core(args: List[str]) -> Optional[Dict[str, Any]]:
-    """The Rust core's measurement of `WORKLOAD MODE POLICY TARGET` (concurrent get, list, create), with the
-    same warm-up and window as measure.py's, recorded as this language's `rust-core` row."""
+def rust_core(client: str, args: List[str]) -> Optional[Dict[str, Any]]:
+    """The Rust core's measurement of `WORKLOAD concurrent POLICY TARGET` (get, list, create), with the same
+    warm-up and window as measure.py's, its calls as tasks (`rust-core`) or from 64 blocking threads
+    (`rust-core-threads`), recorded as this language's row of `client`."""
     child = os.environ.get("BENCH_RUST_CHILD")
     if not child:
         return None
+    workload, _, policy, target = args
     env = {**os.environ, "BENCH_CONCURRENT_SECONDS": str(CONCURRENT_SECONDS)}
-    return run_command([child, "--child", "langdock", *args], env, {"language": "python", "client": RUST_CORE})
+    command = [child, "--child", "langdock", workload, RUST_CHILD_MODES[client], policy, target]
+    return run_command(command, env, {"language": "python", "client": client, "mode": "concurrent"})
 
 
 def run_command(
@@ -253,7 +261,7 @@ def main() -> int:
         scaling(out, clients, repeats)
         part("scaling", at)
     workloads = [(w, m) for (w, m) in WORKLOADS if wanted(w)]
-    if RUST_CORE in clients and workloads and not os.environ.get("BENCH_RUST_CHILD"):
+    if set(RUST_CHILD_MODES) & set(clients) and workloads and not os.environ.get("BENCH_RUST_CHILD"):
         log("python: BENCH_RUST_CHILD is not set (`make bench-python` sets it): no rust-core rows, so the report's "
             "binding tax falls back to the Rust bench's own rows, measured at another time")
     at = time.perf_counter()
@@ -274,7 +282,7 @@ def main() -> int:
                 turn = repeat % len(clients)
                 for workload, mode in phase:
                     for client in clients[turn:] + clients[:turn]:
-                        if client == RUST_CORE and mode != "concurrent":
+                        if client in RUST_CHILD_MODES and mode != "concurrent":
                             continue
                         target = next(spare) if workload == "create" else data["first"]
                         row = run_child([client, workload, mode, "-", target])
@@ -286,7 +294,7 @@ def main() -> int:
             log(f"python: retry: repeat {repeat + 1} of {repeats}")
             control("POST", "chaos", {"rate": 0.2, "seed": 5, "statuses": [503]})
             try:
-                for client in (c for c in clients if c != RUST_CORE):
+                for client in (c for c in clients if c not in RUST_CHILD_MODES):
                     row = run_child([client, "retry", "concurrent", "-", data["first"]])
                     if row is not None:
                         out.write(row)

@@ -10,7 +10,9 @@
 //!
 //! The Python and Node benches run `bench --child langdock <get|list|create> concurrent - <id>` themselves, as
 //! their `rust-core` client (the binding tax, measured side by side); they set `BENCH_CONCURRENT_SECONDS` to
-//! their own window, so that the child measures as their clients do.
+//! their own window, so that the child measures as their clients do. The Python bench also runs
+//! `bench --child langdock <get|list|create> threads - <id>`: the same calls made by 64 threads that each block on
+//! one call at a time, as its blocking client's callers do (`rust-core-threads`).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -395,45 +397,57 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
             task.await.unwrap();
         }
         // Then 64 in flight throughout: SETTLE unmeasured, and the window, in which the calls that end count.
-        let next = Arc::new(AtomicU64::new(0));
-        let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let failed = Arc::new(AtomicU64::new(0));
-        let opens = Instant::now() + SETTLE;
-        let closes = opens + window;
-        let tasks: Vec<_> = (0..IN_FLIGHT)
-            .map(|_| {
-                let (next, latencies, failed, raw, langdock, first, client, workload) = (
-                    next.clone(),
-                    latencies.clone(),
-                    failed.clone(),
-                    raw.clone(),
-                    langdock.clone(),
-                    first.clone(),
-                    client.to_owned(),
-                    workload.to_owned(),
-                );
-                tokio::spawn(async move {
-                    loop {
-                        let at = Instant::now();
-                        if at >= closes {
-                            break;
+        let counted = Arc::new(Window::new(Instant::now() + SETTLE, window));
+        if mode == "threads" {
+            // 64 threads, each blocking on one call at a time as Python's blocking client waits (the call polled on
+            // the calling thread, the connections' tasks on the runtime's two workers): the Rust core's own cost of
+            // that way of calling, without Python.
+            let runtime = tokio::runtime::Handle::current();
+            let threads: Vec<_> = (0..IN_FLIGHT)
+                .map(|_| {
+                    let (counted, raw, langdock, first, client, workload, runtime) = (
+                        counted.clone(),
+                        raw.clone(),
+                        langdock.clone(),
+                        first.clone(),
+                        client.to_owned(),
+                        workload.to_owned(),
+                        runtime.clone(),
+                    );
+                    std::thread::spawn(move || {
+                        while let Some((n, at)) = counted.next_call() {
+                            let ok = runtime.block_on(call(&client, &workload, n, &first, &langdock, &raw));
+                            counted.record(at, ok);
                         }
-                        let n = next.fetch_add(1, Ordering::Relaxed);
-                        let ok = call(&client, &workload, n, &first, &langdock, &raw).await;
-                        let ended = Instant::now();
-                        if (opens..closes).contains(&ended) {
-                            failed.fetch_add(u64::from(!ok), Ordering::Relaxed);
-                            latencies.lock().unwrap().push((ended - at).as_secs_f64() * 1000.0);
-                        }
-                    }
+                    })
                 })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
+                .collect();
+            tokio::task::spawn_blocking(move || threads.into_iter().for_each(|t| t.join().unwrap())).await.unwrap();
+        } else {
+            let tasks: Vec<_> = (0..IN_FLIGHT)
+                .map(|_| {
+                    let (counted, raw, langdock, first, client, workload) = (
+                        counted.clone(),
+                        raw.clone(),
+                        langdock.clone(),
+                        first.clone(),
+                        client.to_owned(),
+                        workload.to_owned(),
+                    );
+                    tokio::spawn(async move {
+                        while let Some((n, at)) = counted.next_call() {
+                            let ok = call(&client, &workload, n, &first, &langdock, &raw).await;
+                            counted.record(at, ok);
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
         }
         let seconds = window.as_secs_f64();
-        let mut latencies = latencies.lock().unwrap().clone();
+        let mut latencies = counted.latencies.lock().unwrap().clone();
         latencies.sort_by(f64::total_cmp);
         let calls = latencies.len();
         row["calls"] = json!(calls);
@@ -441,10 +455,47 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         row["rps"] = json!(calls as f64 / seconds);
         row["p50_ms"] = json!(percentile(&latencies, 0.5));
         row["p99_ms"] = json!(percentile(&latencies, 0.99));
-        row["failed"] = json!(failed.load(Ordering::Relaxed));
+        row["failed"] = json!(counted.failed.load(Ordering::Relaxed));
     }
     row["peak_rss_mb"] = json!(peak_rss_mb());
     println!("{row}");
+}
+
+/// The calls of a concurrent measurement: each worker's next call, and the latencies and failures of the calls
+/// that end inside the window (SETTLE after the warm-up).
+struct Window {
+    opens: Instant,
+    closes: Instant,
+    next: AtomicU64,
+    latencies: std::sync::Mutex<Vec<f64>>,
+    failed: AtomicU64,
+}
+
+impl Window {
+    fn new(opens: Instant, length: Duration) -> Window {
+        Window {
+            opens,
+            closes: opens + length,
+            next: AtomicU64::new(0),
+            latencies: std::sync::Mutex::new(Vec::new()),
+            failed: AtomicU64::new(0),
+        }
+    }
+
+    /// The number of a worker's next call and when it starts; `None` once the window has closed.
+    fn next_call(&self) -> Option<(u64, Instant)> {
+        let at = Instant::now();
+        (at < self.closes).then(|| (self.next.fetch_add(1, Ordering::Relaxed), at))
+    }
+
+    /// Counts a call that started `at`, if it ends inside the window.
+    fn record(&self, at: Instant, ok: bool) {
+        let ended = Instant::now();
+        if (self.opens..self.closes).contains(&ended) {
+            self.failed.fetch_add(u64::from(!ok), Ordering::Relaxed);
+            self.latencies.lock().unwrap().push((ended - at).as_secs_f64() * 1000.0);
+        }
+    }
 }
 
 fn run_child(args: &[&str], out: &mut std::fs::File) {

@@ -95,6 +95,33 @@ class Goals(unittest.TestCase):
         rendered, _ = report.report(rows)
         self.assertIn("| Python sync | 80% (runs 70-90%) |  |  |", rendered)
 
+    def test_the_blocking_clients_tax_is_split_into_the_way_its_callers_wait_and_what_python_adds(self) -> None:
+        # Per repetition: the core 1000 as tasks, 600 from 64 blocking threads, the blocking client 480.
+        rows = []
+        for workload in report.TAX_WORKLOADS:
+            for repetition in range(3):
+                rows.append(row("python", "rust-core", workload, "concurrent", rps=1000.0, repetition=repetition))
+                rows.append(row("python", "rust-core-threads", workload, "concurrent", rps=600.0,
+                                repetition=repetition))
+                rows.append(row("python", "langdock", workload, "concurrent", rps=480.0, repetition=repetition))
+        text, measured, met = goal(rows, "Python sync >= 70%")
+        self.assertFalse(met, "48% of the core as tasks")
+        self.assertIn("get 48%", measured)
+        self.assertIn("the Rust core itself, called from 64 blocking threads: get 60%, list 60%, create 60%", measured)
+        rendered, _ = report.report(rows)
+        self.assertIn("| Rust core from 64 blocking threads (python run) | 600 ±0% calls/s |", rendered)
+        self.assertIn("| Python sync | 48% (runs 48-48%) |", rendered)
+        self.assertIn("| Rust core from 64 blocking threads, of the Rust core | 60% (runs 60-60%) |", rendered)
+        self.assertIn("| Python sync, of the Rust core from 64 blocking threads | 80% (runs 80-80%) |", rendered)
+
+    def test_without_blocking_thread_rows_the_tax_table_has_no_split(self) -> None:
+        rows = [row("python", "rust-core", "get", "concurrent", rps=1000.0),
+                row("python", "langdock", "get", "concurrent", rps=500.0)]
+        text, measured, met = goal(rows, "Python sync >= 70%")
+        self.assertNotIn("blocking threads", measured)
+        rendered, _ = report.report(rows)
+        self.assertNotIn("blocking threads", rendered)
+
     def test_binding_tax_pairs_runs_of_the_same_repetition_when_one_is_missing(self) -> None:
         # The binding's repetition 1 failed: its repetition 2 (600) pairs with the core's repetition 2 (600), not
         # with the core's repetition 1 (2000).
