@@ -154,6 +154,13 @@ def fmt_range(values: Sequence[float], scale: float = 1.0, digits: int = 2, unit
     return f" (runs {min(values) * scale:.{digits}f}-{max(values) * scale:.{digits}f}{unit})"
 
 
+def fmt_share(share: Optional[float], runs: Sequence[float], side_by_side: bool) -> str:
+    """A cell of the binding tax: the share with the range of its runs, marked † when not measured side by side."""
+    if share is None:
+        return ""
+    return f"{share * 100:.0f}%{'' if side_by_side else ' †'}{fmt_range(runs, 100, 0, '%')}"
+
+
 def speed(a: Optional[Row], b: Optional[Row], mode: str) -> Optional[float]:
     """How much faster `a` is than `b`: calls/s over calls/s at 64 in flight, the inverse p50s one at a time."""
     if not a or not b:
@@ -362,9 +369,8 @@ class Report:
             cells = []
             for w in TAX_WORKLOADS:
                 share, runs, side_by_side = self.tax(language, client, w)
-                mark = "" if side_by_side else " †"
                 fallbacks = fallbacks or (share is not None and not side_by_side)
-                cells.append("" if share is None else f"{share * 100:.0f}%{mark}{fmt_range(runs, 100, 0, '%')}")
+                cells.append(fmt_share(share, runs, side_by_side))
             self.add(f"| {label} | " + " | ".join(cells) + " |")
         if any(threads.values()):
             # The blocking client's tax in two parts: the way its callers wait (the Rust core from 64 blocking
@@ -374,8 +380,9 @@ class Report:
                     ("Python sync, of the Rust core from 64 blocking threads", "langdock", RUST_CORE_THREADS)]:
                 cells = []
                 for w in TAX_WORKLOADS:
-                    share, runs, _ = self.tax("python", client, w, core_client)
-                    cells.append("" if share is None else f"{share * 100:.0f}%{fmt_range(runs, 100, 0, '%')}")
+                    share, runs, side_by_side = self.tax("python", client, w, core_client)
+                    fallbacks = fallbacks or (share is not None and not side_by_side)
+                    cells.append(fmt_share(share, runs, side_by_side))
                 self.add(f"| {label} | " + " | ".join(cells) + " |")
         self.add("")
         if any(threads.values()):
