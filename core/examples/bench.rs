@@ -398,6 +398,13 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         }
         // Then 64 in flight throughout: SETTLE unmeasured, and the window, in which the calls that end count.
         let counted = Arc::new(Window::new(Instant::now() + SETTLE, window));
+        let calls = Arc::new(Calls {
+            client: client.to_owned(),
+            workload: workload.to_owned(),
+            first: first.clone(),
+            langdock: langdock.clone(),
+            raw: raw.clone(),
+        });
         if mode == "threads" {
             // 64 threads, each blocking on one call at a time as Python's blocking client waits (the call polled on
             // the calling thread, the connections' tasks on the runtime's two workers): the Rust core's own cost of
@@ -405,18 +412,10 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
             let runtime = tokio::runtime::Handle::current();
             let threads: Vec<_> = (0..IN_FLIGHT)
                 .map(|_| {
-                    let (counted, raw, langdock, first, client, workload, runtime) = (
-                        counted.clone(),
-                        raw.clone(),
-                        langdock.clone(),
-                        first.clone(),
-                        client.to_owned(),
-                        workload.to_owned(),
-                        runtime.clone(),
-                    );
+                    let (counted, calls, runtime) = (counted.clone(), calls.clone(), runtime.clone());
                     std::thread::spawn(move || {
                         while let Some((n, at)) = counted.next_call() {
-                            let ok = runtime.block_on(call(&client, &workload, n, &first, &langdock, &raw));
+                            let ok = runtime.block_on(calls.make(n));
                             counted.record(at, ok);
                         }
                     })
@@ -426,17 +425,10 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
         } else {
             let tasks: Vec<_> = (0..IN_FLIGHT)
                 .map(|_| {
-                    let (counted, raw, langdock, first, client, workload) = (
-                        counted.clone(),
-                        raw.clone(),
-                        langdock.clone(),
-                        first.clone(),
-                        client.to_owned(),
-                        workload.to_owned(),
-                    );
+                    let (counted, calls) = (counted.clone(), calls.clone());
                     tokio::spawn(async move {
                         while let Some((n, at)) = counted.next_call() {
-                            let ok = call(&client, &workload, n, &first, &langdock, &raw).await;
+                            let ok = calls.make(n).await;
                             counted.record(at, ok);
                         }
                     })
@@ -459,6 +451,22 @@ async fn child(client: &str, workload: &str, mode: &str, policy: &str, first: &s
     }
     row["peak_rss_mb"] = json!(peak_rss_mb());
     println!("{row}");
+}
+
+/// What every worker of a concurrent measurement calls: one client's workload.
+struct Calls {
+    client: String,
+    workload: String,
+    first: Arc<String>,
+    langdock: Arc<Client>,
+    raw: Arc<Raw>,
+}
+
+impl Calls {
+    /// Makes call number `n`; whether it succeeded.
+    async fn make(&self, n: u64) -> bool {
+        call(&self.client, &self.workload, n, &self.first, &self.langdock, &self.raw).await
+    }
 }
 
 /// The calls of a concurrent measurement: each worker's next call, and the latencies and failures of the calls
