@@ -55,6 +55,8 @@ RUST_CORE = "rust-core"
 #: The Rust core in the Python run called from 64 threads that each block on a call, as the blocking client's
 #: callers do: how much of that client's tax is the way its callers wait rather than Python.
 RUST_CORE_THREADS = "rust-core-threads"
+#: The binding whose callers block in threads, measured beside `RUST_CORE_THREADS` in its language's run.
+BLOCKING_LANGUAGE, BLOCKING_CLIENT = "python", "langdock"
 BINDINGS = [("python", "langdock", "Python sync"), ("python", "langdock-async", "Python asyncio"),
             ("node", "langdock", "Node")]
 TAX_WORKLOADS = ("get", "list", "create")
@@ -232,7 +234,7 @@ class Report:
             shares = {w: share for w, (share, _, _) in taxes.items()}
             fallback = [w for w, (share, _, side_by_side) in taxes.items() if share is not None and not side_by_side]
             note = f"; {', '.join(fallback)}: against the Rust bench's rows, measured at another time" if fallback else ""
-            if (language, client) == ("python", "langdock"):
+            if (language, client) == (BLOCKING_LANGUAGE, BLOCKING_CLIENT):
                 ceiling = {w: self.tax(language, RUST_CORE_THREADS, w)[0] for w in TAX_WORKLOADS}
                 if any(v is not None for v in ceiling.values()):
                     note += ("; the Rust core itself, called from 64 blocking threads: "
@@ -359,9 +361,9 @@ class Report:
                 self.add(f"| Rust core ({language} run) | "
                          + " | ".join(f"{fmt_spread(rows[w], 'rps', 0)} calls/s" if rows[w] else ""
                                       for w in TAX_WORKLOADS) + " |")
-        threads = {w: self.find("python", RUST_CORE_THREADS, w, "concurrent") for w in TAX_WORKLOADS}
+        threads = {w: self.find(BLOCKING_LANGUAGE, RUST_CORE_THREADS, w, "concurrent") for w in TAX_WORKLOADS}
         if any(threads.values()):
-            self.add("| Rust core from 64 blocking threads (python run) | "
+            self.add(f"| Rust core from 64 blocking threads ({BLOCKING_LANGUAGE} run) | "
                      + " | ".join(f"{fmt_spread(threads[w], 'rps', 0)} calls/s" if threads[w] else ""
                                   for w in TAX_WORKLOADS) + " |")
         fallbacks = False
@@ -377,10 +379,10 @@ class Report:
             # threads against its tasks), and what Python adds to that (the blocking client against it).
             for label, client, core_client in [
                     ("Rust core from 64 blocking threads, of the Rust core", RUST_CORE_THREADS, None),
-                    ("Python sync, of the Rust core from 64 blocking threads", "langdock", RUST_CORE_THREADS)]:
+                    ("Python sync, of the Rust core from 64 blocking threads", BLOCKING_CLIENT, RUST_CORE_THREADS)]:
                 cells = []
                 for w in TAX_WORKLOADS:
-                    share, runs, side_by_side = self.tax("python", client, w, core_client)
+                    share, runs, side_by_side = self.tax(BLOCKING_LANGUAGE, client, w, core_client)
                     fallbacks = fallbacks or (share is not None and not side_by_side)
                     cells.append(fmt_share(share, runs, side_by_side))
                 self.add(f"| {label} | " + " | ".join(cells) + " |")
